@@ -1,0 +1,73 @@
+/**
+ * Cone search: HEALPix coverage of the disc → contiguous order-29 index
+ * ranges → one SQL query over those ranges (b-tree on healpix29) → exact
+ * angular distance (haversine, in degrees) → sorted by (distance, id).
+ */
+import type { Sql } from "../db/database.js";
+import { InputChecker } from "../errors/codes.js";
+import { coverDisc } from "../sky/cone-coverage.js";
+import { decodeCursor, encodeCursor, isFiniteNumber, isIdString } from "./cursor.js";
+import { checkFirst } from "./galaxies.js";
+import { galaxyColumns, toGalaxyRecord, type GalaxyRecord } from "./galaxy-record.js";
+import type { Page, PageLimits } from "./page.js";
+
+export interface ConeArgs {
+  raDeg: number;
+  decDeg: number;
+  radiusDeg: number;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface ConeLimits extends PageLimits {
+  maxConeRadiusDeg: number;
+}
+
+/** Every problem with a cone's centre and radius (degrees). */
+export function checkCone(checker: InputChecker, raDeg: number, decDeg: number, radiusDeg: number, maxRadiusDeg: number): void {
+  checker
+    .check(Number.isFinite(raDeg) && raDeg >= 0 && raDeg < 360, "ra", "must be in [0, 360) degrees")
+    .check(Number.isFinite(decDeg) && decDeg >= -90 && decDeg <= 90, "dec", "must be in [-90, 90] degrees")
+    .check(Number.isFinite(radiusDeg) && radiusDeg > 0 && radiusDeg <= maxRadiusDeg, "radius", `must be in (0, ${maxRadiusDeg}] degrees`);
+}
+
+/** SQL for the haversine distance in degrees from (ra, dec) of alias g to a centre. */
+function distanceSql(sql: Sql, raDeg: number, decDeg: number) {
+  return sql`degrees(2 * asin(least(1, sqrt(
+    power(sind((g.dec - ${decDeg}::float8) / 2), 2)
+    + cosd(g.dec) * cosd(${decDeg}::float8) * power(sind((g.ra - ${raDeg}::float8) / 2), 2)))))`;
+}
+
+export async function coneSearch(sql: Sql, args: ConeArgs, limits: ConeLimits): Promise<Page<GalaxyRecord>> {
+  const first = args.first ?? 50;
+  const checker = new InputChecker();
+  checkCone(checker, args.raDeg, args.decDeg, args.radiusDeg, limits.maxConeRadiusDeg);
+  checkFirst(checker, first, limits);
+  const after = args.after == null ? null : decodeCursor(args.after, "cone", [isFiniteNumber, isIdString]);
+  checker.throwIfAny();
+
+  const ranges = coverDisc(args.raDeg, args.decDeg, args.radiusDeg);
+  const lows = ranges.first.map(String);
+  const highs = ranges.last.map(String);
+  const distance = distanceSql(sql, args.raDeg, args.decDeg);
+  const candidates = sql`
+    SELECT ${galaxyColumns(sql)}, ${distance} AS distance_deg
+    FROM unnest(${lows}::int8[], ${highs}::int8[]) AS r(lo, hi)
+    JOIN galaxies g ON g.healpix29 >= r.lo AND g.healpix29 < r.hi`;
+  const keyset = after === null ? sql`TRUE` : sql`(c.distance_deg, c.id) > (${after[0] as number}::float8, ${after[1] as string}::int8)`;
+  const rows = await sql`
+    SELECT * FROM (${candidates}) c
+    WHERE c.distance_deg <= ${args.radiusDeg}::float8 AND ${keyset}
+    ORDER BY c.distance_deg, c.id LIMIT ${first + 1}`;
+  const nodes = rows.slice(0, first).map(toGalaxyRecord);
+  return {
+    nodes,
+    cursors: nodes.map((node) => encodeCursor("cone", [node.distanceDeg as number, node.id])),
+    hasNextPage: rows.length > first,
+    hasPreviousPage: after !== null,
+    totalCount: async () => {
+      const [{ count }] = await sql`SELECT count(*)::int AS count FROM (${candidates}) c WHERE c.distance_deg <= ${args.radiusDeg}::float8`;
+      return count as number;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * A catalogue row as the rest of the program sees it. Ids and SDSS
+ * identifiers are decimal strings because they exceed 2^53.
+ */
+import type { Sql } from "../db/database.js";
+
+export type Survey = "SDSS" | "SYNTHETIC" | "HISSCUBE";
+
+export interface SfrLabel {
+  /** log10 SFR in solar masses per year (MPA-JHU AVG); null = no label. */
+  avg: number | null;
+  median: number | null;
+  p2p5: number | null;
+  p16: number | null;
+  p84: number | null;
+  p97p5: number | null;
+  /** MPA-JHU FLAG; 0 means a good estimate. */
+  flag: number | null;
+}
+
+export interface GalaxyRecord {
+  id: string;
+  sourceKey: string;
+  survey: Survey;
+  objid: string | null;
+  specobjid: string | null;
+  plate: number | null;
+  mjd: number | null;
+  fiberid: number | null;
+  raDeg: number;
+  decDeg: number;
+  healpix29: string;
+  redshift: number | null;
+  class: string | null;
+  sfr: SfrLabel;
+  /** Angular distance to a cone centre, degrees; set by cone searches only. */
+  distanceDeg: number | null;
+}
+
+/** The select list that `toGalaxyRecord` reads, prefixed with the table alias `g`. */
+export function galaxyColumns(sql: Sql) {
+  return sql`g.id, g.source_key, g.survey, g.objid, g.specobjid, g.plate, g.mjd, g.fiberid, g.ra, g.dec,
+    g.healpix29, g.redshift, g.class, g.sfr_avg, g.sfr_median, g.sfr_p2p5, g.sfr_p16, g.sfr_p84,
+    g.sfr_p97p5, g.sfr_flag`;
+}
+
+export function toGalaxyRecord(row: Record<string, unknown>): GalaxyRecord {
+  return {
+    id: String(row.id),
+    sourceKey: row.source_key as string,
+    survey: row.survey as Survey,
+    objid: (row.objid as string | null) ?? null,
+    specobjid: (row.specobjid as string | null) ?? null,
+    plate: (row.plate as number | null) ?? null,
+    mjd: (row.mjd as number | null) ?? null,
+    fiberid: (row.fiberid as number | null) ?? null,
+    raDeg: row.ra as number,
+    decDeg: row.dec as number,
+    healpix29: String(row.healpix29),
+    redshift: (row.redshift as number | null) ?? null,
+    class: (row.class as string | null) ?? null,
+    sfr: {
+      avg: (row.sfr_avg as number | null) ?? null,
+      median: (row.sfr_median as number | null) ?? null,
+      p2p5: (row.sfr_p2p5 as number | null) ?? null,
+      p16: (row.sfr_p16 as number | null) ?? null,
+      p84: (row.sfr_p84 as number | null) ?? null,
+      p97p5: (row.sfr_p97p5 as number | null) ?? null,
+      flag: (row.sfr_flag as number | null) ?? null,
+    },
+    distanceDeg: row.distance_deg === undefined ? null : (row.distance_deg as number),
+  };
+}

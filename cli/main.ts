@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * skycube command line: `skycube <command> [options]`. Honours the same
+ * settings (DATA_DIR, DATABASE_URL, PORT, …) as the server.
+ */
+import "reflect-metadata";
+import { parseArgs } from "node:util";
+import { writeFileSync } from "node:fs";
+import { printSchema } from "graphql";
+import { countGalaxies } from "../catalog/bulk-load.js";
+import { loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
+import { connect } from "../db/database.js";
+import { migrate } from "../db/migrate.js";
+import { DEMO_SEED, loadDemo } from "../ingest/synthetic/load-demo.js";
+import { graphqlSchema } from "../server/schema.js";
+import { startServer } from "../server/start.js";
+import { Progress } from "./progress.js";
+
+interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[], settings: Settings): Promise<void>;
+}
+
+const commands: Record<string, Command> = {
+  serve: {
+    summary: "Start the HTTP server (GraphQL at /graphql); what `npm start` runs.",
+    usage: "serve",
+    async run(_args, settings) {
+      const server = await startServer(settings);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`${signal}: draining and stopping`);
+        await server.close();
+        process.exit(0);
+      };
+      process.on("SIGINT", () => void stop("SIGINT"));
+      process.on("SIGTERM", () => void stop("SIGTERM"));
+    },
+  },
+  migrate: {
+    summary: "Apply pending database migrations.",
+    usage: "migrate",
+    async run(_args, settings) {
+      const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+      try {
+        const applied = await migrate(db.sql);
+        console.log(applied.length === 0 ? "migrate: database is up to date" : `migrate: applied ${applied.join(", ")}`);
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  demo: {
+    summary: "Load the synthetic demo survey (idempotent for a given seed and count).",
+    usage: "demo [--count N] [--seed S]",
+    async run(args, settings) {
+      const { values } = parseArgs({ args, options: { count: { type: "string", default: "2000" }, seed: { type: "string", default: String(DEMO_SEED) } } });
+      const count = Number(values.count);
+      const seed = Number(values.seed);
+      if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError("--count must be an integer in [1, 1000000]");
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError("--seed must be a non-negative integer");
+      const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+      try {
+        await migrate(db.sql);
+        const progress = new Progress("demo", count);
+        const inserted = await loadDemo(db.sql, { count, seed, onProgress: (done) => progress.update(done) });
+        const seconds = progress.finish();
+        console.log(
+          `demo: ${inserted} new SYNTHETIC galaxies (${count - inserted} already present), ${await countGalaxies(db.sql)} in the catalogue, ${seconds.toFixed(1)} s`,
+        );
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  schema: {
+    summary: "Print the GraphQL SDL (or write it with --out FILE).",
+    usage: "schema [--out FILE]",
+    async run(args) {
+      const { values } = parseArgs({ args, options: { out: { type: "string" } } });
+      const sdl = printSchema(await graphqlSchema()) + "\n";
+      if (values.out) writeFileSync(values.out, sdl);
+      else process.stdout.write(sdl);
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function help(): string {
+  const lines = Object.values(commands).map((c) => `  ${c.usage.padEnd(28)} ${c.summary}`);
+  return `usage: skycube <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nconfiguration (environment variables):\n${settingsMarkdown()}\n`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(help());
+    return;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; run 'skycube help'`);
+  await command.run(rest, loadSettings());
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error instanceof Error && error.message.startsWith("Bad configuration"))) {
+    console.error(`skycube: ${error.message}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});

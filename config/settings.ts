@@ -1,0 +1,111 @@
+/**
+ * Every setting of the server in one table: its environment variable, its
+ * default and what it means. The README's configuration section and the
+ * validation below are both derived from this table.
+ */
+import { resolve } from "node:path";
+
+interface Setting<T> {
+  env: string;
+  description: string;
+  default: T;
+  parse: (raw: string) => T;
+}
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+    }
+    return value;
+  };
+}
+
+function positiveNumber(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`must be a positive number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const text = (raw: string): string => raw;
+
+export const settingsTable = {
+  port: { env: "PORT", description: "HTTP port of the server.", default: 4000, parse: integer(0, 65535) },
+  host: { env: "HOST", description: "Interface to listen on.", default: "0.0.0.0", parse: text },
+  dataDir: {
+    env: "DATA_DIR",
+    description: "Folder for the embedded database (PGlite) and, later, the HDF5 cubes.",
+    default: "./.data",
+    parse: text,
+  },
+  databaseUrl: {
+    env: "DATABASE_URL",
+    description: "postgres://… URL of a real PostgreSQL server; when empty the embedded PGlite in DATA_DIR is used.",
+    default: "",
+    parse: text,
+  },
+  demoCount: {
+    env: "DEMO_COUNT",
+    description: "Synthetic galaxies loaded on first start when the catalogue is empty (0 disables).",
+    default: 2000,
+    parse: integer(0, 1_000_000),
+  },
+  maxConeRadiusDeg: {
+    env: "MAX_CONE_RADIUS_DEG",
+    description: "Largest cone-search radius accepted, degrees (at most 45).",
+    default: 10,
+    parse: (raw: string) => {
+      const value = positiveNumber(raw);
+      if (value > 45) throw new Error("must be at most 45 degrees");
+      return value;
+    },
+  },
+  maxPageSize: { env: "MAX_PAGE_SIZE", description: "Cap on `first` in every connection.", default: 500, parse: integer(1, 10_000) },
+  maxQueryDepth: { env: "MAX_QUERY_DEPTH", description: "Deepest GraphQL selection accepted.", default: 10, parse: integer(2, 100) },
+  maxQueryComplexity: {
+    env: "MAX_QUERY_COMPLEXITY",
+    description: "Largest estimated query cost accepted (each field costs 1, list fields multiply by `first`).",
+    default: 50_000,
+    parse: integer(10, 10_000_000),
+  },
+  nodeEnv: {
+    env: "NODE_ENV",
+    description: "`development` turns on stack traces in error responses.",
+    default: "production",
+    parse: text,
+  },
+} satisfies Record<string, Setting<unknown>>;
+
+type Table = typeof settingsTable;
+export type Settings = { [K in keyof Table]: Table[K]["default"] };
+
+/** Reads the settings from an environment, failing with every bad value listed. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Settings> = {}): Settings {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(settingsTable) as [string, Setting<unknown>][]) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === "") {
+      out[key] = setting.default;
+      continue;
+    }
+    try {
+      out[key] = setting.parse(raw);
+    } catch (error) {
+      problems.push(`${setting.env} ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`Bad configuration: ${problems.join("; ")}`);
+  const settings = { ...(out as Settings), ...overrides };
+  settings.dataDir = resolve(settings.dataDir);
+  return settings;
+}
+
+/** Markdown table of the settings, for the README. */
+export function settingsMarkdown(): string {
+  const rows = Object.values(settingsTable as Record<string, Setting<unknown>>).map(
+    (s) => `| \`${s.env}\` | \`${String(s.default) || "(empty)"}\` | ${s.description} |`,
+  );
+  return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");
+}

@@ -1,0 +1,47 @@
+/**
+ * One SQL dialect, one client: every query goes through the `postgres`
+ * package, whether the server behind it is a real PostgreSQL or the embedded
+ * PGlite (reached over a private Unix socket by @electric-sql/pglite-socket).
+ */
+import postgres from "postgres";
+import { openEmbedded, type EmbeddedServer } from "./embedded.js";
+
+/** int8 columns (ids, HEALPix indices) arrive as decimal strings. */
+export type Sql = postgres.Sql;
+
+export interface Database {
+  sql: Sql;
+  /** "postgres" for a real server, "pglite" for the embedded one. */
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** postgres://… URL; when empty, the embedded database in `dataDir` is used. */
+  databaseUrl?: string;
+  /** Folder for PGlite's files; undefined keeps the embedded database in memory. */
+  dataDir?: string;
+  /** Pool size on a real server (the embedded database always has one connection). */
+  maxConnections?: number;
+}
+
+const clientOptions = { onnotice: () => {} } as const;
+
+export async function connect(options: ConnectOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const sql = postgres(options.databaseUrl, { ...clientOptions, max: options.maxConnections ?? 10 });
+    return { sql, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
+  }
+  const embedded: EmbeddedServer = await openEmbedded(options.dataDir);
+  // PGlite is a single session: one connection, so that two transactions
+  // can never interleave.
+  const sql = postgres({ ...clientOptions, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" });
+  return {
+    sql,
+    kind: "pglite",
+    async close() {
+      await sql.end({ timeout: 5 });
+      await embedded.close();
+    },
+  };
+}

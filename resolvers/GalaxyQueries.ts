@@ -1,0 +1,47 @@
+import { Arg, Ctx, Float, ID, Int, Query, Resolver } from "type-graphql";
+import { coneSearch } from "../catalog/cone-search.js";
+import { isGalaxyId, listGalaxies } from "../catalog/galaxies.js";
+import type { GalaxyRecord } from "../catalog/galaxy-record.js";
+import type { Page } from "../catalog/page.js";
+import { NotFoundError, UserInputError } from "../errors/codes.js";
+import { Galaxy } from "../schema/Galaxy.js";
+import { GalaxyConnection } from "../schema/GalaxyConnection.js";
+import { GalaxyFilter } from "../schema/GalaxyFilter.js";
+import type { Context } from "./context.js";
+import { connectionComplexity } from "./connection.js";
+
+@Resolver()
+export class GalaxyQueries {
+  @Query(() => Galaxy, { nullable: true, description: "One galaxy by id; a NOT_FOUND error when there is none." })
+  async galaxy(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<GalaxyRecord> {
+    if (!isGalaxyId(id)) throw new UserInputError([{ argument: "id", message: "must be a positive decimal integer" }]);
+    const galaxy = await context.loaders.galaxy.load(id);
+    if (galaxy === null) throw new NotFoundError("Galaxy", id);
+    return galaxy;
+  }
+
+  @Query(() => GalaxyConnection, { description: "All galaxies matching a filter, in id order.", complexity: connectionComplexity })
+  async galaxies(
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "Page size, at most MAX_PAGE_SIZE (500)." }) first: number,
+    @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null,
+    @Arg("filter", () => GalaxyFilter, { nullable: true }) filter: GalaxyFilter | null,
+    @Ctx() context: Context,
+  ): Promise<Page<GalaxyRecord>> {
+    return listGalaxies(context.db.sql, { first, after, filter }, context.settings);
+  }
+
+  @Query(() => GalaxyConnection, {
+    description: "Galaxies within `radius` degrees of (ra, dec), nearest first; each node carries its `distance`.",
+    complexity: connectionComplexity,
+  })
+  async coneSearch(
+    @Arg("ra", () => Float, { description: "Centre right ascension, ICRS degrees in [0, 360)." }) ra: number,
+    @Arg("dec", () => Float, { description: "Centre declination, ICRS degrees in [-90, 90]." }) dec: number,
+    @Arg("radius", () => Float, { description: "Radius, degrees, in (0, MAX_CONE_RADIUS_DEG]." }) radius: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() context: Context,
+  ): Promise<Page<GalaxyRecord>> {
+    return coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after }, context.settings);
+  }
+}

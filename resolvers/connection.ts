@@ -1,0 +1,17 @@
+/** Shared helpers for connection fields. */
+import type { Page } from "../catalog/page.js";
+
+/** Cost of a connection field: its children once per requested row. */
+export function connectionComplexity({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }): number {
+  const first = typeof args.first === "number" ? args.first : 50;
+  return 1 + childComplexity * Math.max(1, first);
+}
+
+export function pageInfoOf<T>(page: Page<T>) {
+  return {
+    hasNextPage: page.hasNextPage,
+    hasPreviousPage: page.hasPreviousPage,
+    startCursor: page.cursors[0] ?? null,
+    endCursor: page.cursors[page.cursors.length - 1] ?? null,
+  };
+}

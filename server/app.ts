@@ -1,0 +1,35 @@
+/** The HTTP routes: landing page, GraphQL, health and readiness. */
+import type { ApolloServer } from "@apollo/server";
+import { Hono } from "hono";
+import type { Settings } from "../config/settings.js";
+import type { Database } from "../db/database.js";
+import type { Context } from "../resolvers/context.js";
+import { graphqlHandler } from "./graphql.js";
+import { landingPage } from "./landing.js";
+
+const READY_TIMEOUT_MS = 2000;
+
+export function createApp(apollo: ApolloServer<Context>, db: Database, settings: Settings): Hono {
+  const app = new Hono();
+  const page = landingPage();
+  app.get("/", (c) => c.html(page));
+  app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, db, settings));
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    try {
+      await Promise.race([
+        db.sql`SELECT 1`,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS).unref()),
+      ]);
+      return c.json({ status: "ready", database: db.kind });
+    } catch {
+      return c.json({ status: "unavailable", database: db.kind }, 503);
+    }
+  });
+  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((error, c) => {
+    console.error("unhandled error:", error);
+    return c.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" } }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+/**
+ * The one place unknown errors are turned into INTERNAL_SERVER_ERROR: their
+ * message (which may carry SQL or parameters) is logged, never returned.
+ */
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { ErrorCode } from "../errors/codes.js";
+
+const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ENOENT"]);
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  const original = unwrapResolverError(error) as { code?: string } | undefined;
+  if (original && typeof original.code === "string" && CONNECTION_ERRORS.has(original.code)) {
+    return { message: "The database is unavailable; try again later", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
+  console.error("internal error:", original instanceof Error ? original.stack : original);
+  return {
+    message: "Internal server error",
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}) },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Apollo Server 5 mounted on a Hono route: the request is handed to
+ * `executeHTTPGraphQLRequest`, which does CSRF prevention, parsing,
+ * validation and execution, and its response is copied back.
+ */
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { Context as HonoContext } from "hono";
+import type { Settings } from "../config/settings.js";
+import type { Database } from "../db/database.js";
+import { ErrorCode } from "../errors/codes.js";
+import { makeContext, type Context } from "../resolvers/context.js";
+import { formatError } from "./format-error.js";
+import { complexityPlugin, depthRule } from "./query-limits.js";
+import { graphqlSchema } from "./schema.js";
+
+export async function startGraphql(settings: Settings): Promise<ApolloServer<Context>> {
+  const schema = await graphqlSchema();
+  const apollo = new ApolloServer<Context>({
+    schema,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: settings.nodeEnv === "development",
+    validationRules: [depthRule(settings.maxQueryDepth)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), complexityPlugin(schema, settings.maxQueryComplexity)],
+    formatError,
+  });
+  await apollo.start();
+  return apollo;
+}
+
+export function graphqlHandler(apollo: ApolloServer<Context>, db: Database, settings: Settings) {
+  return async (c: HonoContext): Promise<Response> => {
+    const request = c.req.raw;
+    const headers = new HeaderMap();
+    request.headers.forEach((value, key) => headers.set(key, value));
+    let body: unknown = undefined;
+    if (request.method === "POST") {
+      const text = await request.text();
+      if ((headers.get("content-type") ?? "").includes("json")) {
+        try {
+          body = text === "" ? undefined : JSON.parse(text);
+        } catch {
+          return Response.json(
+            { errors: [{ message: "The request body is not valid JSON", extensions: { code: ErrorCode.BAD_USER_INPUT } }] },
+            { status: 400 },
+          );
+        }
+      } else {
+        body = text;
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method, headers, search: new URL(request.url).search, body },
+      context: async () => makeContext(db, settings),
+    });
+    const responseHeaders = new Headers();
+    for (const [key, value] of result.headers) responseHeaders.set(key, value);
+    if (result.body.kind === "complete") {
+      return new Response(result.body.string, { status: result.status ?? 200, headers: responseHeaders });
+    }
+    const chunks = result.body.asyncIterator;
+    const stream = new ReadableStream({
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(new TextEncoder().encode(next.value));
+      },
+    });
+    return new Response(stream, { status: result.status ?? 200, headers: responseHeaders });
+  };
+}

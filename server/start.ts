@@ -1,0 +1,59 @@
+/**
+ * Server lifecycle: connect → migrate → seed the demo catalogue if empty →
+ * GraphQL → listen. `close()` drains: stop accepting, finish requests, stop
+ * Apollo, then close the database.
+ */
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { countGalaxies } from "../catalog/bulk-load.js";
+import type { Settings } from "../config/settings.js";
+import { connect, type Database } from "../db/database.js";
+import { migrate } from "../db/migrate.js";
+import { loadDemo } from "../ingest/synthetic/load-demo.js";
+import { createApp } from "./app.js";
+import { startGraphql } from "./graphql.js";
+
+export interface RunningServer {
+  url: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** An already-open database (tests); otherwise one is opened from the settings. */
+  db?: Database;
+  log?: (line: string) => void;
+}
+
+export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const db = options.db ?? (await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir }));
+  const applied = await migrate(db.sql);
+  if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
+  if (settings.demoCount > 0 && (await countGalaxies(db.sql)) === 0) {
+    const inserted = await loadDemo(db.sql, { count: settings.demoCount });
+    log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
+  }
+  const apollo = await startGraphql(settings);
+  const app = createApp(apollo, db, settings);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server));
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = settings.host === "0.0.0.0" ? "localhost" : settings.host;
+  const url = `http://${shownHost}:${port}`;
+  log(`skycube listening on ${url}/graphql (database: ${db.kind === "pglite" ? `embedded PGlite in ${settings.dataDir}` : "PostgreSQL"})`);
+  return {
+    url,
+    db,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      if (!options.db) await db.close();
+    },
+  };
+}
