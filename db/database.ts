@@ -23,19 +23,22 @@ export interface ConnectOptions {
   dataDir?: string;
   /** Pool size on a real server (the embedded database always has one connection). */
   maxConnections?: number;
+  /** Called with the text of every query sent (tests count queries with it). */
+  onQuery?: (query: string) => void;
 }
 
 const clientOptions = { onnotice: () => {} } as const;
 
 export async function connect(options: ConnectOptions): Promise<Database> {
+  const debug = options.onQuery ? (_connection: number, query: string) => options.onQuery?.(query) : undefined;
   if (options.databaseUrl) {
-    const sql = postgres(options.databaseUrl, { ...clientOptions, max: options.maxConnections ?? 10 });
+    const sql = postgres(options.databaseUrl, { ...clientOptions, debug, max: options.maxConnections ?? 10 });
     return { sql, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
   }
   const embedded: EmbeddedServer = await openEmbedded(options.dataDir);
   // PGlite is a single session: one connection, so that two transactions
   // can never interleave.
-  const sql = postgres({ ...clientOptions, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" });
+  const sql = postgres({ ...clientOptions, debug, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" });
   return {
     sql,
     kind: "pglite",

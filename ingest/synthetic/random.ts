@@ -9,12 +9,22 @@ export class Random {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
-  /** Uniform in [0, 1). */
-  next(): number {
+  /** Uniform 32-bit unsigned integer. */
+  nextUint32(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /**
+   * Uniform in [0, 1) with all 53 bits of a double random: 32-bit
+   * fractions would put positions on a lattice that HEALPix cell edges hit.
+   */
+  next(): number {
+    const high = this.nextUint32() >>> 5; // 27 bits
+    const low = this.nextUint32() >>> 6; // 26 bits
+    return (high * 67108864 + low) / 9007199254740992;
   }
 
   uniform(min: number, max: number): number {
