@@ -1,4 +1,4 @@
-import { Arg, Ctx, Float, ID, Int, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Query, Resolver } from "type-graphql";
 import { coneSearch } from "../catalog/cone-search.js";
 import { isGalaxyId, listGalaxies } from "../catalog/galaxies.js";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
@@ -6,7 +6,8 @@ import type { Page } from "../catalog/page.js";
 import { NotFoundError, UserInputError } from "../errors/codes.js";
 import { Galaxy } from "../schema/Galaxy.js";
 import { GalaxyConnection } from "../schema/GalaxyConnection.js";
-import { GalaxyFilter } from "../schema/GalaxyFilter.js";
+import { ConeSearchArgs } from "../schema/ConeSearchArgs.js";
+import { GalaxiesArgs } from "../schema/GalaxiesArgs.js";
 import type { Context } from "./context.js";
 import { connectionComplexity } from "./connection.js";
 
@@ -21,12 +22,7 @@ export class GalaxyQueries {
   }
 
   @Query(() => GalaxyConnection, { description: "All galaxies matching a filter, in id order.", complexity: connectionComplexity })
-  async galaxies(
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "Page size, at most MAX_PAGE_SIZE (500)." }) first: number,
-    @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null,
-    @Arg("filter", () => GalaxyFilter, { nullable: true }) filter: GalaxyFilter | null,
-    @Ctx() context: Context,
-  ): Promise<Page<GalaxyRecord>> {
+  async galaxies(@Args(() => GalaxiesArgs) { first, after, filter }: GalaxiesArgs, @Ctx() context: Context): Promise<Page<GalaxyRecord>> {
     return listGalaxies(context.db.sql, { first, after, filter }, context.settings);
   }
 
@@ -34,14 +30,8 @@ export class GalaxyQueries {
     description: "Galaxies within `radius` degrees of (ra, dec), nearest first; each node carries its `distance`.",
     complexity: connectionComplexity,
   })
-  async coneSearch(
-    @Arg("ra", () => Float, { description: "Centre right ascension, ICRS degrees in [0, 360)." }) ra: number,
-    @Arg("dec", () => Float, { description: "Centre declination, ICRS degrees in [-90, 90]." }) dec: number,
-    @Arg("radius", () => Float, { description: "Radius, degrees, in (0, MAX_CONE_RADIUS_DEG]." }) radius: number,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Ctx() context: Context,
-  ): Promise<Page<GalaxyRecord>> {
+  async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context): Promise<Page<GalaxyRecord>> {
+    const { ra, dec, radius, first, after } = args;
     return coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after }, context.settings);
   }
 }

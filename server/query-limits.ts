@@ -17,13 +17,20 @@ export function complexityPlugin(schema: GraphQLSchema, maxComplexity: number): 
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName,
-            variables: request.variables,
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName,
+              variables: request.variables,
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch {
+            // Variables that do not coerce: execution reports them as
+            // BAD_USER_INPUT before any resolver runs, so nothing is spent.
+            return;
+          }
           if (complexity > maxComplexity) {
             throw new GraphQLError(`Query cost ${complexity} exceeds the limit of ${maxComplexity}; ask for fewer rows (first) or fewer fields`, {
               extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, cost: complexity, limit: maxComplexity, http: { status: 400 } },

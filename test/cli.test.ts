@@ -1,0 +1,62 @@
+/** The command line, run as a user runs it: a child process with environment settings. */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { backends, type TestDatabase } from "./support/databases.js";
+
+const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+function run(args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, DATABASE_URL: "", ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("command line", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "skycube-cli-"));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("loads the demo into the embedded database in DATA_DIR, idempotently", () => {
+    const first = run(["demo", "--count", "120"], { DATA_DIR: dataDir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /demo: 120 new SYNTHETIC galaxies \(0 already present\), 120 in the catalogue/);
+    const second = run(["demo", "--count", "150"], { DATA_DIR: dataDir });
+    assert.match(second.stdout, /demo: 30 new SYNTHETIC galaxies \(120 already present\), 150 in the catalogue/);
+    const migrated = run(["migrate"], { DATA_DIR: dataDir });
+    assert.match(migrated.stdout, /database is up to date/);
+  });
+
+  it("explains a bad option, an unknown command and a bad setting with exit code 2", () => {
+    const badCount = run(["demo", "--count", "lots"], { DATA_DIR: dataDir });
+    assert.equal(badCount.code, 2);
+    assert.match(badCount.stderr, /--count must be an integer/);
+    const unknown = run(["frobnicate"], {});
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const badPort = run(["migrate"], { PORT: "http", MAX_PAGE_SIZE: "0" });
+    assert.equal(badPort.code, 2);
+    assert.match(badPort.stderr, /PORT must be an integer.*MAX_PAGE_SIZE must be an integer/);
+  });
+
+  it("prints help listing commands and settings", () => {
+    const help = run(["help"], {});
+    assert.equal(help.code, 0);
+    for (const word of ["serve", "migrate", "demo", "DATABASE_URL", "DATA_DIR", "PORT"]) assert.ok(help.stdout.includes(word), word);
+  });
+
+  const postgresBackend = backends.find((b) => b.name === "postgres")!;
+  describe("against PostgreSQL via DATABASE_URL", { skip: postgresBackend.skip }, () => {
+    let db: TestDatabase;
+    after(() => db?.drop());
+    it("loads the demo into the database DATABASE_URL names", async () => {
+      db = await postgresBackend.open();
+      const result = run(["demo", "--count", "80"], { DATABASE_URL: db.url! });
+      assert.equal(result.code, 0, result.stderr);
+      const [{ count }] = await db.sql`SELECT count(*)::int AS count FROM galaxies WHERE survey = 'SYNTHETIC'`;
+      assert.equal(count, 80);
+    });
+  });
+});
