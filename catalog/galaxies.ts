@@ -73,7 +73,7 @@ export async function listGalaxies(sql: Sql, args: ListArgs, limits: PageLimits)
   const nodes = rows.slice(0, first).map(toGalaxyRecord);
   return {
     nodes,
-    cursors: nodes.map((node) => encodeCursor("galaxy", [node.id])),
+    cursorOf: (i) => encodeCursor("galaxy", [nodes[i].id]),
     hasNextPage: rows.length > first,
     hasPreviousPage: afterId !== null,
     totalCount: async () => {

@@ -1,7 +1,8 @@
 /** One page of a keyset-paginated list. */
 export interface Page<T> {
   nodes: T[];
-  cursors: string[];
+  /** The opaque cursor of nodes[i] (made on demand: most clients ask for few). */
+  cursorOf: (i: number) => string;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   /** Counted only when asked for: it costs a second query. */

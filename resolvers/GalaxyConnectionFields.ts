@@ -8,7 +8,12 @@ import { pageInfoOf } from "./connection.js";
 export class GalaxyConnectionFields {
   @FieldResolver(() => [GalaxyEdge])
   edges(@Root() page: Page<GalaxyRecord>) {
-    return page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] }));
+    return page.nodes.map((node, i) => ({
+      node,
+      get cursor() {
+        return page.cursorOf(i);
+      },
+    }));
   }
 
   @FieldResolver(() => PageInfo)

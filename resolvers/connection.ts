@@ -11,7 +11,7 @@ export function pageInfoOf<T>(page: Page<T>) {
   return {
     hasNextPage: page.hasNextPage,
     hasPreviousPage: page.hasPreviousPage,
-    startCursor: page.cursors[0] ?? null,
-    endCursor: page.cursors[page.cursors.length - 1] ?? null,
+    startCursor: page.nodes.length > 0 ? page.cursorOf(0) : null,
+    endCursor: page.nodes.length > 0 ? page.cursorOf(page.nodes.length - 1) : null,
   };
 }

@@ -4,7 +4,7 @@
  * validation and execution, and its response is copied back.
  */
 import { ApolloServer, HeaderMap } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
 import type { Database } from "../db/database.js";
@@ -19,10 +19,18 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
   const apollo = new ApolloServer<Context>({
     schema,
     csrfPrevention: true,
+    // The CLI owns the lifecycle (drain HTTP, stop Apollo, close the database).
+    stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: settings.nodeEnv === "development",
     validationRules: [depthRule(settings.maxQueryDepth)],
-    plugins: [ApolloServerPluginLandingPageDisabled(), complexityPlugin(schema, settings.maxQueryComplexity)],
+    plugins: [
+      // Our own landing page is at `/`; Apollo's needs the internet.
+      ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching hints yet; the plugin would hook every field resolution.
+      ApolloServerPluginCacheControlDisabled(),
+      complexityPlugin(schema, settings.maxQueryComplexity),
+    ],
     formatError,
   });
   await apollo.start();

@@ -1,8 +1,8 @@
 /**
  * Which order-29 index ranges can hold objects inside a cone.
  *
- * The disc is covered at an order chosen from its radius (cells about half
- * the radius across, so the covered area stays within a few times the disc's)
+ * The disc is covered at an order chosen from its radius (cells about a quarter
+ * of the radius across, so the covered area stays close to the disc's)
  * with the inclusive disc query of @hscmap/healpix, which is exact up to
  * order 15; each cell becomes a contiguous range of order-29 indices and
  * neighbouring ranges are merged. The covering is a superset: the exact
@@ -22,9 +22,9 @@ export interface IndexRanges {
   last: bigint[];
 }
 
-/** Order whose cells are about half the radius across (0..15). */
+/** Order whose cells are about a quarter of the radius across (0..15). */
 export function coverageOrder(radiusDeg: number): number {
-  const order = Math.floor(Math.log2((2 * cellSizeDeg(0)) / radiusDeg));
+  const order = Math.floor(Math.log2((4 * cellSizeDeg(0)) / radiusDeg));
   return Math.max(0, Math.min(MAX_COVERAGE_ORDER, order));
 }
 

@@ -1,7 +1,7 @@
 /** The command line, run as a user runs it: a child process with environment settings. */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +39,30 @@ describe("command line", () => {
     const badPort = run(["migrate"], { PORT: "http", MAX_PAGE_SIZE: "0" });
     assert.equal(badPort.code, 2);
     assert.match(badPort.stderr, /PORT must be an integer.*MAX_PAGE_SIZE must be an integer/);
+  });
+
+  it("serves until SIGTERM, then drains and exits 0", async () => {
+    const child = spawn(process.execPath, [cli, "serve"], {
+      env: { ...process.env, DATABASE_URL: "", DATA_DIR: join(dataDir, "serve"), PORT: "0", HOST: "127.0.0.1", DEMO_COUNT: "25" },
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /listening on (http:\/\/[^/]+)\/graphql/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`serve exited early with ${code}: ${out}`)));
+    });
+    const response = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ galaxies { totalCount } }" }),
+    });
+    assert.deepEqual(await response.json(), { data: { galaxies: { totalCount: 25 } } });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0);
   });
 
   it("prints help listing commands and settings", () => {

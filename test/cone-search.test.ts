@@ -98,7 +98,7 @@ for (const backend of backends) {
         const page = await coneSearch(db.sql, { ...cone, first: 37, after: cursor }, limits);
         walked.push(...page.nodes.map((n) => n.id));
         if (!page.hasNextPage) break;
-        cursor = page.cursors[page.cursors.length - 1];
+        cursor = page.cursorOf(page.nodes.length - 1);
       }
       assert.deepEqual(walked, all.nodes.map((n) => n.id));
     });

@@ -1,0 +1,43 @@
+/** Shared bench helpers: a bench database with N synthetic galaxies, timing, percentiles. */
+import postgres from "postgres";
+import { countGalaxies } from "../catalog/bulk-load.js";
+import { connect, type Database } from "../db/database.js";
+import { migrate } from "../db/migrate.js";
+import { loadDemo } from "../ingest/synthetic/load-demo.js";
+
+export const benchAdminUrl = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+
+/** Opens (creating and filling on first use) a PostgreSQL database holding `count` synthetic galaxies. */
+export async function benchDatabase(count: number, maxConnections = 10): Promise<{ db: Database; url: string }> {
+  const name = `skycube_bench_${count}`;
+  const admin = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
+  const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+  if (!exists) await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(benchAdminUrl);
+  url.pathname = `/${name}`;
+  const db = await connect({ databaseUrl: url.toString(), maxConnections });
+  await migrate(db.sql);
+  const have = await countGalaxies(db.sql);
+  if (have < count) {
+    const started = performance.now();
+    await loadDemo(db.sql, { count, seed: 1 });
+    await db.sql`VACUUM ANALYZE galaxies`;
+    console.error(`filled ${name}: ${count - have} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return { db, url: url.toString() };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function summarise(latenciesMs: number[]): { n: number; p50: number; p99: number; mean: number } {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+export function machine(): string {
+  return `node ${process.version}, ${(globalThis as any).navigator?.hardwareConcurrency ?? "?"} cores`;
+}
