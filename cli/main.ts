@@ -3,6 +3,7 @@
  * skycube command line: `skycube <command> [options]`. Honours the same
  * settings (DATA_DIR, DATABASE_URL, PORT, …) as the server.
  */
+import "./environment.js";
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { writeFileSync } from "node:fs";
