@@ -1,14 +1,19 @@
 /**
- * End-to-end GraphQL cone-search throughput over HTTP (autocannon) at a
+ * End-to-end GraphQL cone-search throughput over HTTP at a
  * 1 arcmin radius on 1,000,000 galaxies in PostgreSQL, next to the same
  * cone search run directly (the catalogue function the resolver calls,
  * same SQL, same pool size) with the same concurrency: the difference is
- * what HTTP + GraphQL cost.
+ * what HTTP + GraphQL cost. The load generator is wrk (C, Debian package
+ * `wrk`) when installed, since on a 2-core machine a JavaScript load
+ * generator takes a core from the server; otherwise autocannon.
  *
  *   npm run bench:http            (BENCH_COUNT, BENCH_SECONDS, BENCH_CONNECTIONS override)
  */
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { coneSearch } from "../catalog/cone-search.js";
 import { Random } from "../ingest/synthetic/random.js";
@@ -58,30 +63,52 @@ await new Promise<void>((resolve, reject) => {
   server.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
   server.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
 });
-let n = 0;
-const result = await autocannon({
-  url: `http://127.0.0.1:${port}/graphql`,
-  connections,
-  duration: seconds,
-  requests: [
-    {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      setupRequest: (request: any) => {
-        const [ra, dec] = centres[n++ % centres.length];
-        return { ...request, body: JSON.stringify({ query, variables: { ra, dec, r: radiusDeg } }) };
+const target = `http://127.0.0.1:${port}/graphql`;
+const wrkMissing = spawnSync("wrk", ["--version"]).error !== undefined;
+let http: { rate: number; p50: number; p99: number; failures: number; tool: string };
+if (!wrkMissing) {
+  // wrk: one thread, bodies cycling through the same centres.
+  const dir = mkdtempSync(join(tmpdir(), "skycube-wrk-"));
+  const script = join(dir, "cone.lua");
+  const lines = centres.map(([ra, dec]) => `  '${JSON.stringify({ query, variables: { ra, dec, r: radiusDeg } }).replace(/[\\']/g, "\\$&")}',`); // Lua string escapes
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal bodies = {\n${lines.join("\n")}\n}\nlocal n = 0\n` +
+      `request = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])\nend\n`,
+  );
+  spawnSync("wrk", ["-t1", `-c${connections}`, "-d3s", "-s", script, target]); // warm-up
+  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, target], { encoding: "utf8" }).stdout;
+  const ms = (label: string) => {
+    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return m ? Number(m[1]) * (m[2] === "us" ? 1e-3 : m[2] === "s" ? 1e3 : 1) : NaN;
+  };
+  const failures = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  http = { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: ms("50"), p99: ms("99"), failures: failures ? Number(failures[1]) : 0, tool: "wrk" };
+} else {
+  let n = 0;
+  const result = await autocannon({
+    url: target,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        setupRequest: (request: any) => {
+          const [ra, dec] = centres[n++ % centres.length];
+          return { ...request, body: JSON.stringify({ query, variables: { ra, dec, r: radiusDeg } }) };
+        },
       },
-    },
-  ],
-});
+    ],
+  });
+  http = { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.non2xx, tool: "autocannon" };
+}
 server.kill("SIGTERM");
 
 console.log(`# GraphQL cone search over HTTP vs the same search called directly, radius 1 arcmin, ${count.toLocaleString("en")} galaxies, ${connections} concurrent, ${seconds} s each`);
 console.log("| path | requests/s | p50 (ms) | p99 (ms) | errors/non-2xx |");
 console.log("|---|---|---|---|---|");
 console.log(`| direct (catalogue function → SQL) | ${directRate.toFixed(0)} | ${direct.p50.toFixed(2)} | ${direct.p99.toFixed(2)} | 0 |`);
-console.log(
-  `| GraphQL over HTTP (autocannon) | ${result.requests.average.toFixed(0)} | ${result.latency.p50.toFixed(2)} | ${result.latency.p99.toFixed(2)} | ${result.errors + result.non2xx} |`,
-);
-console.log(`GraphQL / direct = ${(result.requests.average / directRate).toFixed(2)}`);
+console.log(`| GraphQL over HTTP (${http.tool}) | ${http.rate.toFixed(0)} | ${http.p50.toFixed(2)} | ${http.p99.toFixed(2)} | ${http.failures} |`);
+console.log(`GraphQL / direct = ${(http.rate / directRate).toFixed(2)}`);
 process.exit(0); // autocannon keeps sockets referenced

@@ -183,6 +183,16 @@ for (const backend of backends) {
       assert.equal(status, 400);
     });
 
+    it("counts a `first` passed as a variable in the query cost", async () => {
+      const fields = "id ra dec redshift class plate mjd fiberid objid specobjid sfr { avg median p2p5 p16 p84 p97p5 flag }";
+      const aliases = Array.from({ length: 8 }, (_, i) => `a${i}: galaxies(first: $n) { edges { node { ${fields} } } }`).join(" ");
+      const query = `query($n: Int) { ${aliases} }`;
+      assert.equal((await server.graphql(query, { n: 1 })).errors, undefined);
+      const { errors } = await server.graphql(query, { n: 500 });
+      assert.equal(errors![0].extensions.code, "QUERY_TOO_COMPLEX");
+      assert.equal((await server.graphql(query, { n: 2 })).errors, undefined);
+    });
+
     it("refuses queries deeper than the depth limit", async () => {
       const deep = `{ galaxies { edges { node { sfr { avg } } } } }`.replace("avg", "avg __typename");
       assert.equal((await server.graphql(deep)).errors, undefined);
