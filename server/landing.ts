@@ -17,13 +17,13 @@ Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a
 <p class="note">Rows with survey SYNTHETIC come from the demo generator: they are not real galaxies.</p>
 <h2>Cone search</h2>
 <form id="cone">
- RA <input name="ra" value="0.5"> Dec <input name="dec" value="0"> radius (deg) <input name="radius" value="0.2">
+ RA <input name="ra" value="0.5"> Dec <input name="dec" value="0"> radius (deg) <input name="radius" value="1">
  <button>Search</button>
 </form>
 <div id="out"></div>
 <h2>From a script</h2>
 <pre>curl -s http://localhost:4000/graphql -H 'content-type: application/json' \\
-  -d '{"query":"{ coneSearch(ra: 0.5, dec: 0, radius: 0.2, first: 5) { totalCount edges { node { id ra dec redshift distance sfr { avg flag } } } } }"}'</pre>
+  -d '{"query":"{ coneSearch(ra: 0.5, dec: 0, radius: 1, first: 5) { totalCount edges { node { id ra dec redshift distance sfr { avg flag } } } } }"}'</pre>
 <script>
 const form = document.getElementById('cone');
 form.addEventListener('submit', async (event) => {
