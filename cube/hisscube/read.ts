@@ -1,0 +1,113 @@
+/**
+ * Reading cubes written by HiSS-Cube (its default `DATASET` metadata layout),
+ * as documented in ../shared/data/hisscube/README.md. What is read, per
+ * target of the machine-learning cube `dense_cube/{zoom}`:
+ *  - the five band cutouts, put in u, g, r, i, z order (HiSS-Cube stores them
+ *    in another order; each slot's band is the FILTER of the frame its
+ *    metadata reference points at);
+ *  - their sigma, re-read from `semi_sparse_cube/{zoom}/images/errors` at the
+ *    cutout's region, because HiSS-Cube's own `ml_image/errors` were computed
+ *    from the flux (a HiSS-Cube bug);
+ *  - the combined spectrum with its errors, on the linear wavelength grid
+ *    rebuilt from its ends (the stored `wl` is rounded by HiSS-Cube's float
+ *    compression), and the file names of the spectra that were combined.
+ * Region references: `x_*` bound the ROW axis and `y_*` the COLUMN axis.
+ */
+import h5wasm, { Dataset, type File as H5File } from "h5wasm/node";
+import { basename } from "node:path";
+import { imageSize, spectrumBins, wavelengthGrid } from "../zoom.js";
+
+export const BANDS = ["u", "g", "r", "i", "z"] as const;
+export type Band = (typeof BANDS)[number];
+
+export interface HisscubeBand {
+  band: Band;
+  /** Basename of the SDSS frame the cutout came from. */
+  frame: string;
+  /** size × size, row-major, in the unit HiSS-Cube stored (it converts the frames' nanomaggies to flux density). */
+  flux: Float32Array;
+  sigma: Float32Array;
+}
+
+export interface HisscubeTarget {
+  index: number;
+  zoom: number;
+  size: number;
+  bands: HisscubeBand[];
+  wavelengthAngstrom: Float64Array;
+  /** As HiSS-Cube stored it (flux density; SDSS's 1e-17 factor already applied). */
+  flux: Float32Array;
+  sigma: Float32Array;
+  /** Basenames of the spectra combined into this target's spectrum. */
+  spectra: string[];
+}
+
+type RegionRef = [string, bigint, number, number, number, number];
+
+export class HisscubeFileError extends Error {
+  override name = "HisscubeFileError";
+}
+
+function dataset(file: H5File, path: string): Dataset {
+  const entity = file.get(path);
+  if (!(entity instanceof Dataset)) throw new HisscubeFileError(`${path} is missing: not a HiSS-Cube DATASET-layout file`);
+  return entity;
+}
+
+/** Reads every target of the ML cube at one zoom (0..3 in HiSS-Cube files). */
+export async function readHisscube(path: string, zoom = 0): Promise<HisscubeTarget[]> {
+  await h5wasm.ready;
+  const file = new h5wasm.File(path, "r");
+  try {
+    const root = `dense_cube/${zoom}`;
+    const cube = dataset(file, `${root}/ml_image/cutout_3d_cube_zoom_${zoom}`);
+    const [targets, slots, size] = cube.shape as number[];
+    if (slots !== 5 || size !== imageSize(zoom)) throw new HisscubeFileError(`${root} holds ${slots} bands of ${size} px, expected 5 of ${imageSize(zoom)}`);
+    const imageMeta = dataset(file, "fits_images_metadata").value as [string, string][];
+    const spectraMeta = dataset(file, "fits_spectra_metadata").value as [string, string][];
+    const metaRefs = dataset(file, `${root}/ml_image/image_metadata_refs`).value as RegionRef[];
+    const cutoutRefs = dataset(file, `${root}/ml_image/image_cutout_refs`).value as RegionRef[];
+    const specRefs = dataset(file, `${root}/ml_spectrum/spec_metadata_refs`).value as RegionRef[];
+    const errors = dataset(file, `semi_sparse_cube/${zoom}/images/errors`);
+    const spectrumFlux = dataset(file, `${root}/ml_spectrum/spectral_1d_cube_zoom_${zoom}`);
+    const spectrumErrors = dataset(file, `${root}/ml_spectrum/errors`);
+    const bins = (spectrumFlux.shape as number[])[1];
+    if (bins !== spectrumBins(zoom)) throw new HisscubeFileError(`spectra at zoom ${zoom} have ${bins} bins, expected ${spectrumBins(zoom)}`);
+    const refsPerSlot = metaRefs.length / (targets * slots);
+
+    const out: HisscubeTarget[] = [];
+    for (let t = 0; t < targets; t++) {
+      const bands: HisscubeBand[] = [];
+      for (let slot = 0; slot < slots; slot++) {
+        const ref = t * slots * refsPerSlot + slot * refsPerSlot;
+        const [, metaRow] = metaRefs[ref];
+        const [, headerJson] = imageMeta[Number(metaRow)];
+        const band = String(JSON.parse(headerJson).FILTER ?? "").trim() as Band;
+        if (!BANDS.includes(band)) throw new HisscubeFileError(`target ${t} slot ${slot}: frame FILTER ${JSON.stringify(band)} is not u, g, r, i or z`);
+        const [, slice, xMin, xMax, yMin, yMax] = cutoutRefs[ref];
+        const flux = cube.slice([[t, t + 1], [slot, slot + 1], [], []]) as Float32Array;
+        const sigma = errors.slice([[Number(slice), Number(slice) + 1], [xMin, xMax], [yMin, yMax]]) as Float32Array;
+        if (sigma.length !== flux.length) throw new HisscubeFileError(`target ${t} band ${band}: error region ${xMax - xMin}x${yMax - yMin} does not match the cutout`);
+        bands.push({ band, frame: basename(imageMeta[Number(metaRow)][0]), flux, sigma });
+      }
+      bands.sort((a, b) => BANDS.indexOf(a.band) - BANDS.indexOf(b.band));
+      const spectra = specRefs
+        .slice(t * (specRefs.length / targets), (t + 1) * (specRefs.length / targets))
+        .filter(([refPath]) => refPath !== "")
+        .map(([, row]) => basename(spectraMeta[Number(row)][0]));
+      out.push({
+        index: t,
+        zoom,
+        size,
+        bands,
+        wavelengthAngstrom: wavelengthGrid(bins),
+        flux: spectrumFlux.slice([[t, t + 1], []]) as Float32Array,
+        sigma: spectrumErrors.slice([[t, t + 1], []]) as Float32Array,
+        spectra,
+      });
+    }
+    return out;
+  } finally {
+    file.close();
+  }
+}
