@@ -37,7 +37,3 @@ export function summarise(latenciesMs: number[]): { n: number; p50: number; p99:
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
 }
-
-export function machine(): string {
-  return `node ${process.version}, ${(globalThis as any).navigator?.hardwareConcurrency ?? "?"} cores`;
-}

@@ -3,6 +3,7 @@ import type { ApolloServer } from "@apollo/server";
 import { Hono } from "hono";
 import type { Settings } from "../config/settings.js";
 import type { Database } from "../db/database.js";
+import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context } from "../resolvers/context.js";
 import { graphqlHandler } from "./graphql.js";
 import { landingPage } from "./landing.js";
@@ -23,13 +24,15 @@ export function createApp(apollo: ApolloServer<Context>, db: Database, settings:
       ]);
       return c.json({ status: "ready", database: db.kind });
     } catch {
-      return c.json({ status: "unavailable", database: db.kind }, 503);
+      return c.json({ status: "unavailable", database: db.kind }, httpStatusOf.SERVICE_UNAVAILABLE as 503);
     }
   });
-  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: ErrorCode.NOT_FOUND, message: `No route ${c.req.method} ${c.req.path}` } }, httpStatusOf.NOT_FOUND as 404),
+  );
   app.onError((error, c) => {
     console.error("unhandled error:", error);
-    return c.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" } }, 500);
+    return c.json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Internal server error" } }, httpStatusOf.INTERNAL_SERVER_ERROR as 500);
   });
   return app;
 }
