@@ -51,6 +51,11 @@ export async function insertGalaxies(
 }
 
 async function insertBatch(sql: Sql, batch: NewGalaxy[]): Promise<number> {
+  return (await insertBatchReturning(sql, batch)).length;
+}
+
+/** Inserts one batch; returns the rows that were new (id and source key). */
+export async function insertBatchReturning(sql: Sql, batch: NewGalaxy[]): Promise<{ id: string; sourceKey: string }[]> {
   const col = <T>(pick: (g: NewGalaxy) => T) => batch.map(pick);
   const result = await sql`
     INSERT INTO galaxies (source_key, survey, objid, specobjid, plate, mjd, fiberid, ra, dec, healpix29,
@@ -66,8 +71,9 @@ async function insertBatch(sql: Sql, batch: NewGalaxy[]): Promise<number> {
       ${col((g) => g.sfr?.p2p5 ?? null)}::float8[], ${col((g) => g.sfr?.p16 ?? null)}::float8[],
       ${col((g) => g.sfr?.p84 ?? null)}::float8[], ${col((g) => g.sfr?.p97p5 ?? null)}::float8[],
       ${col((g) => g.sfr?.flag ?? null)}::int4[])
-    ON CONFLICT (source_key) DO NOTHING`;
-  return result.count;
+    ON CONFLICT (source_key) DO NOTHING
+    RETURNING id, source_key`;
+  return result.map((row) => ({ id: String(row.id), sourceKey: row.source_key as string }));
 }
 
 export async function countGalaxies(sql: Sql): Promise<number> {

@@ -33,6 +33,10 @@ export interface GalaxyRecord {
   redshift: number | null;
   class: string | null;
   sfr: SfrLabel;
+  /** Row in the HDF5 cube, or null when the cube holds nothing for it. */
+  cubeRow: number | null;
+  hasImage: boolean;
+  hasSpectrum: boolean;
   /** Angular distance to a cone centre, degrees; set by cone searches only. */
   distanceDeg: number | null;
 }
@@ -41,7 +45,7 @@ export interface GalaxyRecord {
 export function galaxyColumns(sql: Sql) {
   return sql`g.id, g.source_key, g.survey, g.objid, g.specobjid, g.plate, g.mjd, g.fiberid, g.ra, g.dec,
     g.healpix29, g.redshift, g.class, g.sfr_avg, g.sfr_median, g.sfr_p2p5, g.sfr_p16, g.sfr_p84,
-    g.sfr_p97p5, g.sfr_flag`;
+    g.sfr_p97p5, g.sfr_flag, g.cube_row, g.has_image, g.has_spectrum`;
 }
 
 export function toGalaxyRecord(row: Record<string, unknown>): GalaxyRecord {
@@ -68,6 +72,9 @@ export function toGalaxyRecord(row: Record<string, unknown>): GalaxyRecord {
       p97p5: (row.sfr_p97p5 as number | null) ?? null,
       flag: (row.sfr_flag as number | null) ?? null,
     },
+    cubeRow: (row.cube_row as number | null) ?? null,
+    hasImage: row.has_image === true,
+    hasSpectrum: row.has_spectrum === true,
     distanceDeg: row.distance_deg === undefined ? null : (row.distance_deg as number),
   };
 }

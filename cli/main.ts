@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { writeFileSync } from "node:fs";
 import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
-import { loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
+import { cubePathOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { DEMO_SEED, loadDemo } from "../ingest/synthetic/load-demo.js";
@@ -67,7 +67,7 @@ const commands: Record<string, Command> = {
       try {
         await migrate(db.sql);
         const progress = new Progress("demo", count);
-        const inserted = await loadDemo(db.sql, { count, seed, onProgress: (done) => progress.update(done) });
+        const inserted = await loadDemo(db.sql, { count, seed, cubePath: cubePathOf(settings), onProgress: (done) => progress.update(done) });
         const seconds = progress.finish();
         console.log(
           `demo: ${inserted} new SYNTHETIC galaxies (${count - inserted} already present), ${await countGalaxies(db.sql)} in the catalogue, ${seconds.toFixed(1)} s`,

@@ -35,7 +35,7 @@ export const settingsTable = {
   host: { env: "HOST", description: "Interface to listen on.", default: "0.0.0.0", parse: text },
   dataDir: {
     env: "DATA_DIR",
-    description: "Folder for the embedded database (PGlite) and, later, the HDF5 cubes.",
+    description: "Folder for the embedded database (PGlite, in pglite/) and the HDF5 cube of images and spectra (cube.h5).",
     default: "./.data",
     parse: text,
   },
@@ -100,6 +100,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
   const settings = { ...(out as Settings), ...overrides };
   settings.dataDir = resolve(settings.dataDir);
   return settings;
+}
+
+/** The HDF5 cube of images and spectra lives beside the embedded database. */
+export function cubePathOf(settings: Settings): string {
+  return `${settings.dataDir}/cube.h5`;
 }
 
 /** Markdown table of the settings, for the README. */

@@ -6,6 +6,7 @@ import DataLoader from "dataloader";
 import { galaxiesByIds } from "../catalog/galaxies.js";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
 import type { Settings } from "../config/settings.js";
+import type { CubeReader } from "../cube/store.js";
 import type { Database } from "../db/database.js";
 
 export interface Loaders {
@@ -14,13 +15,16 @@ export interface Loaders {
 
 export interface Context {
   db: Database;
+  /** The HDF5 cube of images and spectra (one reader for the process). */
+  cube: CubeReader;
   settings: Settings;
   loaders: Loaders;
 }
 
-export function makeContext(db: Database, settings: Settings): Context {
+export function makeContext(db: Database, cube: CubeReader, settings: Settings): Context {
   return {
     db,
+    cube,
     settings,
     loaders: {
       galaxy: new DataLoader((ids) => galaxiesByIds(db.sql, ids), { maxBatchSize: 1000 }),

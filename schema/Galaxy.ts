@@ -40,6 +40,12 @@ export class Galaxy {
   @Field(() => SfrLabel, { description: "Star-formation-rate label; all fields null when unlabelled." })
   sfr!: SfrLabel;
 
+  @Field(() => Boolean, { description: "Whether the cube holds a five-band image for it (else `image` is null)." })
+  hasImage!: boolean;
+
+  @Field(() => Boolean, { description: "Whether the cube holds a spectrum for it (else `spectrum` is null)." })
+  hasSpectrum!: boolean;
+
   @Field(() => Float, { name: "distance", nullable: true, description: "Angular distance from the cone-search centre, degrees; null outside coneSearch." })
   distanceDeg!: number | null;
 }

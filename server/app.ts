@@ -2,6 +2,7 @@
 import type { ApolloServer } from "@apollo/server";
 import { Hono } from "hono";
 import type { Settings } from "../config/settings.js";
+import type { CubeReader } from "../cube/store.js";
 import type { Database } from "../db/database.js";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context } from "../resolvers/context.js";
@@ -10,11 +11,11 @@ import { landingPage } from "./landing.js";
 
 const READY_TIMEOUT_MS = 2000;
 
-export function createApp(apollo: ApolloServer<Context>, db: Database, settings: Settings): Hono {
+export function createApp(apollo: ApolloServer<Context>, db: Database, cube: CubeReader, settings: Settings): Hono {
   const app = new Hono();
   const page = landingPage();
   app.get("/", (c) => c.html(page));
-  app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, db, settings));
+  app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, db, cube, settings));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     try {

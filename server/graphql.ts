@@ -7,6 +7,7 @@ import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
+import type { CubeReader } from "../cube/store.js";
 import type { Database } from "../db/database.js";
 import { ErrorCode } from "../errors/codes.js";
 import { makeContext, type Context } from "../resolvers/context.js";
@@ -37,7 +38,7 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
   return apollo;
 }
 
-export function graphqlHandler(apollo: ApolloServer<Context>, db: Database, settings: Settings) {
+export function graphqlHandler(apollo: ApolloServer<Context>, db: Database, cube: CubeReader, settings: Settings) {
   return async (c: HonoContext): Promise<Response> => {
     const request = c.req.raw;
     const headers = new HeaderMap();
@@ -60,7 +61,7 @@ export function graphqlHandler(apollo: ApolloServer<Context>, db: Database, sett
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers, search: new URL(request.url).search, body },
-      context: async () => makeContext(db, settings),
+      context: async () => makeContext(db, cube, settings),
     });
     const responseHeaders = new Headers();
     for (const [key, value] of result.headers) responseHeaders.set(key, value);

@@ -7,7 +7,8 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { countGalaxies } from "../catalog/bulk-load.js";
-import type { Settings } from "../config/settings.js";
+import { cubePathOf, type Settings } from "../config/settings.js";
+import { CubeReader } from "../cube/store.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
@@ -32,11 +33,12 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   const applied = await migrate(db.sql);
   if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
   if (settings.demoCount > 0 && (await countGalaxies(db.sql)) === 0) {
-    const inserted = await loadDemo(db.sql, { count: settings.demoCount });
+    const inserted = await loadDemo(db.sql, { count: settings.demoCount, cubePath: cubePathOf(settings) });
     log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
   }
+  const cube = await CubeReader.open(cubePathOf(settings));
   const apollo = await startGraphql(settings);
-  const app = createApp(apollo, db, settings);
+  const app = createApp(apollo, db, cube, settings);
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server));
   });
@@ -53,6 +55,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
         server.closeIdleConnections();
       });
       await apollo.stop();
+      cube.close();
       if (!options.db) await db.close();
     },
   };

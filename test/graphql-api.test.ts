@@ -4,6 +4,9 @@
  * CSRF protection, DataLoader batching, health and readiness.
  */
 import { after, before, describe, it } from "node:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { insertGalaxies } from "../catalog/bulk-load.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
@@ -12,14 +15,24 @@ import { nested29 } from "../sky/healpix.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
+/** Decodes a base64 little-endian array as a client would. */
+function decode<T>(base64: string, type: new (buffer: ArrayBuffer) => T): T {
+  const bytes = Buffer.from(base64, "base64");
+  return new type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
 for (const backend of backends) {
   describe(`GraphQL API on ${backend.name}`, { skip: backend.skip }, () => {
     let db: TestDatabase;
     let server: TestServer;
     const queries: string[] = [];
 
+    const dataDir = mkdtempSync(join(tmpdir(), "skycube-api-"));
+
     before(async () => {
       db = await backend.open({ onQuery: (query) => queries.push(query) });
+      // The first 30 demo galaxies with images and spectra in the cube, the rest catalogue only.
+      await loadDemo(db.sql, { count: 30, cubePath: join(dataDir, "cube.h5") });
       await loadDemo(db.sql, { count: 400 });
       await insertGalaxies(db.sql, [
         {
@@ -37,11 +50,12 @@ for (const backend of backends) {
           sfr: { avg: 0.25, median: 0.24, p16: 0.1, p84: 0.4, flag: 0 },
         },
       ]);
-      server = await startTestServer(db);
+      server = await startTestServer(db, { dataDir });
     });
     after(async () => {
       await server?.close();
       await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     });
 
     async function sdssGalaxyId(): Promise<string> {
@@ -232,6 +246,101 @@ for (const backend of backends) {
       assert.equal(response.status, 400);
       const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
       assert.equal(body.errors[0].extensions.code, "BAD_USER_INPUT");
+    });
+
+    async function firstGalaxyWithImage(): Promise<string> {
+      const [row] = await db.sql`SELECT id FROM galaxies WHERE has_image ORDER BY id LIMIT 1`;
+      return String(row.id);
+    }
+
+    it("serves a galaxy's image at every zoom level, as base64 float32 and as plain values", async () => {
+      const id = await firstGalaxyWithImage();
+      for (const zoom of [0, 1, 2, 3, 4]) {
+        const size = 64 >> zoom;
+        const { data, errors } = await server.graphql(
+          `query($id: ID!, $zoom: Int) { galaxy(id: $id) { hasImage image(zoom: $zoom) { zoom size bands pixelScale wcs { crval1 crpix1 cd2_2 }
+             flux { dtype shape base64 values } sigma { base64 } mask { dtype base64 } } } }`,
+          { id, zoom },
+        );
+        assert.equal(errors, undefined);
+        const image = data!.galaxy.image;
+        assert.equal(data!.galaxy.hasImage, true);
+        assert.deepEqual([image.zoom, image.size, image.bands], [zoom, size, ["U", "G", "R", "I", "Z"]]);
+        assert.deepEqual(image.flux.shape, [5, size, size]);
+        assert.equal(image.flux.dtype, "float32");
+        const decoded = decode(image.flux.base64, Float32Array);
+        assert.equal(decoded.length, 5 * size * size);
+        decoded.forEach((v, i) => assert.equal(Number.isNaN(v) ? null : v, image.flux.values[i]));
+        const sigma = decode(image.sigma.base64, Float32Array);
+        const mask = Buffer.from(image.mask.base64, "base64");
+        sigma.forEach((s, i) => assert.ok(mask[i] === 1 ? Number.isNaN(s) : s > 0));
+        assert.ok(Math.abs(image.pixelScale - 0.396 * 2 ** zoom) < 1e-9);
+        assert.equal(image.wcs.crpix1, (32.5 - 0.5) / 2 ** zoom + 0.5);
+      }
+    });
+
+    it("serves in-between image sizes and chosen bands, and spectra at every zoom or any length", async () => {
+      const id = await firstGalaxyWithImage();
+      const { data, errors } = await server.graphql(
+        `query($id: ID!) { galaxy(id: $id) {
+           image(size: 40, bands: [R, U]) { zoom size bands flux { shape } }
+           s0: spectrum { zoom length unit wavelength { dtype shape base64 } }
+           s4: spectrum(zoom: 4) { length wavelength { values } flux { values } }
+           s1000: spectrum(bins: 1000) { zoom length } } }`,
+        { id },
+      );
+      assert.equal(errors, undefined);
+      const g = data!.galaxy;
+      assert.deepEqual([g.image.zoom, g.image.size, g.image.bands, g.image.flux.shape], [0, 40, ["R", "U"], [2, 40, 40]]);
+      assert.deepEqual([g.s0.zoom, g.s0.length, g.s0.unit], [0, 4620, "1e-17 erg/s/cm^2/Angstrom"]);
+      const wavelength = decode(g.s0.wavelength.base64, Float64Array);
+      assert.equal(wavelength[0], 3839.7244);
+      assert.equal(g.s4.length, 288);
+      assert.ok(Math.abs(g.s4.wavelength.values[287] - 8914.597) < 1e-9);
+      assert.deepEqual([g.s1000.zoom, g.s1000.length], [2, 1000]);
+    });
+
+    it("answers null for a galaxy without image or spectrum, and still rejects bad arguments", async () => {
+      const [row] = await db.sql`SELECT id FROM galaxies WHERE NOT has_image ORDER BY id LIMIT 1`;
+      const { data, errors } = await server.graphql(`query($id: ID!) { galaxy(id: $id) { hasImage hasSpectrum image { size } spectrum { length } } }`, { id: String(row.id) });
+      assert.equal(errors, undefined);
+      assert.deepEqual(data!.galaxy, { hasImage: false, hasSpectrum: false, image: null, spectrum: null });
+      const bad = await server.graphql(`query($id: ID!) { galaxy(id: $id) { image(zoom: 5) { size } spectrum(bins: 99999) { length } } }`, { id: String(row.id) });
+      assert.deepEqual(bad.errors!.map((e) => [e.extensions.code, (e.extensions.problems as any[])[0].argument]), [["BAD_USER_INPUT", "zoom"], ["BAD_USER_INPUT", "bins"]]);
+    });
+
+    it("rejects bad image and spectrum arguments with BAD_USER_INPUT", async () => {
+      const id = await firstGalaxyWithImage();
+      const cases: [string, string[]][] = [
+        [`image(zoom: -1) { size }`, ["zoom"]],
+        [`image(size: 3) { size }`, ["size"]],
+        [`image(size: 65) { size }`, ["size"]],
+        [`image(bands: [R, R]) { size }`, ["bands"]],
+        [`image(bands: []) { size }`, ["bands"]],
+        [`spectrum(zoom: 5) { length }`, ["zoom"]],
+        [`spectrum(bins: 287) { length }`, ["bins"]],
+      ];
+      for (const [field, problems] of cases) {
+        const { errors } = await server.graphql(`query($id: ID!) { galaxy(id: $id) { ${field} } }`, { id });
+        assert.equal(errors![0].extensions.code, "BAD_USER_INPUT", field);
+        assert.deepEqual((errors![0].extensions.problems as any[]).map((p) => p.argument), problems, field);
+      }
+      const unknownBand = await server.graphql(`query($id: ID!) { galaxy(id: $id) { image(bands: [Y]) { size } } }`, { id });
+      assert.equal(unknownBand.errors![0].extensions.code, "GRAPHQL_VALIDATION_FAILED");
+      const tooMany = await server.graphql(`query($id: ID!) { galaxy(id: $id) { image { flux { values } } spectrum { flux { values } } } }`, { id });
+      assert.equal(tooMany.errors, undefined, "one full image (20,480 values) and one spectrum fit");
+    });
+
+    it("returns cutouts for every galaxy of a cone search in one query", async () => {
+      const [row] = await db.sql`SELECT ra, dec FROM galaxies WHERE has_image ORDER BY id LIMIT 1`;
+      const { data, errors } = await server.graphql(
+        `query($ra: Float!, $dec: Float!) { coneSearch(ra: $ra, dec: $dec, radius: 3) { edges { node { hasImage image(zoom: 3) { size flux { base64 } } } } } }`,
+        { ra: row.ra, dec: row.dec },
+      );
+      assert.equal(errors, undefined);
+      const nodes = data!.coneSearch.edges.map((e: any) => e.node);
+      assert.ok(nodes.some((n: any) => n.image !== null));
+      assert.ok(nodes.every((n: any) => (n.image !== null) === n.hasImage));
     });
 
     it("serves /healthz, /readyz and the landing page", async () => {
