@@ -6,12 +6,13 @@
 import "./environment.js";
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubePathOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
+import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { DEMO_SEED, loadDemo } from "../ingest/synthetic/load-demo.js";
 import { graphqlSchema } from "../server/schema.js";
 import { startServer } from "../server/start.js";
@@ -71,6 +72,45 @@ const commands: Record<string, Command> = {
         const seconds = progress.finish();
         console.log(
           `demo: ${inserted} new SYNTHETIC galaxies (${count - inserted} already present), ${await countGalaxies(db.sql)} in the catalogue, ${seconds.toFixed(1)} s`,
+        );
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  ingest: {
+    summary: "Load real data: `ingest sdss --spectra DIR [--frames DIR] [--sfr gal_info.fits,gal_totsfr.fits]` (idempotent).",
+    usage: "ingest sdss --spectra DIR [...]",
+    async run(args, settings) {
+      const [source, ...rest] = args;
+      if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}; use 'ingest sdss'`);
+      const { values } = parseArgs({ args: rest, options: { spectra: { type: "string" }, frames: { type: "string" }, sfr: { type: "string" } } });
+      if (!values.spectra) throw new UsageError("ingest sdss needs --spectra DIR (a folder of spec-PLATE-MJD-FIBER.fits files)");
+      const sfr = values.sfr?.split(",");
+      if (sfr && sfr.length !== 2) throw new UsageError("--sfr takes two files: gal_info.fits,gal_totsfr.fits");
+      for (const dir of [values.spectra, values.frames, ...(sfr ?? [])]) {
+        if (dir !== undefined && !existsSync(dir)) throw new UsageError(`${dir} does not exist`);
+      }
+      const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+      try {
+        await migrate(db.sql);
+        const progress = new Map<string, Progress>();
+        const started = Date.now();
+        const report = await ingestSdss(db.sql, {
+          spectraDir: values.spectra,
+          framesDir: values.frames,
+          sfr: sfr as [string, string] | undefined,
+          cubePath: cubePathOf(settings),
+          onProgress: (stage, done, total) => {
+            if (!progress.has(stage)) progress.set(stage, new Progress(stage, total));
+            progress.get(stage)!.update(done);
+            if (done === total) progress.get(stage)!.finish();
+          },
+        });
+        for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
+        console.log(
+          `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects; ${report.inserted} new (${report.alreadyPresent} already present), ` +
+            `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
       } finally {
         await db.close();

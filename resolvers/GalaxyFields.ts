@@ -1,4 +1,7 @@
-import { Arg, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import type { SourceRecord } from "../catalog/sources.js";
+import { Source } from "../schema/Source.js";
+import type { Context } from "./context.js";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
 import { UserInputError } from "../errors/codes.js";
 import { Galaxy } from "../schema/Galaxy.js";
@@ -12,5 +15,10 @@ export class GalaxyFields {
   healpix(@Root() galaxy: GalaxyRecord, @Arg("order", () => Int, { defaultValue: MAX_ORDER }) order: number): string {
     if (!isValidOrder(order)) throw new UserInputError([{ argument: "order", message: `must be an integer in [0, ${MAX_ORDER}]` }]);
     return degrade(BigInt(galaxy.healpix29), order).toString();
+  }
+
+  @FieldResolver(() => [Source], { description: "The SDSS files (spectra, frames) or cubes this galaxy's data came from; empty for synthetic galaxies." })
+  sources(@Root() galaxy: GalaxyRecord, @Ctx() context: Context): Promise<SourceRecord[]> {
+    return context.loaders.sources.load(galaxy.id);
   }
 }

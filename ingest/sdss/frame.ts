@@ -1,0 +1,110 @@
+/**
+ * SDSS `frame-[ugriz]-RUN-CAMCOL-FIELD.fits[.bz2]` files (DR8+ data model):
+ * HDU 0 the calibrated image in nanomaggies with a TAN WCS, HDU 1 the calib
+ * vector (nanomaggies per count, per column), HDU 2 the sky (ALLSKY, counts,
+ * on a coarse grid, with XINTERP/YINTERP giving each pixel's position on it).
+ *
+ * Per-pixel sigma follows the data model's recipe:
+ *   dn = image / calib + sky,  sigma_dn = sqrt(dn / gain + darkVariance),
+ *   sigma = sigma_dn × calib   (nanomaggies),
+ * with gain and dark variance per camcol and band from the frame data model.
+ */
+import { basename } from "node:path";
+import type { TanWcs } from "../../cube/zoom.js";
+import { FitsError } from "../fits/errors.js";
+import { openFits, readImage } from "../fits/file.js";
+import { BinaryTable } from "../fits/table.js";
+
+export type FrameBand = "u" | "g" | "r" | "i" | "z";
+const BANDS: FrameBand[] = ["u", "g", "r", "i", "z"];
+
+/** Electrons per count, by camcol (1..6) then band u,g,r,i,z (SDSS frame data model). */
+const GAIN = [
+  [1.62, 3.32, 4.71, 5.165, 4.745],
+  [1.595, 3.855, 4.6, 6.565, 5.155],
+  [1.59, 3.845, 4.72, 4.86, 4.885],
+  [1.6, 3.995, 4.76, 4.885, 4.775],
+  [1.47, 4.05, 4.725, 4.64, 3.48],
+  [2.17, 4.035, 4.895, 4.76, 4.69],
+];
+/** Dark variance (counts²), by camcol then band (SDSS frame data model). */
+const DARK_VARIANCE = [
+  [9.61, 1.8225, 1.21, 1.8225, 0.81],
+  [12.6025, 1.96, 1.44, 5.76, 1.0],
+  [8.7025, 1.3225, 1.3225, 4.6225, 1.0],
+  [12.6025, 1.3225, 1.96, 6.25, 9.61],
+  [9.3025, 0.81, 1.1025, 7.84, 1.8225],
+  [7.0225, 0.9025, 1.8225, 5.0625, 1.21],
+];
+
+export interface Frame {
+  file: string;
+  band: FrameBand;
+  run: number;
+  camcol: number;
+  field: number;
+  /** Columns (NAXIS1) and rows (NAXIS2). */
+  width: number;
+  height: number;
+  /** Row-major, nanomaggies. */
+  image: Float32Array;
+  sigma: Float32Array;
+  wcs: TanWcs;
+}
+
+const NAME = /frame-([ugriz])-(\d{6})-(\d)-(\d{4})\.fits(\.bz2)?$/;
+
+/** Bilinear interpolation on a (rows × cols) grid at fractional (x, y), clamped at the edges. */
+function bilinear(grid: Float64Array, rows: number, cols: number, x: number, y: number): number {
+  const cx = Math.min(cols - 1, Math.max(0, x));
+  const cy = Math.min(rows - 1, Math.max(0, y));
+  const x0 = Math.min(cols - 2, Math.floor(cx));
+  const y0 = Math.min(rows - 2, Math.floor(cy));
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const at = (r: number, c: number) => grid[r * cols + c];
+  return (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+}
+
+export function readFrame(path: string): Frame {
+  const match = NAME.exec(basename(path));
+  if (!match) throw new FitsError(`${basename(path)} is not named like an SDSS frame (frame-[ugriz]-RUN-CAMCOL-FIELD.fits[.bz2])`);
+  const [, band, run, camcol, field] = match;
+  const hdus = openFits(path);
+  const { shape, values } = readImage(hdus[0]);
+  const [width, height] = shape;
+  const header = hdus[0].header;
+  if (header.string("CTYPE1", "").trim() !== "RA---TAN" || header.string("CTYPE2", "").trim() !== "DEC--TAN") throw new FitsError(`${basename(path)}: not a TAN WCS`);
+  const wcs: TanWcs = {
+    crval1: header.number("CRVAL1"),
+    crval2: header.number("CRVAL2"),
+    crpix1: header.number("CRPIX1"),
+    crpix2: header.number("CRPIX2"),
+    cd1_1: header.number("CD1_1"),
+    cd1_2: header.number("CD1_2"),
+    cd2_1: header.number("CD2_1"),
+    cd2_2: header.number("CD2_2"),
+  };
+  const calib = readImage(hdus[1]).values;
+  if (calib.length !== width) throw new FitsError(`${basename(path)}: calib has ${calib.length} values for ${width} columns`);
+  const skyTable = new BinaryTable(hdus[2]);
+  const allsky = Float64Array.from((skyTable.column("ALLSKY") as Float64Array[])[0]);
+  const xInterp = (skyTable.column("XINTERP") as Float64Array[])[0];
+  const yInterp = (skyTable.column("YINTERP") as Float64Array[])[0];
+  const tdim = String(hdus[2].header.get("TDIM1") ?? "(256,192)");
+  const [skyCols, skyRows] = tdim.replace(/[()\s]/g, "").split(",").map(Number);
+  const b = BANDS.indexOf(band as FrameBand);
+  const c = Number(camcol) - 1;
+  const [gain, dark] = [GAIN[c][b], DARK_VARIANCE[c][b]];
+  const image = values instanceof Float32Array ? values : Float32Array.from(values);
+  const sigma = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const sky = bilinear(allsky, skyRows, skyCols, xInterp[x], yInterp[y]);
+      const dn = image[i] / calib[x] + sky;
+      sigma[i] = Math.sqrt(Math.max(dn, 0) / gain + dark) * calib[x];
+    }
+  }
+  return { file: basename(path), band: band as FrameBand, run: Number(run), camcol: Number(camcol), field: Number(field), width, height, image, sigma, wcs };
+}

@@ -1,0 +1,164 @@
+/**
+ * `ingest sdss`: real SDSS files into the catalogue and the cube.
+ *
+ * Stages: read spectra → group repeat observations (1″) → combine each
+ * group by inverse-variance weighting → attach MPA-JHU labels (by plate,
+ * MJD, fibre of any member) → find the field whose r frame holds the object
+ * and cut 64 x 64 from its five frames → load rows, cube rows and sources in
+ * one transaction with one cube write session.
+ *
+ * Policy for bad input: a file that cannot be read is skipped and reported
+ * with the reason; nothing else is written for it. A field missing one of
+ * its five bands is reported and not used. Idempotent: objects are keyed by
+ * the SPECOBJID of their first spectrum (in plate, MJD, fibre order), so a
+ * second run inserts nothing.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { insertBatchReturning, type NewGalaxy } from "../../catalog/bulk-load.js";
+import type { SfrLabel } from "../../catalog/galaxy-record.js";
+import { CubeWriter, type CubeRecord } from "../../cube/store.js";
+import type { Sql } from "../../db/database.js";
+import { cutOut, positionOnFrame } from "./cutout.js";
+import { readFrame, type Frame } from "./frame.js";
+import { groupByPosition } from "./group.js";
+import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
+import { combineSpectra, readSdssSpectrum, type SdssSpectrum } from "./spectrum.js";
+
+export interface SdssIngestOptions {
+  framesDir?: string;
+  spectraDir: string;
+  /** [gal_info, gal_totsfr] paths. */
+  sfr?: [string, string];
+  cubePath: string;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface IngestReport {
+  spectraRead: number;
+  objects: number;
+  inserted: number;
+  alreadyPresent: number;
+  withImage: number;
+  withSfrLabel: number;
+  skipped: { file: string; reason: string }[];
+}
+
+const FRAME = /^frame-([ugriz])-(\d{6}-\d-\d{4})\.fits(\.bz2)?$/;
+
+interface Field {
+  key: string;
+  files: Map<string, string>;
+  frames?: Frame[];
+}
+
+function listFields(dir: string, report: IngestReport): Field[] {
+  const fields = new Map<string, Field>();
+  for (const file of readdirSync(dir).sort()) {
+    const match = FRAME.exec(file);
+    if (!match) continue;
+    const field = fields.get(match[2]) ?? { key: match[2], files: new Map() };
+    field.files.set(match[1], join(dir, file));
+    fields.set(match[2], field);
+  }
+  return [...fields.values()].filter((field) => {
+    if (field.files.size === 5) return true;
+    report.skipped.push({ file: `frame-?-${field.key}`, reason: `field has ${field.files.size} of the 5 bands` });
+    return false;
+  });
+}
+
+function framesOf(field: Field): Frame[] {
+  field.frames ??= ["u", "g", "r", "i", "z"].map((band) => readFrame(field.files.get(band)!));
+  return field.frames;
+}
+
+/** The spectrum with the most good bins speaks for the group (identifiers, redshift, class). */
+function representative(group: SdssSpectrum[]): SdssSpectrum {
+  const good = (s: SdssSpectrum) => s.rebinned.mask.reduce((n, m) => n + (m ? 0 : 1), 0);
+  return [...group].sort((a, b) => good(b) - good(a))[0];
+}
+
+export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<IngestReport> {
+  const report: IngestReport = { spectraRead: 0, objects: 0, inserted: 0, alreadyPresent: 0, withImage: 0, withSfrLabel: 0, skipped: [] };
+  const files = readdirSync(options.spectraDir).filter((f) => /^spec-\d{4,}-\d{5}-\d{4}\.fits$/.test(f)).sort();
+  const spectra: SdssSpectrum[] = [];
+  files.forEach((file, i) => {
+    try {
+      spectra.push(readSdssSpectrum(join(options.spectraDir, file)));
+    } catch (error) {
+      report.skipped.push({ file, reason: (error as Error).message });
+    }
+    options.onProgress?.("spectra", i + 1, files.length);
+  });
+  report.spectraRead = spectra.length;
+  const labels = options.sfr ? readMpaJhu(...options.sfr) : new Map<string, SfrLabel>();
+  const fields = options.framesDir ? listFields(options.framesDir, report) : [];
+  const groups = groupByPosition(spectra);
+  report.objects = groups.length;
+
+  const objects = groups.map((group) => {
+    const members = [...group].sort((a, b) => a.plate - b.plate || a.mjd - b.mjd || a.fiberid - b.fiberid);
+    const best = representative(members);
+    const raDeg = members.reduce((s, m) => s + m.raDeg, 0) / members.length;
+    const decDeg = members.reduce((s, m) => s + m.decDeg, 0) / members.length;
+    const label = members.map((m) => labels.get(spectrumKey(m.plate, m.mjd, m.fiberid))).find((l) => l !== undefined);
+    const galaxy: NewGalaxy = {
+      sourceKey: `sdss/specobj/${members[0].specobjid}`,
+      survey: "SDSS",
+      objid: best.objid,
+      specobjid: best.specobjid,
+      plate: best.plate,
+      mjd: best.mjd,
+      fiberid: best.fiberid,
+      raDeg,
+      decDeg,
+      redshift: best.redshift,
+      class: best.class,
+      sfr: label,
+    };
+    return { galaxy, members, label };
+  });
+
+  return sql.begin(async (tx) => {
+    const fresh = await insertBatchReturning(tx as unknown as Sql, objects.map((o) => o.galaxy));
+    const freshKeys = new Map(fresh.map((row) => [row.sourceKey, row.id]));
+    report.inserted = fresh.length;
+    report.alreadyPresent = objects.length - fresh.length;
+    const todo = objects.filter((o) => freshKeys.has(o.galaxy.sourceKey));
+    if (todo.length === 0) return report;
+    const writer = await CubeWriter.begin(options.cubePath);
+    try {
+      const records: CubeRecord[] = [];
+      const sources: Record<string, unknown>[] = [];
+      todo.forEach((object, i) => {
+        const id = freshKeys.get(object.galaxy.sourceKey)!;
+        const { raDeg, decDeg } = object.galaxy;
+        const field = fields.find((f) => positionOnFrame(framesOf(f)[2], raDeg, decDeg) !== null);
+        const cutout = field ? cutOut(framesOf(field), raDeg, decDeg) : null;
+        records.push({ spectrum: combineSpectra(object.members.map((m) => m.rebinned)), image: cutout ?? undefined });
+        for (const m of object.members) sources.push({ galaxy_id: id, role: "SPECTRUM", file: m.file, plate: m.plate, mjd: m.mjd, fiberid: m.fiberid, run: null, camcol: null, field: null, band: null });
+        if (cutout && field) {
+          report.withImage++;
+          for (const frame of framesOf(field)) {
+            sources.push({ galaxy_id: id, role: "FRAME", file: frame.file, plate: null, mjd: null, fiberid: null, run: frame.run, camcol: frame.camcol, field: frame.field, band: frame.band });
+          }
+        }
+        if (object.label?.avg != null) report.withSfrLabel++;
+        options.onProgress?.("objects", i + 1, todo.length);
+      });
+      const first = writer.append(records);
+      await tx`
+        UPDATE galaxies SET cube_row = u.row, has_image = (u.image = 1), has_spectrum = true
+        FROM unnest(${todo.map((o) => freshKeys.get(o.galaxy.sourceKey)!)}::int8[], ${todo.map((_, i) => first + i)}::int4[],
+                    ${records.map((r) => (r.image !== undefined ? 1 : 0))}::int4[]) AS u(id, row, image)
+        WHERE galaxies.id = u.id`;
+      await tx`INSERT INTO galaxy_sources ${tx(sources as any[])}`;
+      writer.commit();
+      return report;
+    } catch (error) {
+      writer.abort();
+      throw error;
+    }
+  });
+}
