@@ -6,9 +6,9 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { FitsError } from "../ingest/fits/errors.js";
-import { findHdu, openFits, parseFits, readImage } from "../ingest/fits/file.js";
+import { bunzip, findHdu, openFits, parseFits, readImage } from "../ingest/fits/file.js";
 import { BinaryTable } from "../ingest/fits/table.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 import { sharedData, sharedDataMissing } from "./support/shared-data.js";
@@ -108,6 +108,16 @@ describe("FITS reader against astropy on real SDSS files", { skip }, () => {
     assert.equal(allsky[0].length, ref.allsky_shape[0] * ref.allsky_shape[1]);
     assert.equal(allsky[0][100 * ref.allsky_shape[1] + 50], ref.allsky);
     assert.equal((sky.column("XINTERP") as Float64Array[])[0][1000], ref.xinterp);
+  });
+});
+
+describe("bzip2 decompression", { skip }, () => {
+  it("gives the same bytes with the system bzip2 and with the JavaScript decoder", () => {
+    const compressed = readFileSync(`${sharedData}sdss/frames/frame-g-002820-3-0122.fits.bz2`);
+    const native = bunzip(compressed, true);
+    const javascript = bunzip(compressed, false);
+    assert.equal(native.length, javascript.length);
+    assert.ok(Buffer.from(native).equals(Buffer.from(javascript)));
   });
 });
 

@@ -12,7 +12,7 @@
 import { basename } from "node:path";
 import type { TanWcs } from "../../cube/zoom.js";
 import { FitsError } from "../fits/errors.js";
-import { openFits, readImage } from "../fits/file.js";
+import { openFits, openFitsAsync, readImage, type Hdu } from "../fits/file.js";
 import { BinaryTable } from "../fits/table.js";
 
 export type FrameBand = "u" | "g" | "r" | "i" | "z";
@@ -67,10 +67,18 @@ function bilinear(grid: Float64Array, rows: number, cols: number, x: number, y: 
 }
 
 export function readFrame(path: string): Frame {
+  return frameFromHdus(path, openFits(path));
+}
+
+/** Reads a frame, decompressing it in a child process: several frames read at once use several cores. */
+export async function readFrameAsync(path: string): Promise<Frame> {
+  return frameFromHdus(path, await openFitsAsync(path));
+}
+
+function frameFromHdus(path: string, hdus: Hdu[]): Frame {
   const match = NAME.exec(basename(path));
   if (!match) throw new FitsError(`${basename(path)} is not named like an SDSS frame (frame-[ugriz]-RUN-CAMCOL-FIELD.fits[.bz2])`);
   const [, band, run, camcol, field] = match;
-  const hdus = openFits(path);
   const { shape, values } = readImage(hdus[0]);
   const [width, height] = shape;
   const header = hdus[0].header;

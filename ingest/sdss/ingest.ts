@@ -20,7 +20,7 @@ import type { SfrLabel } from "../../catalog/galaxy-record.js";
 import { CubeWriter, type CubeRecord } from "../../cube/store.js";
 import type { Sql } from "../../db/database.js";
 import { cutOut, positionOnFrame } from "./cutout.js";
-import { readFrame, type Frame } from "./frame.js";
+import { readFrameAsync, type Frame } from "./frame.js";
 import { groupByPosition } from "./group.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
 import { combineSpectra, readSdssSpectrum, type SdssSpectrum } from "./spectrum.js";
@@ -68,9 +68,15 @@ function listFields(dir: string, report: IngestReport): Field[] {
   });
 }
 
-function framesOf(field: Field): Frame[] {
-  field.frames ??= ["u", "g", "r", "i", "z"].map((band) => readFrame(field.files.get(band)!));
+/** The five frames of a field, read once (the five decompress in parallel). */
+async function framesOf(field: Field): Promise<Frame[]> {
+  field.frames ??= await Promise.all(["u", "g", "r", "i", "z"].map((band) => readFrameAsync(field.files.get(band)!)));
   return field.frames;
+}
+
+async function fieldHolding(fields: Field[], raDeg: number, decDeg: number): Promise<Field | undefined> {
+  for (const field of fields) if (positionOnFrame((await framesOf(field))[2], raDeg, decDeg) !== null) return field;
+  return undefined;
 }
 
 /** The spectrum with the most good bins speaks for the group (identifiers, redshift, class). */
@@ -131,22 +137,23 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
     try {
       const records: CubeRecord[] = [];
       const sources: Record<string, unknown>[] = [];
-      todo.forEach((object, i) => {
+      for (const [i, object] of todo.entries()) {
         const id = freshKeys.get(object.galaxy.sourceKey)!;
         const { raDeg, decDeg } = object.galaxy;
-        const field = fields.find((f) => positionOnFrame(framesOf(f)[2], raDeg, decDeg) !== null);
-        const cutout = field ? cutOut(framesOf(field), raDeg, decDeg) : null;
+        const field = await fieldHolding(fields, raDeg, decDeg);
+        const frames = field ? await framesOf(field) : null;
+        const cutout = frames ? cutOut(frames, raDeg, decDeg) : null;
         records.push({ spectrum: combineSpectra(object.members.map((m) => m.rebinned)), image: cutout ?? undefined });
         for (const m of object.members) sources.push({ galaxy_id: id, role: "SPECTRUM", file: m.file, plate: m.plate, mjd: m.mjd, fiberid: m.fiberid, run: null, camcol: null, field: null, band: null });
-        if (cutout && field) {
+        if (cutout && frames) {
           report.withImage++;
-          for (const frame of framesOf(field)) {
+          for (const frame of frames) {
             sources.push({ galaxy_id: id, role: "FRAME", file: frame.file, plate: null, mjd: null, fiberid: null, run: frame.run, camcol: frame.camcol, field: frame.field, band: frame.band });
           }
         }
         if (object.label?.avg != null) report.withSfrLabel++;
         options.onProgress?.("objects", i + 1, todo.length);
-      });
+      }
       const first = writer.append(records);
       await tx`
         UPDATE galaxies SET cube_row = u.row, has_image = (u.image = 1), has_spectrum = true
