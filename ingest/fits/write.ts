@@ -103,11 +103,25 @@ function tableBytes(table: TableHdu): { rowBytes: number; rows: number; data: Ui
   return { rowBytes, rows, data };
 }
 
-/** A whole FITS file: primary HDU (image or empty) and binary tables. */
-export function fitsFile(primary: ImageHdu | null, tables: TableHdu[] = [], primaryCards: [string, CardValue, string?][] = []): Uint8Array {
+/** An image extension (IMAGE HDU) with a name. */
+export interface ImageExtension extends ImageHdu {
+  name: string;
+}
+
+/** A whole FITS file: primary HDU (image or empty), then image extensions and binary tables. */
+export function fitsFile(
+  primary: ImageHdu | null,
+  tables: TableHdu[] = [],
+  primaryCards: [string, CardValue, string?][] = [],
+  images: ImageExtension[] = [],
+): Uint8Array {
   const parts: Uint8Array[] = [];
   parts.push(header([...imageCards(primary, [card("SIMPLE", true)]), card("EXTEND", true), ...primaryCards.map(([k, v, c]) => card(k, v, c))]));
   if (primary) parts.push(pad(imageBytes(primary.data)));
+  for (const image of images) {
+    parts.push(header([...imageCards(image, [card("XTENSION", "IMAGE")]), card("PCOUNT", 0), card("GCOUNT", 1), card("EXTNAME", image.name)]));
+    parts.push(pad(imageBytes(image.data)));
+  }
   for (const table of tables) {
     const { rowBytes, rows, data } = tableBytes(table);
     parts.push(
