@@ -9,7 +9,8 @@
  * chunks of the rows it asks for.
  */
 import h5wasm, { Dataset, type File as H5File } from "h5wasm/node";
-import { copyFileSync, existsSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { rebin1d, rebinImage, type Measured } from "./rebin.js";
 import { BAND_COUNT, CUBE_FORMAT, CUBE_VERSION, WCS_PATH, imagePath, spectrumPath } from "./layout.js";
 import { IMAGE_SIZE_0, SPECTRUM_BINS_0, ZOOM_LEVELS, imageSize, rescaleWcs, spectrumBins, wavelengthGrid, type TanWcs } from "./zoom.js";
@@ -41,7 +42,10 @@ function maskCompression(part: "flux" | "sigma" | "mask") {
 }
 
 function createCube(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
   const file = new h5wasm.File(path, "w");
+  // h5wasm reports a failed create on stderr rather than throwing.
+  if (!existsSync(path)) throw new CubeError(`cannot create the cube file ${path}`);
   try {
     file.create_attribute("format", CUBE_FORMAT);
     file.create_attribute("version", CUBE_VERSION);

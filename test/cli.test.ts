@@ -77,7 +77,7 @@ describe("command line", () => {
     after(() => db?.drop());
     it("loads the demo into the database DATABASE_URL names", async () => {
       db = await postgresBackend.open();
-      const result = run(["demo", "--count", "80"], { DATABASE_URL: db.url! });
+      const result = run(["demo", "--count", "80"], { DATABASE_URL: db.url!, DATA_DIR: join(dataDir, "with-postgres") });
       assert.equal(result.code, 0, result.stderr);
       const [{ count }] = await db.sql`SELECT count(*)::int AS count FROM galaxies WHERE survey = 'SYNTHETIC'`;
       assert.equal(count, 80);

@@ -6,7 +6,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rebin1d, rebinImage, edgesFromCentres, overlapWeights, type Measured } from "../cube/rebin.js";
@@ -111,7 +111,15 @@ describe("HDF5 cube store", () => {
     writer.append([record(random)]);
     writer.abort();
     assert.equal(sha(path), before);
-    assert.deepEqual(readdirSync(dir), ["cube.h5"]);
+    assert.deepEqual(readdirSync(dir).sort(), ["cube.h5"]);
+  });
+
+  it("creates the cube's folder when needed, and fails cleanly where it cannot write", async () => {
+    const nested = join(dir, "a", "b", "cube.h5");
+    assert.equal(await appendToCube(nested, [record(random)]), 0);
+    assert.ok(existsSync(nested));
+    writeFileSync(join(dir, "a-file"), "not a folder");
+    await assert.rejects(appendToCube(join(dir, "a-file", "cube.h5"), [record(random)]), /ENOTDIR/);
   });
 
   it("lets an open reader see rows appended after it opened the file", async () => {
