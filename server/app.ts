@@ -6,7 +6,7 @@ import type { CubeReader } from "../cube/store.js";
 import type { Database } from "../db/database.js";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context } from "../resolvers/context.js";
-import { cutoutFits, spectrumFits } from "./downloads.js";
+import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { graphqlHandler } from "./graphql.js";
 import { landingPage } from "./landing.js";
 
@@ -17,8 +17,8 @@ export function createApp(apollo: ApolloServer<Context>, db: Database, cube: Cub
   const page = landingPage();
   app.get("/", (c) => c.html(page));
   app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, db, cube, settings));
-  app.get("/cutouts/:id{[0-9]+\\.fits}", cutoutFits(db, cube));
-  app.get("/spectra/:id{[0-9]+\\.fits}", spectrumFits(db, cube));
+  app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
+  app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     try {

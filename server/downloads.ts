@@ -1,8 +1,10 @@
 /**
- * REST downloads of the cube's data as FITS, for tools that do not speak
- * GraphQL (and, next, for the VO services):
+ * REST downloads of the cube's data, for tools that do not speak GraphQL
+ * (and, next, for the VO services):
  *   GET /cutouts/{id}.fits?zoom=&size=&bands=   primary HDU flux (NAXIS3 = bands), SIGMA and MASK extensions, TAN WCS
+ *   GET /cutouts/{id}.png?zoom=&size=           g, r, i colour preview (asinh stretch)
  *   GET /spectra/{id}.fits?zoom=&bins=           binary table WAVELENGTH, FLUX, SIGMA, MASK with units
+ *   GET /spectra/{id}.png?zoom=&bins=            flux against wavelength, ±1 sigma in grey
  * Errors as JSON { error: { code, message } } with the code's HTTP status.
  */
 import type { Context as HonoContext } from "hono";
@@ -13,6 +15,7 @@ import { imageView, spectrumView } from "../cube/views.js";
 import type { Database } from "../db/database.js";
 import { ErrorCode, httpStatusOf, UserInputError } from "../errors/codes.js";
 import { fitsFile, type CardValue } from "../ingest/fits/write.js";
+import { cutoutPng, spectrumPng } from "../render/previews.js";
 
 function fail(c: HonoContext, code: ErrorCode, message: string): Response {
   return c.json({ error: { code, message } }, httpStatusOf[code] as 400);
@@ -24,7 +27,7 @@ function integerParam(c: HonoContext, name: string): number | null {
 }
 
 async function galaxyFor(c: HonoContext, db: Database) {
-  const id = c.req.param("id")!.replace(/\.fits$/, "");
+  const id = c.req.param("id")!.replace(/\.(fits|png)$/, "");
   if (!isGalaxyId(id)) return { error: fail(c, ErrorCode.BAD_USER_INPUT, "id: must be a positive decimal integer") };
   const [galaxy] = await galaxiesByIds(db.sql, [id]);
   if (!galaxy) return { error: fail(c, ErrorCode.NOT_FOUND, `Galaxy "${id}" does not exist`) };
@@ -35,7 +38,13 @@ function fitsResponse(bytes: Uint8Array, name: string): Response {
   return new Response(bytes, { headers: { "content-type": "application/fits", "content-disposition": `attachment; filename="${name}"` } });
 }
 
-export function cutoutFits(db: Database, cube: CubeReader) {
+function pngResponse(bytes: Uint8Array): Response {
+  return new Response(bytes, { headers: { "content-type": "image/png" } });
+}
+
+const isPng = (c: HonoContext) => c.req.param("id")!.endsWith(".png");
+
+export function cutoutDownload(db: Database, cube: CubeReader) {
   return async (c: HonoContext): Promise<Response> => {
     const { galaxy, error } = await galaxyFor(c, db);
     if (error) return error;
@@ -44,6 +53,10 @@ export function cutoutFits(db: Database, cube: CubeReader) {
     try {
       const bands = bandsParam ? (bandsParam.split(",").map((b) => b.trim()) as BandName[]) : [...BAND_NAMES];
       const view = imageView(cube, galaxy.cubeRow, { zoom: integerParam(c, "zoom"), size: integerParam(c, "size"), bands });
+      if (isPng(c)) {
+        if (!["g", "r", "i"].every((b) => view.bands.includes(b as BandName))) return fail(c, ErrorCode.BAD_USER_INPUT, "bands: a colour preview needs g, r and i");
+        return pngResponse(cutoutPng(view, Math.max(1, Math.ceil(256 / view.size))));
+      }
       const shape = [view.size, view.size, view.bands.length];
       const wcs: [string, CardValue, string?][] = view.wcs
         ? [
@@ -74,13 +87,14 @@ export function cutoutFits(db: Database, cube: CubeReader) {
   };
 }
 
-export function spectrumFits(db: Database, cube: CubeReader) {
+export function spectrumDownload(db: Database, cube: CubeReader) {
   return async (c: HonoContext): Promise<Response> => {
     const { galaxy, error } = await galaxyFor(c, db);
     if (error) return error;
     if (!galaxy.hasSpectrum || galaxy.cubeRow === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no spectrum`);
     try {
       const view = spectrumView(cube, galaxy.cubeRow, { zoom: integerParam(c, "zoom"), bins: integerParam(c, "bins") });
+      if (isPng(c)) return pngResponse(spectrumPng(view));
       const bytes = fitsFile(null, [{
         name: "SPECTRUM",
         columns: [

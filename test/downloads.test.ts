@@ -13,6 +13,7 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { decodePng } from "./support/png.js";
 
 const CHECK = `
 import json, sys
@@ -79,6 +80,24 @@ for (const backend of backends) {
       assert.deepEqual(result.spectrum.units.slice(0, 2), ["Angstrom", "1e-17 erg/(s cm2 Angstrom)"]);
       assert.equal(result.spectrum.rows, 1000);
       assert.equal(result.spectrum.first, 3839.7244);
+    });
+
+    it("serves PNG previews: a colour cutout at least 256 px across and a spectrum plot", async () => {
+      const [galaxy] = await db.sql`SELECT id FROM galaxies WHERE has_image ORDER BY id LIMIT 1`;
+      for (const [query, side] of [["", 256], ["?zoom=3", 256], ["?size=48", 288]] as const) {
+        const response = await fetch(`${server.url}/cutouts/${galaxy.id}.png${query}`);
+        assert.equal(response.headers.get("content-type"), "image/png");
+        const png = decodePng(Buffer.from(await response.arrayBuffer()));
+        assert.deepEqual([png.width, png.height], [side, side], query);
+        // The galaxy is brighter at the centre than in the corner.
+        const at = (x: number, y: number) => png.rgb[(y * png.width + x) * 3] + png.rgb[(y * png.width + x) * 3 + 1] + png.rgb[(y * png.width + x) * 3 + 2];
+        assert.ok(at(side >> 1, side >> 1) > at(2, 2), query);
+      }
+      const spectrum = decodePng(Buffer.from(await (await fetch(`${server.url}/spectra/${galaxy.id}.png?zoom=2`)).arrayBuffer()));
+      assert.deepEqual([spectrum.width, spectrum.height], [800, 300]);
+      assert.ok(spectrum.rgb.includes(0), "the flux line is drawn");
+      const refused = await fetch(`${server.url}/cutouts/${galaxy.id}.png?bands=u,g`);
+      assert.equal(refused.status, 400);
     });
 
     it("answers bad and impossible requests with JSON errors and HTTP statuses", async () => {
