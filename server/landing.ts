@@ -29,7 +29,7 @@ const form = document.getElementById('cone');
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const f = new FormData(form);
-  const query = 'query($ra: Float!, $dec: Float!, $r: Float!) { coneSearch(ra: $ra, dec: $dec, radius: $r, first: 100) { totalCount edges { node { id survey ra dec redshift distance healpix(order: 12) sfr { avg flag } } } } }';
+  const query = 'query($ra: Float!, $dec: Float!, $r: Float!) { coneSearch(ra: $ra, dec: $dec, radius: $r, first: 100) { totalCount edges { node { id survey ra dec redshift distance healpix(order: 12) hasImage hasSpectrum sfr { avg flag } } } } }';
   const variables = { ra: Number(f.get('ra')), dec: Number(f.get('dec')), r: Number(f.get('radius')) };
   const response = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   const result = await response.json();
@@ -37,8 +37,10 @@ form.addEventListener('submit', async (event) => {
   if (result.errors) { out.textContent = result.errors.map(e => e.extensions.code + ': ' + e.message).join('\\n'); return; }
   const c = result.data.coneSearch;
   const rows = c.edges.map(({ node: g }) => '<tr><td>' + [g.id, g.survey, g.ra.toFixed(6), g.dec.toFixed(6), g.redshift?.toFixed(4),
-    (g.distance * 3600).toFixed(2), g.healpix, g.sfr.avg?.toFixed(2), g.sfr.flag].join('</td><td>') + '</td></tr>').join('');
-  out.innerHTML = '<p>' + c.totalCount + ' galaxies (first 100 shown)</p><table><tr><th>id</th><th>survey</th><th>ra</th><th>dec</th><th>z</th><th>distance (arcsec)</th><th>HEALPix order 12</th><th>log SFR</th><th>flag</th></tr>' + rows + '</table>';
+    (g.distance * 3600).toFixed(2), g.healpix, g.sfr.avg?.toFixed(2), g.sfr.flag,
+    g.hasImage ? '<a href="/cutouts/' + g.id + '.fits"><img src="/cutouts/' + g.id + '.png?zoom=1" width="64" height="64" alt="gri"></a>' : '',
+    g.hasSpectrum ? '<a href="/spectra/' + g.id + '.png">plot</a> · <a href="/spectra/' + g.id + '.fits">FITS</a>' : ''].join('</td><td>') + '</td></tr>').join('');
+  out.innerHTML = '<p>' + c.totalCount + ' galaxies (first 100 shown)</p><table><tr><th>id</th><th>survey</th><th>ra</th><th>dec</th><th>z</th><th>distance (arcsec)</th><th>HEALPix order 12</th><th>log SFR</th><th>flag</th><th>g r i</th><th>spectrum</th></tr>' + rows + '</table>';
 });
 </script>
 </body></html>`;
