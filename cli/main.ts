@@ -12,6 +12,7 @@ import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubePathOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
+import { ingestHisscube } from "../ingest/hisscube.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { DEMO_SEED, loadDemo } from "../ingest/synthetic/load-demo.js";
 import { graphqlSchema } from "../server/schema.js";
@@ -79,11 +80,26 @@ const commands: Record<string, Command> = {
     },
   },
   ingest: {
-    summary: "Load real data: `ingest sdss --spectra DIR [--frames DIR] [--sfr gal_info.fits,gal_totsfr.fits]` (idempotent).",
-    usage: "ingest sdss --spectra DIR [...]",
+    summary: "Load real data: `ingest sdss --spectra DIR [--frames DIR] [--sfr gal_info.fits,gal_totsfr.fits]` or `ingest hisscube FILE.h5` (idempotent).",
+    usage: "ingest sdss|hisscube …",
     async run(args, settings) {
       const [source, ...rest] = args;
-      if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}; use 'ingest sdss'`);
+      if (source === "hisscube") {
+        const [path] = rest;
+        if (!path || !existsSync(path)) throw new UsageError(`ingest hisscube needs an existing HiSS-Cube file, got ${JSON.stringify(path ?? "")}`);
+        const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+        try {
+          await migrate(db.sql);
+          const started = Date.now();
+          const report = await ingestHisscube(db.sql, { path, cubePath: cubePathOf(settings) });
+          for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
+          console.log(`ingest hisscube: ${report.objects} targets; ${report.inserted} new (${report.alreadyPresent} already present), ${report.skipped.length} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        } finally {
+          await db.close();
+        }
+        return;
+      }
+      if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}; use 'ingest sdss' or 'ingest hisscube'`);
       const { values } = parseArgs({ args: rest, options: { spectra: { type: "string" }, frames: { type: "string" }, sfr: { type: "string" } } });
       if (!values.spectra) throw new UsageError("ingest sdss needs --spectra DIR (a folder of spec-PLATE-MJD-FIBER.fits files)");
       const sfr = values.sfr?.split(",");

@@ -5,9 +5,18 @@
  * spectrum of its three plates on the rebuilt wavelength grid. Arrays are
  * checked against h5py (Debian python3-h5py) reading the same file.
  */
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BANDS, readHisscube } from "../cube/hisscube/read.js";
+import { CubeReader } from "../cube/store.js";
+import { ingestHisscube } from "../ingest/hisscube.js";
+import { readFrame } from "../ingest/sdss/frame.js";
+import { readSdssSpectrum } from "../ingest/sdss/spectrum.js";
+import { skyToPixel } from "../sky/tan-wcs.js";
+import { backends } from "./support/databases.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 import { sharedData, sharedDataMissing } from "./support/shared-data.js";
 
@@ -92,3 +101,46 @@ describe("HiSS-Cube reader on the real HiSS-Cube file", { skip }, () => {
     }
   });
 });
+
+for (const backend of backends) {
+  describe(`ingest hisscube on ${backend.name}`, { skip: skip || sharedDataMissing("sdss") || backend.skip }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "skycube-hisscube-"));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("loads the F star in nanomaggies equal to the SDSS frames it was cut from, idempotently", async () => {
+      const db = await backend.open();
+      try {
+        const cubePath = join(dir, `${backend.name}.h5`);
+        const report = await ingestHisscube(db.sql, { path: file, cubePath });
+        assert.deepEqual([report.objects, report.inserted, report.spectraRead], [1, 1, 3]);
+        assert.equal((await ingestHisscube(db.sql, { path: file, cubePath })).inserted, 0);
+        const [star] = await db.sql`SELECT id, survey, ra, dec, cube_row, plate FROM galaxies`;
+        assert.equal(star.survey, "HISSCUBE");
+        const reader = await CubeReader.open(cubePath);
+        const image = reader.readImage(star.cube_row, 0);
+        const [target] = await readHisscube(file, 0);
+        for (const [b, band] of BANDS.entries()) {
+          const frame = readFrame(`${sharedData}sdss/frames/frame-${band}-002820-3-0122.fits.bz2`);
+          const { row, column } = target.bands[b].region;
+          for (let y = 28; y < 36; y++)
+            for (let x = 28; x < 36; x++) {
+              const ours = image.value[b * 4096 + y * 64 + x];
+              const sdss = frame.image[(row + y) * frame.width + column + x];
+              assert.ok(Math.abs(ours - sdss) <= 0.005 * Math.abs(sdss) + 1e-6, `${band} (${y}, ${x}): ${ours} vs frame ${sdss} nanomaggies`);
+            }
+        }
+        const centre = skyToPixel(image.wcs!, star.ra, star.dec)!;
+        assert.ok(Math.abs(centre.x - 33) < 2 && Math.abs(centre.y - 33) < 2, `star at FITS pixel (${centre.x}, ${centre.y})`);
+        const spectrum = reader.readSpectrum(star.cube_row, 0);
+        const median = (values: ArrayLike<number>) => Array.from(values).filter(Number.isFinite).sort((a, b) => a - b)[Math.floor(values.length / 3)];
+        const sdss = readSdssSpectrum(`${sharedData}sdss/spectra/spec-3126-54804-0211.fits`).rebinned.value;
+        assert.ok(Math.abs(median(spectrum.value) / median(sdss) - 1) < 0.15, `HiSS-Cube ${median(spectrum.value)} vs SDSS ${median(sdss)} (1e-17 units)`);
+        const sources = await db.sql`SELECT role, count(*)::int AS n FROM galaxy_sources GROUP BY role ORDER BY role`;
+        assert.deepEqual(sources.map((r) => [r.role, r.n]), [["CUBE", 1], ["FRAME", 5], ["SPECTRUM", 3]]);
+        reader.close();
+      } finally {
+        await db.drop();
+      }
+    });
+  });
+}

@@ -18,15 +18,32 @@ import { basename } from "node:path";
 import { imageSize, spectrumBins, wavelengthGrid } from "../zoom.js";
 
 export const BANDS = ["u", "g", "r", "i", "z"] as const;
+
+/**
+ * HiSS-Cube stores image pixels as nanomaggies × 3.631e-29 × c / λ² × 25π,
+ * with c in Å/s and λ its filter mid-wavelength below: measured here on the
+ * real file against the SDSS frames it was built from (constant to 0.1 % over
+ * all pixels and bands; the 25π factor is HiSS-Cube's own). Spectra are in
+ * erg/s/cm²/Å (SDSS's 1e-17 factor applied).
+ */
+export const HISSCUBE_FILTER_ANGSTROM = { u: 3551, g: 4686, r: 6166, i: 7480, z: 8932 } as const;
+export function hisscubePerNanomaggy(band: Band): number {
+  const lambda = HISSCUBE_FILTER_ANGSTROM[band];
+  return ((3.631e-29 * 2.99792458e18) / (lambda * lambda)) * 25 * Math.PI;
+}
 export type Band = (typeof BANDS)[number];
 
 export interface HisscubeBand {
   band: Band;
   /** Basename of the SDSS frame the cutout came from. */
   frame: string;
-  /** size × size, row-major, in the unit HiSS-Cube stored (it converts the frames' nanomaggies to flux density). */
+  /** size × size, row-major, in the unit HiSS-Cube stored (see HISSCUBE_IMAGE_UNIT). */
   flux: Float32Array;
   sigma: Float32Array;
+  /** Where the cutout starts in its frame at this zoom (0-based row and column). */
+  region: { row: number; column: number };
+  /** The frame's FITS primary header, as HiSS-Cube stored it (WCS rescaled to this zoom). */
+  header: Record<string, unknown>;
 }
 
 export interface HisscubeTarget {
@@ -40,6 +57,8 @@ export interface HisscubeTarget {
   sigma: Float32Array;
   /** Basenames of the spectra combined into this target's spectrum. */
   spectra: string[];
+  /** Their FITS primary headers (PLUG_RA, PLUG_DEC, PLATEID, MJD, FIBERID, …). */
+  spectrumHeaders: Record<string, unknown>[];
 }
 
 type RegionRef = [string, bigint, number, number, number, number];
@@ -88,13 +107,14 @@ export async function readHisscube(path: string, zoom = 0): Promise<HisscubeTarg
         const flux = cube.slice([[t, t + 1], [slot, slot + 1], [], []]) as Float32Array;
         const sigma = errors.slice([[Number(slice), Number(slice) + 1], [xMin, xMax], [yMin, yMax]]) as Float32Array;
         if (sigma.length !== flux.length) throw new HisscubeFileError(`target ${t} band ${band}: error region ${xMax - xMin}x${yMax - yMin} does not match the cutout`);
-        bands.push({ band, frame: basename(imageMeta[Number(metaRow)][0]), flux, sigma });
+        bands.push({ band, frame: basename(imageMeta[Number(metaRow)][0]), flux, sigma, region: { row: xMin, column: yMin }, header: JSON.parse(headerJson) });
       }
       bands.sort((a, b) => BANDS.indexOf(a.band) - BANDS.indexOf(b.band));
-      const spectra = specRefs
+      const spectrumRows = specRefs
         .slice(t * (specRefs.length / targets), (t + 1) * (specRefs.length / targets))
         .filter(([refPath]) => refPath !== "")
-        .map(([, row]) => basename(spectraMeta[Number(row)][0]));
+        .map(([, row]) => spectraMeta[Number(row)]);
+      const spectra = spectrumRows.map(([path]) => basename(path));
       out.push({
         index: t,
         zoom,
@@ -104,6 +124,7 @@ export async function readHisscube(path: string, zoom = 0): Promise<HisscubeTarg
         flux: spectrumFlux.slice([[t, t + 1], []]) as Float32Array,
         sigma: spectrumErrors.slice([[t, t + 1], []]) as Float32Array,
         spectra,
+        spectrumHeaders: spectrumRows.map(([, header]) => JSON.parse(header) as Record<string, unknown>),
       });
     }
     return out;
