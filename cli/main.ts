@@ -10,7 +10,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubePathOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
-import { connect } from "../db/database.js";
+import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
@@ -46,15 +46,10 @@ const commands: Record<string, Command> = {
   migrate: {
     summary: "Apply pending database migrations.",
     usage: "migrate",
-    async run(_args, settings) {
-      const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-      try {
-        const applied = await migrate(db.sql);
+    run: (_args, settings) =>
+      withDatabase(settings, async (_db, applied) => {
         console.log(applied.length === 0 ? "migrate: database is up to date" : `migrate: applied ${applied.join(", ")}`);
-      } finally {
-        await db.close();
-      }
-    },
+      }),
   },
   demo: {
     summary: "Load the synthetic demo survey (idempotent for a given seed and count).",
@@ -65,18 +60,14 @@ const commands: Record<string, Command> = {
       const seed = Number(values.seed);
       if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError("--count must be an integer in [1, 1000000]");
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError("--seed must be a non-negative integer");
-      const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-      try {
-        await migrate(db.sql);
+      await withDatabase(settings, async (db) => {
         const progress = new Progress("demo", count);
         const inserted = await loadDemo(db.sql, { count, seed, cubePath: cubePathOf(settings), onProgress: (done) => progress.update(done) });
         const seconds = progress.finish();
         console.log(
           `demo: ${inserted} new SYNTHETIC galaxies (${count - inserted} already present), ${await countGalaxies(db.sql)} in the catalogue, ${seconds.toFixed(1)} s`,
         );
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   ingest: {
@@ -87,33 +78,28 @@ const commands: Record<string, Command> = {
       if (source === "hisscube") {
         const [path] = rest;
         if (!path || !existsSync(path)) throw new UsageError(`ingest hisscube needs an existing HiSS-Cube file, got ${JSON.stringify(path ?? "")}`);
-        const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-        try {
-          await migrate(db.sql);
+        await withDatabase(settings, async (db) => {
           const started = Date.now();
           const report = await ingestHisscube(db.sql, { path, cubePath: cubePathOf(settings) });
           for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
           console.log(`ingest hisscube: ${report.objects} targets; ${report.inserted} new (${report.alreadyPresent} already present), ${report.skipped.length} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        } finally {
-          await db.close();
-        }
+        });
         return;
       }
       if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}; use 'ingest sdss' or 'ingest hisscube'`);
       const { values } = parseArgs({ args: rest, options: { spectra: { type: "string" }, frames: { type: "string" }, sfr: { type: "string" } } });
-      if (!values.spectra) throw new UsageError("ingest sdss needs --spectra DIR (a folder of spec-PLATE-MJD-FIBER.fits files)");
+      const spectraDir = values.spectra;
+      if (!spectraDir) throw new UsageError("ingest sdss needs --spectra DIR (a folder of spec-PLATE-MJD-FIBER.fits files)");
       const sfr = values.sfr?.split(",");
       if (sfr && sfr.length !== 2) throw new UsageError("--sfr takes two files: gal_info.fits,gal_totsfr.fits");
       for (const dir of [values.spectra, values.frames, ...(sfr ?? [])]) {
         if (dir !== undefined && !existsSync(dir)) throw new UsageError(`${dir} does not exist`);
       }
-      const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-      try {
-        await migrate(db.sql);
+      await withDatabase(settings, async (db) => {
         const progress = new Map<string, Progress>();
         const started = Date.now();
         const report = await ingestSdss(db.sql, {
-          spectraDir: values.spectra,
+          spectraDir,
           framesDir: values.frames,
           sfr: sfr as [string, string] | undefined,
           cubePath: cubePathOf(settings),
@@ -128,9 +114,7 @@ const commands: Record<string, Command> = {
           `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects; ${report.inserted} new (${report.alreadyPresent} already present), ` +
             `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   schema: {
@@ -146,6 +130,16 @@ const commands: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
+
+/** Opens the configured database, migrated, for the length of a command. */
+async function withDatabase<T>(settings: Settings, work: (db: Database, applied: string[]) => Promise<T>): Promise<T> {
+  const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  try {
+    return await work(db, await migrate(db.sql));
+  } finally {
+    await db.close();
+  }
+}
 
 function help(): string {
   const lines = Object.values(commands).map((c) => `  ${c.usage.padEnd(28)} ${c.summary}`);

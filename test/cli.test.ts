@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { backends, type TestDatabase } from "./support/databases.js";
+import { sharedData, sharedDataMissing } from "./support/shared-data.js";
 
 const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
@@ -63,6 +64,20 @@ describe("command line", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
+  });
+
+  it("ingests real files from the command line, idempotently, and explains bad ingest arguments", { skip: sharedDataMissing("hisscube") }, () => {
+    const env = { DATA_DIR: join(dataDir, "ingest") };
+    const cube = `${sharedData}hisscube/SDSS_cube_dataset.h5`;
+    assert.match(run(["ingest", "hisscube", cube], env).stdout, /ingest hisscube: 1 targets; 1 new \(0 already present\)/);
+    assert.match(run(["ingest", "hisscube", cube], env).stdout, /0 new \(1 already present\)/);
+    const sdss = run(["ingest", "sdss", "--spectra", `${sharedData}sdss/spectra`], env);
+    assert.match(sdss.stdout, /ingest sdss: 27 spectra → 16 objects; 16 new \(0 already present\), 0 with images/);
+    for (const args of [["ingest", "sdss"], ["ingest", "sdss", "--spectra", "/nowhere"], ["ingest", "hisscube", "/nowhere.h5"], ["ingest", "gaia"]]) {
+      const result = run(args, env);
+      assert.equal(result.code, 2, args.join(" "));
+      assert.match(result.stderr, /skycube: /);
+    }
   });
 
   it("prints help listing commands and settings", () => {
