@@ -10,7 +10,10 @@ export function landingPage(): string {
  .note{color:#a40}
 </style></head><body>
 <h1>skycube</h1>
-<p>A GraphQL server for a HEALPix-indexed galaxy catalogue. The GraphQL endpoint is
+<p>A GraphQL server for a HEALPix-indexed galaxy catalogue with five-band (u, g, r, i, z)
+cutouts and optical spectra at any resolution, with uncertainties and masks.
+Cutouts and spectra also download as FITS or PNG (<code>/cutouts/{id}.fits</code>,
+<code>/spectra/{id}.png</code>, …). The GraphQL endpoint is
 <code>POST /graphql</code> (JSON body; scripts must send <code>Content-Type: application/json</code>,
 or the header <code>apollo-require-preflight: true</code> for GET requests — that is the CSRF protection).
 Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>.</p>
@@ -26,8 +29,15 @@ Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a
   -d '{"query":"{ coneSearch(ra: 0.5, dec: 0, radius: 1, first: 5) { totalCount edges { node { id ra dec redshift distance sfr { avg flag } } } } }"}'</pre>
 <script>
 const form = document.getElementById('cone');
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
+form.addEventListener('submit', (event) => { event.preventDefault(); search(); });
+// Shareable searches: /?ra=…&dec=…&radius=… fills the form and runs it.
+const params = new URLSearchParams(location.search);
+if (params.has('ra') && params.has('dec')) {
+  for (const name of ['ra', 'dec', 'radius']) if (params.has(name)) form.elements[name].value = params.get(name);
+  search();
+}
+async function search() {
+  history.replaceState(null, '', '?' + new URLSearchParams(new FormData(form)));
   const f = new FormData(form);
   const query = 'query($ra: Float!, $dec: Float!, $r: Float!) { coneSearch(ra: $ra, dec: $dec, radius: $r, first: 100) { totalCount edges { node { id survey ra dec redshift distance healpix(order: 12) hasImage hasSpectrum sfr { avg flag } } } } }';
   const variables = { ra: Number(f.get('ra')), dec: Number(f.get('dec')), r: Number(f.get('radius')) };
@@ -41,7 +51,7 @@ form.addEventListener('submit', async (event) => {
     g.hasImage ? '<a href="/cutouts/' + g.id + '.fits"><img src="/cutouts/' + g.id + '.png?zoom=1" width="64" height="64" alt="gri"></a>' : '',
     g.hasSpectrum ? '<a href="/spectra/' + g.id + '.png">plot</a> · <a href="/spectra/' + g.id + '.fits">FITS</a>' : ''].join('</td><td>') + '</td></tr>').join('');
   out.innerHTML = '<p>' + c.totalCount + ' galaxies (first 100 shown)</p><table><tr><th>id</th><th>survey</th><th>ra</th><th>dec</th><th>z</th><th>distance (arcsec)</th><th>HEALPix order 12</th><th>log SFR</th><th>flag</th><th>g r i</th><th>spectrum</th></tr>' + rows + '</table>';
-});
+}
 </script>
 </body></html>`;
 }
