@@ -14,6 +14,7 @@ import { BANDS, hisscubePerNanomaggy, readHisscube } from "../cube/hisscube/read
 import type { Measured } from "../cube/rebin.js";
 import { CubeWriter, type CubeRecord } from "../cube/store.js";
 import type { TanWcs } from "../cube/zoom.js";
+import { lockCubeWrites } from "./cube-lock.js";
 import type { Sql } from "../db/database.js";
 import type { IngestReport } from "./sdss/ingest.js";
 
@@ -83,6 +84,7 @@ export async function ingestHisscube(sql: Sql, options: { path: string; cubePath
     if (fresh.length === 0) return report;
     const todo = prepared.filter((p) => fresh.some((f) => f.sourceKey === p.galaxy.sourceKey));
     const ids = todo.map((p) => fresh.find((f) => f.sourceKey === p.galaxy.sourceKey)!.id);
+    await lockCubeWrites(tx as unknown as Sql);
     const writer = await CubeWriter.begin(options.cubePath);
     try {
       const first = writer.append(todo.map((p) => p.record));

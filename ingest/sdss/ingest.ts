@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { insertBatchReturning, type NewGalaxy } from "../../catalog/bulk-load.js";
 import type { SfrLabel } from "../../catalog/galaxy-record.js";
 import { CubeWriter, type CubeRecord } from "../../cube/store.js";
+import { lockCubeWrites } from "../cube-lock.js";
 import type { Sql } from "../../db/database.js";
 import { cutOut, positionOnFrame } from "./cutout.js";
 import { readFrameAsync, type Frame } from "./frame.js";
@@ -133,6 +134,7 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
     report.alreadyPresent = objects.length - fresh.length;
     const todo = objects.filter((o) => freshKeys.has(o.galaxy.sourceKey));
     if (todo.length === 0) return report;
+    await lockCubeWrites(tx as unknown as Sql);
     const writer = await CubeWriter.begin(options.cubePath);
     try {
       const records: CubeRecord[] = [];

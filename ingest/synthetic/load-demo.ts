@@ -9,6 +9,7 @@
  */
 import { insertBatchReturning } from "../../catalog/bulk-load.js";
 import { CubeWriter } from "../../cube/store.js";
+import { lockCubeWrites } from "../cube-lock.js";
 import type { Sql } from "../../db/database.js";
 import { observeGalaxy } from "./observe.js";
 import { syntheticSurvey, type SyntheticGalaxy } from "./survey.js";
@@ -19,6 +20,8 @@ export interface DemoOptions {
   /** HDF5 cube to append images and spectra to; omitted: catalogue only. */
   cubePath?: string;
   onProgress?: (done: number) => void;
+  /** Galaxies generated, inserted and written per step (default 500); bounds memory. */
+  batchSize?: number;
 }
 
 export const DEMO_SEED = 1;
@@ -26,6 +29,7 @@ const BATCH = 500;
 
 export async function loadDemo(sql: Sql, options: DemoOptions): Promise<number> {
   return sql.begin(async (tx) => {
+    if (options.cubePath) await lockCubeWrites(tx as unknown as Sql);
     const writer = options.cubePath ? await CubeWriter.begin(options.cubePath) : null;
     try {
       let inserted = 0;
@@ -49,7 +53,7 @@ export async function loadDemo(sql: Sql, options: DemoOptions): Promise<number> 
       };
       for (const galaxy of syntheticSurvey(options.count, options.seed ?? DEMO_SEED)) {
         batch.push(galaxy);
-        if (batch.length >= BATCH) await flush();
+        if (batch.length >= (options.batchSize ?? BATCH)) await flush();
       }
       if (batch.length > 0) await flush();
       writer?.commit();
