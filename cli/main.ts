@@ -7,11 +7,14 @@ import "./environment.js";
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { existsSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubePathOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
+import { exportHisscube } from "../cube/hisscube/export.js";
+import { CubeReader } from "../cube/store.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { DEMO_SEED, loadDemo } from "../ingest/synthetic/load-demo.js";
@@ -114,6 +117,25 @@ const commands: Record<string, Command> = {
           `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects; ${report.inserted} new (${report.alreadyPresent} already present), ` +
             `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
+      });
+    },
+  },
+  export: {
+    summary: "Write the cube in HiSS-Cube's DATASET layout: `export hisscube OUT.h5` (galaxies with an image and a spectrum).",
+    usage: "export hisscube OUT.h5",
+    async run(args, settings) {
+      const [format, out] = args;
+      if (format !== "hisscube" || !out) throw new UsageError("usage: export hisscube OUT.h5");
+      if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${dirname(resolve(out))} does not exist`);
+      await withDatabase(settings, async (db) => {
+        const started = Date.now();
+        const cube = await CubeReader.open(cubePathOf(settings));
+        try {
+          const { targets } = await exportHisscube(db.sql, cube, out);
+          console.log(`export hisscube: ${targets} targets written to ${out}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        } finally {
+          cube.close();
+        }
       });
     },
   },
