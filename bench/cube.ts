@@ -4,6 +4,7 @@
  *     spectra) into a fresh PostgreSQL database and cube: seconds, frames/s,
  *     spectra/s (median of 3 runs). HiSS-Cube took about 12 s for the same
  *     files on this machine (issue 3); it cannot run here to be timed side by side.
+ *  3. `export hisscube` of those galaxies against a plain sequential read of our cube.
  *  2. `image(zoom: 0)` (flux, sigma, mask as base64) for 1,000 galaxies in one
  *     GraphQL query over HTTP, from a server in its own process: cutouts/s,
  *     and the server's resident memory before and after against the cube size.
@@ -19,6 +20,8 @@ import { fileURLToPath } from "node:url";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
+import { exportHisscube } from "../cube/hisscube/export.js";
+import { CubeReader } from "../cube/store.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { benchAdminUrl } from "./support.js";
 
@@ -64,6 +67,26 @@ const url = await freshDatabase("skycube_bench_cutouts");
 const db = await connect({ databaseUrl: url });
 await migrate(db.sql);
 await loadDemo(db.sql, { count, cubePath: join(dataDir, "cube.h5") });
+
+// 3. Export to HiSS-Cube's layout against a plain sequential read of our cube.
+const reader = await CubeReader.open(join(dataDir, "cube.h5"));
+const readStarted = performance.now();
+for (let row = 0; row < count; row++) {
+  for (let zoom = 0; zoom < 4; zoom++) {
+    reader.readImage(row, zoom);
+    reader.readSpectrum(row, zoom);
+  }
+}
+const readSeconds = (performance.now() - readStarted) / 1000;
+const rawStarted = performance.now();
+const rawBytes = readFileSync(join(dataDir, "cube.h5")).length;
+const rawSeconds = (performance.now() - rawStarted) / 1000;
+const exportStarted = performance.now();
+await exportHisscube(db.sql, reader, join(dataDir, "export.h5"));
+const exportSeconds = (performance.now() - exportStarted) / 1000;
+const exportBytes = statSync(join(dataDir, "export.h5")).size;
+rmSync(join(dataDir, "export.h5"));
+reader.close();
 await db.close();
 const cubeBytes = statSync(join(dataDir, "cube.h5")).size;
 const port = 4997;
@@ -121,4 +144,10 @@ console.log(`\n# the same ${count} cutouts one galaxy per request, 10 concurrent
 console.log("| seconds | cutouts/s | server RSS after (MB) |");
 console.log("|---|---|---|");
 console.log(`| ${oneByOneSeconds.toFixed(2)} | ${(count / oneByOneSeconds).toFixed(0)} | ${rssOneByOne.toFixed(0)} |`);
+console.log(`\n# export hisscube of ${count} galaxies (zooms 0-3) against reading the same data from our cube`);
+console.log("| | seconds | galaxies/s | MB/s |");
+console.log("|---|---|---|---|");
+console.log(`| whole cube file read (readFileSync) | ${rawSeconds.toFixed(2)} | – | ${(rawBytes / 1e6 / rawSeconds).toFixed(0)} |`);
+console.log(`| sequential read, every row, zooms 0-3, images and spectra (CubeReader) | ${readSeconds.toFixed(2)} | ${(count / readSeconds).toFixed(0)} | – |`);
+console.log(`| export hisscube (${(exportBytes / 1e6).toFixed(0)} MB written) | ${exportSeconds.toFixed(2)} | ${(count / exportSeconds).toFixed(0)} | ${(exportBytes / 1e6 / exportSeconds).toFixed(0)} written |`);
 process.exit(0);
