@@ -26,19 +26,28 @@ const ZOOMS = 4; // HiSS-Cube writes zoom levels 0..3
 const REFS = 200; // reference slots per target, as HiSS-Cube allocates
 const REGION_DTYPE: [string, string][] = [["ds_path", "S64"], ["ds_slice_idx", "<q"], ["x_min", "<i"], ["x_max", "<i"], ["y_min", "<i"], ["y_max", "<i"]];
 
-function regionRefs(count: number, path: string, slices: number[], extent: number) {
-  // count = rows × REFS; slot 0 of each row points at its slice, the rest are empty.
-  const paths: string[] = new Array(count).fill("");
-  const slice = new BigInt64Array(count);
-  const xMax = new Int32Array(count);
-  const yMax = new Int32Array(count);
-  slices.forEach((s, i) => {
-    paths[i * REFS] = path;
-    slice[i * REFS] = BigInt(s);
-    xMax[i * REFS] = extent;
-    yMax[i * REFS] = extent;
-  });
-  return new Map<string, unknown>([["ds_path", paths], ["ds_slice_idx", slice], ["x_min", new Int32Array(count)], ["x_max", xMax], ["y_min", new Int32Array(count)], ["y_max", yMax]]);
+/**
+ * A region-reference dataset of shape [...rows, REFS] whose slot 0 points at
+ * `slices` of `path` (whole images when extent > 0, a metadata row when 0)
+ * and whose other slots stay empty (zero), as HiSS-Cube leaves them. Only
+ * slot 0 is written: the 199 empty slots are the dataset's fill value.
+ */
+function writeRegionRefs(file: H5File, name: string, rows: number[], path: string, slices: number[], extent: number): void {
+  const count = slices.length;
+  const empty = new Map<string, unknown>([
+    ["ds_path", [] as string[]], ["ds_slice_idx", new BigInt64Array(0)],
+    ["x_min", new Int32Array(0)], ["x_max", new Int32Array(0)], ["y_min", new Int32Array(0)], ["y_max", new Int32Array(0)],
+  ]);
+  const shape = [0, ...rows.slice(1), REFS];
+  const dataset = file.create_dataset({ name, data: empty as never, shape, maxshape: [null, ...rows.slice(1), REFS], chunks: [1, ...rows.slice(1), REFS], dtype: REGION_DTYPE });
+  if (rows[0] === 0) return;
+  dataset.resize([...rows, REFS]);
+  const values = new Map<string, unknown>([
+    ["ds_path", new Array(count).fill(path)], ["ds_slice_idx", BigInt64Array.from(slices, BigInt)],
+    ["x_min", new Int32Array(count)], ["x_max", new Int32Array(count).fill(extent)],
+    ["y_min", new Int32Array(count)], ["y_max", new Int32Array(count).fill(extent)],
+  ]);
+  dataset.write_slice([...rows.map((n) => [0, n] as [number, number]), [0, 1]], values);
 }
 
 function metadata(paths: string[], headers: string[], size: number) {
@@ -133,11 +142,11 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
       (file.create_dataset({ name: `${dense}/ml_image/cutout_3d_cube_zoom_${zoom}`, data: flux, shape: cubeShape, dtype: "<f" }) as Dataset).create_attribute("interpretation", "image");
       file.create_dataset({ name: `${dense}/ml_image/errors`, data: sigma, shape: cubeShape, dtype: "<f" });
       const slots = Array.from({ length: n * 5 }, (_, i) => i);
-      file.create_dataset({ name: `${dense}/ml_image/image_cutout_refs`, data: regionRefs(n * 5 * REFS, `/${semi}/images/data`, slots, size) as never, shape: [n, 5, REFS], dtype: REGION_DTYPE });
-      file.create_dataset({ name: `${dense}/ml_image/image_metadata_refs`, data: regionRefs(n * 5 * REFS, `/${semi}/images/metadata`, slots, 0) as never, shape: [n, 5, REFS], dtype: REGION_DTYPE });
+      writeRegionRefs(file, `${dense}/ml_image/image_cutout_refs`, [n, 5], `/${semi}/images/data`, slots, size);
+      writeRegionRefs(file, `${dense}/ml_image/image_metadata_refs`, [n, 5], `/${semi}/images/metadata`, slots, 0);
       (file.create_dataset({ name: `${dense}/ml_spectrum/spectral_1d_cube_zoom_${zoom}`, data: sFlux, shape: [n, bins], dtype: "<f" }) as Dataset).create_attribute("interpretation", "spectrum");
       file.create_dataset({ name: `${dense}/ml_spectrum/errors`, data: sSigma, shape: [n, bins], dtype: "<f" });
-      file.create_dataset({ name: `${dense}/ml_spectrum/spec_metadata_refs`, data: regionRefs(n * REFS, `/${semi}/spectra/metadata`, Array.from({ length: n }, (_, t) => t), 0) as never, shape: [n, REFS], dtype: REGION_DTYPE });
+      writeRegionRefs(file, `${dense}/ml_spectrum/spec_metadata_refs`, [n], `/${semi}/spectra/metadata`, Array.from({ length: n }, (_, t) => t), 0);
       file.create_dataset({ name: `${dense}/ml_spectrum/wl`, data: Float32Array.from(wavelengthGrid(bins)), shape: [bins], dtype: "<f" });
     }
   } catch (error) {
