@@ -68,24 +68,45 @@ export interface Measured {
   mask: Uint8Array;
 }
 
+/** The running sums of one output bin: Σw, Σw·f and Σw²σ² over unmasked inputs. */
+class WeightedMean {
+  private sumW = 0;
+  private sumWF = 0;
+  private sumW2S2 = 0;
+
+  add(input: Measured, j: number, weight: number): void {
+    if (weight === 0 || input.mask[j] !== 0) return;
+    this.sumW += weight;
+    this.sumWF += weight * input.value[j];
+    this.sumW2S2 += weight * weight * input.sigma[j] * input.sigma[j];
+  }
+
+  /** Writes value = Σw f/Σw and sigma = sqrt(Σw²σ²)/Σw into out[k] (masked if nothing counted), then resets. */
+  storeInto(out: Measured, k: number): void {
+    if (this.sumW > 0) {
+      out.value[k] = this.sumWF / this.sumW;
+      out.sigma[k] = Math.sqrt(this.sumW2S2) / this.sumW;
+    } else {
+      out.value[k] = NaN;
+      out.sigma[k] = NaN;
+      out.mask[k] = 1;
+    }
+    this.sumW = this.sumWF = this.sumW2S2 = 0;
+  }
+}
+
+function emptyMeasured(n: number): Measured {
+  return { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };
+}
+
 /** Rebins one 1-D series (a spectrum) with the given weights. */
 export function rebin1d(input: Measured, w: OverlapWeights): Measured {
-  const n = w.first.length;
-  const out: Measured = { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };
-  for (let k = 0; k < n; k++) {
+  const out = emptyMeasured(w.first.length);
+  const mean = new WeightedMean();
+  for (let k = 0; k < w.first.length; k++) {
     const weights = w.weights[k];
-    let sumW = 0;
-    let sumWF = 0;
-    let sumW2S2 = 0;
-    for (let t = 0; t < weights.length; t++) {
-      const j = w.first[k] + t;
-      const weight = weights[t];
-      if (weight === 0 || input.mask[j] !== 0) continue;
-      sumW += weight;
-      sumWF += weight * input.value[j];
-      sumW2S2 += weight * weight * input.sigma[j] * input.sigma[j];
-    }
-    store(out, k, sumW, sumWF, sumW2S2);
+    for (let t = 0; t < weights.length; t++) mean.add(input, w.first[k] + t, weights[t]);
+    mean.storeInto(out, k);
   }
   return out;
 }
@@ -96,39 +117,18 @@ export function rebin1d(input: Measured, w: OverlapWeights): Measured {
  */
 export function rebinImage(input: Measured, size: number, outSize: number): Measured {
   const w = overlapWeights(uniformEdges(size), uniformEdges(outSize, size / outSize));
-  const n = outSize * outSize;
-  const out: Measured = { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };
+  const out = emptyMeasured(outSize * outSize);
+  const mean = new WeightedMean();
   for (let row = 0; row < outSize; row++) {
     const rowWeights = w.weights[row];
     for (let col = 0; col < outSize; col++) {
       const colWeights = w.weights[col];
-      let sumW = 0;
-      let sumWF = 0;
-      let sumW2S2 = 0;
       for (let a = 0; a < rowWeights.length; a++) {
-        const inRow = w.first[row] + a;
-        for (let b = 0; b < colWeights.length; b++) {
-          const index = inRow * size + w.first[col] + b;
-          const weight = rowWeights[a] * colWeights[b];
-          if (weight === 0 || input.mask[index] !== 0) continue;
-          sumW += weight;
-          sumWF += weight * input.value[index];
-          sumW2S2 += weight * weight * input.sigma[index] * input.sigma[index];
-        }
+        const rowStart = (w.first[row] + a) * size + w.first[col];
+        for (let b = 0; b < colWeights.length; b++) mean.add(input, rowStart + b, rowWeights[a] * colWeights[b]);
       }
-      store(out, row * outSize + col, sumW, sumWF, sumW2S2);
+      mean.storeInto(out, row * outSize + col);
     }
   }
   return out;
-}
-
-function store(out: Measured, k: number, sumW: number, sumWF: number, sumW2S2: number): void {
-  if (sumW > 0) {
-    out.value[k] = sumWF / sumW;
-    out.sigma[k] = Math.sqrt(sumW2S2) / sumW;
-  } else {
-    out.value[k] = NaN;
-    out.sigma[k] = NaN;
-    out.mask[k] = 1;
-  }
 }

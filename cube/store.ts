@@ -239,6 +239,17 @@ export class CubeReader {
   private file: H5File | null = null;
   private inode = -1;
   private readonly wavelengths = new Map<number, Float64Array>();
+  /** Dataset handles of the open file, looked up once (serving reads them for every galaxy). */
+  private readonly handles = new Map<string, Dataset>();
+
+  private dataset(file: H5File, path: string): Dataset {
+    let handle = this.handles.get(path);
+    if (!handle) {
+      handle = dataset(file, path);
+      this.handles.set(path, handle);
+    }
+    return handle;
+  }
 
   constructor(readonly path: string) {}
 
@@ -250,6 +261,7 @@ export class CubeReader {
     this.file = new h5wasm.File(this.path, "r");
     this.inode = ino;
     this.wavelengths.clear();
+    this.handles.clear();
     return this.file;
   }
 
@@ -260,13 +272,13 @@ export class CubeReader {
 
   rows(): number {
     const file = this.open();
-    return file ? (dataset(file, WCS_PATH).shape as number[])[0] : 0;
+    return file ? (this.dataset(file, WCS_PATH).shape as number[])[0] : 0;
   }
 
   readImage(row: number, zoom: number): ImageCube {
     const file = this.requireRow(row);
-    const part = (p: "flux" | "sigma" | "mask") => dataset(file, imagePath(zoom, p)).slice([[row, row + 1]]);
-    const w = dataset(file, WCS_PATH).slice([[row, row + 1]]) as Float64Array;
+    const part = (p: "flux" | "sigma" | "mask") => this.dataset(file, imagePath(zoom, p)).slice([[row, row + 1]]);
+    const w = this.dataset(file, WCS_PATH).slice([[row, row + 1]]) as Float64Array;
     const wcs0: TanWcs | null = Number.isNaN(w[0]) ? null : { crval1: w[0], crval2: w[1], crpix1: w[2], crpix2: w[3], cd1_1: w[4], cd1_2: w[5], cd2_1: w[6], cd2_2: w[7] };
     return {
       zoom,
@@ -280,10 +292,10 @@ export class CubeReader {
 
   readSpectrum(row: number, zoom: number): SpectrumCube {
     const file = this.requireRow(row);
-    const part = (p: "flux" | "sigma" | "mask") => dataset(file, spectrumPath(zoom, p)).slice([[row, row + 1]]);
+    const part = (p: "flux" | "sigma" | "mask") => this.dataset(file, spectrumPath(zoom, p)).slice([[row, row + 1]]);
     let wavelength = this.wavelengths.get(zoom);
     if (!wavelength) {
-      wavelength = dataset(file, spectrumPath(zoom, "wavelength")).value as Float64Array;
+      wavelength = this.dataset(file, spectrumPath(zoom, "wavelength")).value as Float64Array;
       this.wavelengths.set(zoom, wavelength);
     }
     return { zoom, wavelengthAngstrom: wavelength, value: part("flux") as Float32Array, sigma: part("sigma") as Float32Array, mask: part("mask") as Uint8Array };
@@ -292,7 +304,7 @@ export class CubeReader {
   private requireRow(row: number): H5File {
     const file = this.open();
     if (!file) throw new CubeError(`no cube at ${this.path}`);
-    const rows = (dataset(file, WCS_PATH).shape as number[])[0];
+    const rows = (this.dataset(file, WCS_PATH).shape as number[])[0];
     if (!Number.isInteger(row) || row < 0 || row >= rows) throw new CubeError(`row ${row} is outside the cube (${rows} rows)`);
     return file;
   }

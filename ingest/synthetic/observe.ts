@@ -71,30 +71,28 @@ function rMagnitude(g: SyntheticGalaxy, t: number): number {
   return absolute + 5 * Math.log10(luminosityDistanceMpc(g.redshift ?? 0.1)) + 25;
 }
 
-/** Separable Gaussian blur of a size × size image in place. */
+/** One pass of a 1-D kernel along rows (horizontal) or columns of a size × size image; edges truncated. */
+function convolvePass(from: Float64Array, to: Float64Array, size: number, kernel: Float64Array, horizontal: boolean): void {
+  const radius = (kernel.length - 1) / 2;
+  const norm = kernel.reduce((a, b) => a + b, 0);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      let s = 0;
+      for (let k = -radius; k <= radius; k++) {
+        const [xx, yy] = horizontal ? [x + k, y] : [x, y + k];
+        if (xx >= 0 && xx < size && yy >= 0 && yy < size) s += from[yy * size + xx] * kernel[k + radius];
+      }
+      to[y * size + x] = s / norm;
+    }
+}
+
+/** Separable Gaussian blur (sigma in pixels) of a size × size image in place. */
 function blur(image: Float64Array, size: number, sigmaPx: number): void {
   const radius = Math.ceil(3 * sigmaPx);
   const kernel = Float64Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigmaPx * sigmaPx)));
-  const norm = kernel.reduce((a, b) => a + b, 0);
   const tmp = new Float64Array(image.length);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      let s = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const xx = x + k;
-        if (xx >= 0 && xx < size) s += image[y * size + xx] * kernel[k + radius];
-      }
-      tmp[y * size + x] = s / norm;
-    }
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      let s = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const yy = y + k;
-        if (yy >= 0 && yy < size) s += tmp[yy * size + x] * kernel[k + radius];
-      }
-      image[y * size + x] = s / norm;
-    }
+  convolvePass(image, tmp, size, kernel, true);
+  convolvePass(tmp, image, size, kernel, false);
 }
 
 function observeImage(g: SyntheticGalaxy, random: Random): NonNullable<CubeRecord["image"]> {
