@@ -69,6 +69,39 @@ export const settingsTable = {
     default: 50_000,
     parse: integer(10, 10_000_000),
   },
+  apiToken: {
+    env: "API_TOKEN",
+    description: "Bearer token that mutations (training, prediction, deletion) require; when empty, one is generated at start and printed.",
+    default: "",
+    parse: (raw: string) => {
+      if (raw.length < 16) throw new Error("must be at least 16 characters");
+      return raw;
+    },
+  },
+  maxGridPoints: {
+    env: "MAX_GRID_POINTS",
+    description: "Largest hyperparameter grid a training request may ask for (points of the Cartesian product).",
+    default: 64,
+    parse: integer(1, 10_000),
+  },
+  trainingQueue: {
+    env: "TRAINING_QUEUE",
+    description: "Where training runs wait: `local` (this process, one at a time), `pg-boss` (PostgreSQL only; shared with `npm run worker` processes) or `auto` (pg-boss on PostgreSQL, local on PGlite).",
+    default: "auto",
+    parse: (raw: string) => {
+      if (!["auto", "local", "pg-boss"].includes(raw)) throw new Error("must be auto, local or pg-boss");
+      return raw;
+    },
+  },
+  trainInServer: {
+    env: "TRAIN_IN_SERVER",
+    description: "With pg-boss: whether the server process trains too (`false` leaves it to `npm run worker`).",
+    default: "true",
+    parse: (raw: string) => {
+      if (!["true", "false"].includes(raw)) throw new Error("must be true or false");
+      return raw;
+    },
+  },
   nodeEnv: {
     env: "NODE_ENV",
     description: "`development` turns on stack traces in error responses.",

@@ -301,6 +301,41 @@ export class CubeReader {
     return { zoom, wavelengthAngstrom: wavelength, value: part("flux") as Float32Array, sigma: part("sigma") as Float32Array, mask: part("mask") as Uint8Array };
   }
 
+  /**
+   * The flux of many rows at one zoom, masked values as NaN, in the order of
+   * `rows` (row-major: rows × values per row). Consecutive rows are read with
+   * one slice, so loading a training set costs a few large reads.
+   */
+  readFluxes(kind: "image" | "spectrum", rows: readonly number[], zoom: number): Float32Array {
+    const file = this.open();
+    if (!file) throw new CubeError(`no cube at ${this.path}`);
+    const total = (this.dataset(file, WCS_PATH).shape as number[])[0];
+    const width = kind === "image" ? BAND_COUNT * imageSize(zoom) ** 2 : spectrumBins(zoom);
+    const path = (p: "flux" | "mask") => (kind === "image" ? imagePath(zoom, p) : spectrumPath(zoom, p));
+    const flux = this.dataset(file, path("flux"));
+    const mask = this.dataset(file, path("mask"));
+    const out = new Float32Array(rows.length * width);
+    const order = rows.map((row, i) => [row, i] as const).sort((a, b) => a[0] - b[0]);
+    const MAX_RUN = 256;
+    for (let start = 0; start < order.length; ) {
+      let end = start + 1;
+      while (end < order.length && order[end][0] - order[start][0] < MAX_RUN && order[end][0] - order[end - 1][0] <= 4) end++;
+      const first = order[start][0];
+      const last = order[end - 1][0];
+      if (!Number.isInteger(first) || first < 0 || last >= total) throw new CubeError(`row ${first < 0 ? first : last} is outside the cube (${total} rows)`);
+      const f = flux.slice([[first, last + 1]]) as Float32Array;
+      const m = mask.slice([[first, last + 1]]) as Uint8Array;
+      for (let k = start; k < end; k++) {
+        const [row, at] = order[k];
+        const from = (row - first) * width;
+        const to = at * width;
+        for (let j = 0; j < width; j++) out[to + j] = m[from + j] ? NaN : f[from + j];
+      }
+      start = end;
+    }
+    return out;
+  }
+
   private requireRow(row: number): H5File {
     const file = this.open();
     if (!file) throw new CubeError(`no cube at ${this.path}`);

@@ -13,6 +13,8 @@ export interface Database {
   sql: Sql;
   /** "postgres" for a real server, "pglite" for the embedded one. */
   kind: "postgres" | "pglite";
+  /** The postgres://… URL of a real server (job queues open their own connections with it). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   const debug = options.onQuery ? (_connection: number, query: string) => options.onQuery?.(query) : undefined;
   if (options.databaseUrl) {
     const sql = postgres(options.databaseUrl, { ...clientOptions, debug, max: options.maxConnections ?? 10 });
-    return { sql, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
+    return { sql, kind: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   const embedded: EmbeddedServer = await openEmbedded(options.dataDir);
   // PGlite is a single session: one connection, so that two transactions

@@ -53,6 +53,13 @@ export class NotFoundError extends GraphQLError {
   }
 }
 
+/** A mutation without a valid `Authorization: Bearer <token>` header. */
+export class UnauthenticatedError extends GraphQLError {
+  constructor() {
+    super("Mutations need the header `Authorization: Bearer <API_TOKEN>`", { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+  }
+}
+
 /** Collects input problems, then throws them together. */
 export class InputChecker {
   private readonly problems: InputProblem[] = [];

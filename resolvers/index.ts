@@ -3,5 +3,20 @@ import { GalaxyCubeFields } from "./GalaxyCubeFields.js";
 import { NumberArrayFields } from "./NumberArrayFields.js";
 import { GalaxyFields } from "./GalaxyFields.js";
 import { GalaxyQueries } from "./GalaxyQueries.js";
+import { GalaxyPredictionFields, PredictionFields, PredictorFields, TrainingRunFields } from "./PredictionFields.js";
+import { PredictorMutations } from "./PredictorMutations.js";
+import { PredictorQueries } from "./PredictorQueries.js";
 
-export const resolvers = [GalaxyQueries, GalaxyFields, GalaxyConnectionFields, GalaxyCubeFields, NumberArrayFields] as const;
+export const resolvers = [
+  GalaxyQueries,
+  GalaxyFields,
+  GalaxyConnectionFields,
+  GalaxyCubeFields,
+  NumberArrayFields,
+  GalaxyPredictionFields,
+  PredictorQueries,
+  PredictorMutations,
+  PredictorFields,
+  PredictionFields,
+  TrainingRunFields,
+] as const;

@@ -1,22 +1,20 @@
 /** The HTTP routes: landing page, GraphQL, health and readiness. */
 import type { ApolloServer } from "@apollo/server";
 import { Hono } from "hono";
-import type { Settings } from "../config/settings.js";
-import type { CubeReader } from "../cube/store.js";
-import type { Database } from "../db/database.js";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
-import type { Context } from "../resolvers/context.js";
+import type { Context, Services } from "../resolvers/context.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { graphqlHandler } from "./graphql.js";
 import { landingPage } from "./landing.js";
 
 const READY_TIMEOUT_MS = 2000;
 
-export function createApp(apollo: ApolloServer<Context>, db: Database, cube: CubeReader, settings: Settings): Hono {
+export function createApp(apollo: ApolloServer<Context>, services: Services): Hono {
+  const { db, cube } = services;
   const app = new Hono();
   const page = landingPage();
   app.get("/", (c) => c.html(page));
-  app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, db, cube, settings));
+  app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, services));
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
   app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));
   app.get("/healthz", (c) => c.json({ status: "ok" }));

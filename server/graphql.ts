@@ -7,10 +7,8 @@ import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
-import type { CubeReader } from "../cube/store.js";
-import type { Database } from "../db/database.js";
 import { ErrorCode } from "../errors/codes.js";
-import { makeContext, type Context } from "../resolvers/context.js";
+import { makeContext, type Context, type Services } from "../resolvers/context.js";
 import { formatError } from "./format-error.js";
 import { complexityPlugin, depthRule } from "./query-limits.js";
 import { graphqlSchema } from "./schema.js";
@@ -38,7 +36,7 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
   return apollo;
 }
 
-export function graphqlHandler(apollo: ApolloServer<Context>, db: Database, cube: CubeReader, settings: Settings) {
+export function graphqlHandler(apollo: ApolloServer<Context>, services: Services) {
   return async (c: HonoContext): Promise<Response> => {
     const request = c.req.raw;
     const headers = new HeaderMap();
@@ -61,7 +59,7 @@ export function graphqlHandler(apollo: ApolloServer<Context>, db: Database, cube
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers, search: new URL(request.url).search, body },
-      context: async () => makeContext(db, cube, settings),
+      context: async () => makeContext(services, request.headers.get("authorization")),
     });
     const responseHeaders = new Headers();
     for (const [key, value] of result.headers) responseHeaders.set(key, value);

@@ -1,6 +1,6 @@
 /**
  * Server lifecycle: connect → migrate → seed the demo catalogue if empty →
- * GraphQL → listen. `close()` drains: stop accepting, finish requests, stop
+ * training queue → GraphQL → listen. `close()` drains: stop accepting, finish requests, stop
  * Apollo, then close the database.
  */
 import { serve } from "@hono/node-server";
@@ -12,12 +12,16 @@ import { CubeReader } from "../cube/store.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
+import { randomBytes } from "node:crypto";
+import { startTraining } from "../models/training/setup.js";
+import type { Services } from "../resolvers/context.js";
 import { createApp } from "./app.js";
 import { startGraphql } from "./graphql.js";
 
 export interface RunningServer {
   url: string;
   db: Database;
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -37,8 +41,15 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
   }
   const cube = await CubeReader.open(cubePathOf(settings));
+  const training = await startTraining(settings, db, cube, cubePathOf(settings));
+  let apiToken = settings.apiToken;
+  if (!apiToken) {
+    apiToken = randomBytes(24).toString("base64url");
+    log(`API_TOKEN is not set: mutations need the header "Authorization: Bearer ${apiToken}" (generated for this run)`);
+  }
+  const services: Services = { db, cube, settings, training, apiToken };
   const apollo = await startGraphql(settings);
-  const app = createApp(apollo, db, cube, settings);
+  const app = createApp(apollo, services);
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server));
   });
@@ -49,12 +60,14 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   return {
     url,
     db,
+    services,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await training.queue.stop();
       cube.close();
       if (!options.db) await db.close();
     },

@@ -1,0 +1,96 @@
+/**
+ * The `predictors` table: a trained predictor's spec and model bytes, saved
+ * together with its predictions and its run's report in one transaction —
+ * so a predictor exists whole or not at all.
+ */
+import type { Sql } from "../../db/database.js";
+import type { TrainingOutcome } from "../training/pipeline.js";
+import type { FeatureKind, LearnerKind, Modality } from "../training/input.js";
+import { insertPredictions } from "./predictions.js";
+
+export interface PredictorSpec {
+  kind: LearnerKind;
+  modality: Modality;
+  features: FeatureKind;
+  imageZoom: number;
+  spectrumZoom: number;
+}
+
+export interface PredictorRecord {
+  id: string;
+  runId: string;
+  name: string;
+  spec: PredictorSpec;
+  createdAt: Date;
+}
+
+function toPredictor(row: Record<string, unknown>): PredictorRecord {
+  return { id: String(row.id), runId: String(row.run_id), name: row.name as string, spec: row.spec as PredictorSpec, createdAt: row.created_at as Date };
+}
+
+export async function predictorsByIds(sql: Sql, ids: readonly string[]): Promise<(PredictorRecord | null)[]> {
+  const rows = await sql`SELECT id, run_id, name, spec, created_at FROM predictors WHERE id = ANY(${ids as string[]}::int8[])`;
+  const byId = new Map(rows.map((row) => [String(row.id), toPredictor(row)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export async function listPredictors(sql: Sql): Promise<PredictorRecord[]> {
+  return (await sql`SELECT id, run_id, name, spec, created_at FROM predictors ORDER BY id`).map(toPredictor);
+}
+
+export async function predictorModel(sql: Sql, id: string): Promise<Buffer | null> {
+  const rows = await sql`SELECT model FROM predictors WHERE id = ${id}`;
+  return rows.length ? (rows[0].model as Buffer) : null;
+}
+
+export async function deletePredictor(sql: Sql, id: string): Promise<boolean> {
+  return (await sql`DELETE FROM predictors WHERE id = ${id} RETURNING id`).length > 0;
+}
+
+export async function countPredictions(sql: Sql, id: string): Promise<number> {
+  const [{ count }] = await sql`SELECT count(*)::int AS count FROM predictions WHERE predictor_id = ${id}`;
+  return count as number;
+}
+
+/**
+ * RUNNING → SUCCEEDED with everything the run produced. Returns the new
+ * predictor's id, or null when the run was cancelled meanwhile (then
+ * nothing is written).
+ */
+export async function saveTrainedPredictor(
+  sql: Sql,
+  runId: string,
+  name: string,
+  spec: PredictorSpec,
+  outcome: TrainingOutcome,
+  galaxyIds: string[],
+  timings: Record<string, number>,
+): Promise<string | null> {
+  return sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const [run] = await t`SELECT status FROM training_runs WHERE id = ${runId} FOR UPDATE`;
+    if (!run || run.status !== "RUNNING") return null;
+    const [{ id }] = await t`INSERT INTO predictors (run_id, name, spec, model) VALUES (${runId}, ${name}, ${t.json(spec as never)}, ${outcome.model}) RETURNING id`;
+    const predictorId = String(id);
+    await insertPredictions(t, predictorId, galaxyIds, outcome.predictions.value, outcome.predictions.sigma);
+    const report = {
+      hyperparameters: outcome.hyperparameters,
+      grid: outcome.grid,
+      curves: outcome.curves,
+      metrics: { ...outcome.metrics, members: outcome.members, noiseVariance: outcome.noiseVariance },
+      cv: outcome.cv,
+      split: outcome.split,
+    };
+    await t`UPDATE training_runs SET status = 'SUCCEEDED', progress = 1, stage = 'done', finished_at = now(), backend = ${outcome.backend},
+        hyperparameters = ${t.json(report.hyperparameters as never)}, grid = ${t.json(report.grid as never)}, curves = ${t.json(report.curves as never)},
+        metrics = ${t.json(jsonSafe(report.metrics) as never)}, cv = ${t.json(jsonSafe(report.cv) as never)}, split = ${t.json(report.split as never)},
+        timings = ${t.json(timings as never)}
+      WHERE id = ${runId}`;
+    return predictorId;
+  });
+}
+
+/** NaN and ±Infinity are not JSON: they become null. */
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)));
+}

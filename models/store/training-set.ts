@@ -1,0 +1,62 @@
+/**
+ * Which galaxies a run sees: every galaxy with the cube data its modality
+ * needs (all of them get predictions), labelled where its MPA-JHU label
+ * passes the filter (only those are trained and evaluated on).
+ */
+import type { Sql } from "../../db/database.js";
+import { partsOf } from "../features/feature-set.js";
+import type { TrainInput } from "../training/input.js";
+import type { TrainingGalaxies } from "../training/pipeline.js";
+
+/** MPA-JHU writes -99 for "no estimate". */
+const NO_LABEL = -99;
+
+function dataCondition(sql: Sql, input: Pick<TrainInput, "modality">) {
+  const parts = partsOf(input.modality);
+  return sql`g.cube_row IS NOT NULL
+    ${parts.includes("image") ? sql`AND g.has_image` : sql``}
+    ${parts.includes("spectrum") ? sql`AND g.has_spectrum` : sql``}`;
+}
+
+function labelCondition(sql: Sql, input: Pick<TrainInput, "labelFilter">) {
+  const f = input.labelFilter;
+  return sql`(g.sfr_avg IS NOT NULL AND g.sfr_avg <> 'NaN'::float8 AND g.sfr_avg <> ${NO_LABEL}
+    ${f.flag === null ? sql`` : sql`AND g.sfr_flag = ${f.flag}`}
+    ${f.minAvg === null ? sql`` : sql`AND g.sfr_avg >= ${f.minAvg}`}
+    ${f.maxAvg === null ? sql`` : sql`AND g.sfr_avg <= ${f.maxAvg}`})`;
+}
+
+export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality" | "labelFilter">): Promise<number> {
+  const [{ count }] = await sql`SELECT count(*)::int AS count FROM galaxies g WHERE ${dataCondition(sql, input)} AND ${labelCondition(sql, input)}`;
+  return count as number;
+}
+
+export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise<TrainingGalaxies> {
+  const rows = await sql`
+    SELECT g.id, g.cube_row, g.redshift, g.ra, g.dec, CASE WHEN ${labelCondition(sql, input)} THEN g.sfr_avg END AS label
+    FROM galaxies g WHERE ${dataCondition(sql, input)} ORDER BY g.id`;
+  const n = rows.length;
+  const out: TrainingGalaxies = {
+    ids: new Array(n),
+    cubeRows: new Int32Array(n),
+    redshift: new Float64Array(n),
+    raDeg: new Float64Array(n),
+    decDeg: new Float64Array(n),
+    label: new Float64Array(n),
+  };
+  rows.forEach((r, i) => {
+    out.ids[i] = String(r.id);
+    out.cubeRows[i] = r.cube_row as number;
+    out.redshift[i] = r.redshift === null ? NaN : Number(r.redshift);
+    out.raDeg[i] = Number(r.ra);
+    out.decDeg[i] = Number(r.dec);
+    out.label[i] = r.label === null ? NaN : Number(r.label);
+  });
+  return out;
+}
+
+/** The galaxies among `ids` that have the data for `modality`, with cube rows and redshifts. */
+export async function featureSourcesOf(sql: Sql, ids: readonly string[], modality: TrainInput["modality"]) {
+  const rows = await sql`SELECT g.id, g.cube_row, g.redshift FROM galaxies g WHERE g.id = ANY(${ids as string[]}::int8[]) AND ${dataCondition(sql, { modality })} ORDER BY g.id`;
+  return rows.map((r) => ({ id: String(r.id), cubeRow: r.cube_row as number, redshift: r.redshift === null ? null : Number(r.redshift) }));
+}

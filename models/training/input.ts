@@ -1,0 +1,91 @@
+/**
+ * A training request as the domain sees it (the GraphQL input, defaults
+ * filled in, every problem collected), and its hyperparameter grid.
+ */
+import { ZOOM_LEVELS } from "../../cube/zoom.js";
+import type { FeatureKind, FeatureSpec, Modality } from "../features/feature-set.js";
+
+export type LearnerKind = "DECISION_TREE" | "GBDT" | "CNN";
+export type FusionWeighting = "EQUAL" | "VALIDATION";
+export type Hyperparameters = Record<string, number | string>;
+
+export interface LabelFilter {
+  /** Keep only this MPA-JHU FLAG; null keeps any flag. */
+  flag: number | null;
+  minAvg: number | null;
+  maxAvg: number | null;
+}
+
+export interface TrainInput extends FeatureSpec {
+  name: string | null;
+  kind: LearnerKind;
+  /** Lists of values per hyperparameter; the grid is their Cartesian product. */
+  grid: Record<string, (number | string)[]>;
+  folds: number;
+  seed: number;
+  labelFilter: LabelFilter;
+  fusionWeighting: FusionWeighting;
+}
+
+export interface Problem {
+  argument: string;
+  message: string;
+}
+
+/** Hyperparameters each learner accepts in a grid, with the single default used when none is given. */
+export const gridDefaults: Record<LearnerKind, Hyperparameters> = {
+  DECISION_TREE: { maxDepth: 6, minDataInLeaf: 5 },
+  GBDT: { numIterations: 500, learningRate: 0.05, numLeaves: 31, maxDepth: -1, minDataInLeaf: 20, lambdaL2: 0, featureFraction: 1, baggingFraction: 1, baggingFreq: 0, earlyStoppingRounds: 30 },
+  CNN: { architecture: "compact", epochs: 30, batchSize: 32, learningRate: 0.001, patience: 5, dropout: 0.5 },
+};
+
+/** Cartesian product of the grid's lists, in a stable order. */
+export function expandGrid(kind: LearnerKind, grid: Record<string, (number | string)[]>): Hyperparameters[] {
+  let points: Hyperparameters[] = [{ ...gridDefaults[kind] }];
+  for (const [name, values] of Object.entries(grid).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!values || values.length === 0) continue;
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
+  }
+  return points;
+}
+
+/** Number of grid points (before expanding, to check the cap cheaply). */
+export function gridSize(grid: Record<string, (number | string)[]>): number {
+  return Object.values(grid).reduce((n, values) => n * Math.max(1, values?.length ?? 0), 1);
+}
+
+/** Problems with a request that do not need the database: kinds, zooms, grid names and cap. */
+export function checkTrainInput(input: TrainInput, maxGridPoints: number): Problem[] {
+  const problems: Problem[] = [];
+  const zoomOk = (z: number) => Number.isInteger(z) && z >= 0 && z < ZOOM_LEVELS;
+  if (!zoomOk(input.imageZoom)) problems.push({ argument: "input.imageZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });
+  if (!zoomOk(input.spectrumZoom)) problems.push({ argument: "input.spectrumZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });
+  if (input.kind === "CNN" && input.features === "ENGINEERED") {
+    problems.push({ argument: "input.features", message: "a CNN learns from RAW images and spectra; use features: RAW, or kind GBDT / DECISION_TREE for ENGINEERED features" });
+  }
+  if (!Number.isInteger(input.folds) || input.folds < 2 || input.folds > 20) problems.push({ argument: "input.folds", message: "must be an integer in [2, 20]" });
+  if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > 2 ** 31 - 1) problems.push({ argument: "input.seed", message: "must be an integer in [0, 2147483647]" });
+  const allowed = Object.keys(gridDefaults[input.kind]);
+  for (const [name, values] of Object.entries(input.grid)) {
+    if (values === undefined || values === null) continue;
+    if (!allowed.includes(name)) problems.push({ argument: `input.hyperparameters.${name}`, message: `does not apply to ${input.kind}; it accepts ${allowed.join(", ")}` });
+    else if (values.length === 0) problems.push({ argument: `input.hyperparameters.${name}`, message: "give at least one value, or leave it out for the default" });
+    else if (new Set(values).size !== values.length) problems.push({ argument: `input.hyperparameters.${name}`, message: "has repeated values" });
+  }
+  if (input.kind === "DECISION_TREE") {
+    for (const depth of input.grid.maxDepth ?? []) {
+      if (!(Number.isInteger(depth) && (depth as number) >= 1 && (depth as number) <= 6)) {
+        problems.push({ argument: "input.hyperparameters.maxDepth", message: `decision-tree depth must be an integer 1..6, got ${depth}` });
+      }
+    }
+  }
+  const points = gridSize(input.grid);
+  if (points > maxGridPoints) {
+    problems.push({ argument: "input.hyperparameters", message: `the grid has ${points} points, more than the cap of ${maxGridPoints} (MAX_GRID_POINTS); give fewer values` });
+  }
+  const { minAvg, maxAvg } = input.labelFilter;
+  if (minAvg !== null && maxAvg !== null && minAvg >= maxAvg) problems.push({ argument: "input.labelFilter", message: "minAvg must be below maxAvg" });
+  return problems;
+}
+
+export type { FeatureKind, Modality };

@@ -1,0 +1,218 @@
+/**
+ * One training run from start to finish, independent of where it runs (a
+ * worker thread of the server or of `npm run worker`):
+ *
+ *   eligible galaxies → same-object groups → 60/20/20 split stratified on
+ *   the label → per member: grid search by k-fold CV on the training part
+ *   (early stopping on the validation part) → the best point's k fold models
+ *   form the ensemble → fusion weights and noise calibrated on validation →
+ *   metrics on test → predictions for every galaxy that has the data.
+ */
+import type { CubeReader } from "../../cube/store.js";
+import { sameObjectGroups } from "../evaluation/groups.js";
+import { regressionMetrics, summariseFolds, type CvSummary, type Metrics } from "../evaluation/metrics.js";
+import { stratifiedFolds, trainValidationTestSplit } from "../evaluation/split.js";
+import { featureNames, loadPart, partsOf, type Part, type PartData } from "../features/feature-set.js";
+import type { IterationReport } from "../learner.js";
+import { calibrateNoise, predictEnsemble, serializeEnsemble, type Ensemble, type Member } from "./ensemble.js";
+import { expandGrid, type Hyperparameters, type TrainInput } from "./input.js";
+import { learners, MemberData, type Fitted } from "./learners.js";
+
+/** The galaxies a run sees, column-wise; `label` is NaN where a galaxy may not be trained on. */
+export interface TrainingGalaxies {
+  ids: string[];
+  cubeRows: Int32Array;
+  redshift: Float64Array;
+  raDeg: Float64Array;
+  decDeg: Float64Array;
+  label: Float64Array;
+}
+
+export interface Progress {
+  progress: number;
+  stage: string;
+  iteration?: number;
+}
+
+export interface LearningCurve {
+  member: string;
+  fold: number;
+  iteration: number[];
+  train: number[];
+  validation: (number | null)[];
+}
+
+export interface GridPointResult {
+  member: string;
+  hyperparameters: Hyperparameters;
+  cv: CvSummary;
+}
+
+export interface TrainingOutcome {
+  backend: string;
+  hyperparameters: Record<string, Hyperparameters>;
+  grid: GridPointResult[];
+  curves: LearningCurve[];
+  metrics: Metrics;
+  cv: CvSummary;
+  /** Per member: weight and validation metrics (late fusion compares them). */
+  members: { member: string; weight: number; validation: Metrics }[];
+  split: { seed: number; train: string[]; validation: string[]; test: string[] };
+  featureNames: Record<string, string[]>;
+  noiseVariance: number;
+  model: Buffer;
+  /** Predictions for every galaxy given, in its order. */
+  predictions: { value: Float64Array; sigma: Float64Array };
+}
+
+export class TrainingError extends Error {
+  override name = "TrainingError";
+}
+
+/** Fewest labelled galaxies a run accepts (each part of the split and each fold needs some). */
+export const MIN_TRAINING_GALAXIES = 30;
+
+export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeReader, options: { signal?: AbortSignal; onProgress?(p: Progress): void } = {}): Promise<TrainingOutcome> {
+  const report = options.onProgress ?? (() => {});
+  const signal = options.signal;
+  const learner = learners[input.kind];
+  const eligible: number[] = [];
+  for (let i = 0; i < galaxies.ids.length; i++) if (Number.isFinite(galaxies.label[i])) eligible.push(i);
+  if (eligible.length < MIN_TRAINING_GALAXIES) {
+    throw new TrainingError(`only ${eligible.length} labelled galaxies have the data this predictor needs; at least ${MIN_TRAINING_GALAXIES} are required (widen labelFilter or ingest more)`);
+  }
+  report({ progress: 0, stage: "loading features" });
+  const backend = await learner.backend();
+  const all = Array.from({ length: galaxies.ids.length }, (_, i) => i);
+  const sources = all.map((i) => ({ cubeRow: galaxies.cubeRows[i], redshift: Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i] }));
+  const partData = new Map<Part, PartData>();
+  for (const part of partsOf(input.modality)) partData.set(part, loadPart(cube, sources, part, input));
+
+  // Split on the eligible galaxies, in their own index space, then map back.
+  const labels = Float32Array.from(galaxies.label, (v) => (Number.isFinite(v) ? v : NaN));
+  const eligibleLabels = eligible.map((i) => galaxies.label[i]);
+  const groups = sameObjectGroups(eligible.map((i) => galaxies.raDeg[i]), eligible.map((i) => galaxies.decDeg[i]));
+  const local = trainValidationTestSplit(eligibleLabels, groups, input.seed);
+  const toGlobal = (rows: number[]) => rows.map((r) => eligible[r]);
+  const train = toGlobal(local.train);
+  const validation = toGlobal(local.validation);
+  const test = toGlobal(local.test);
+  const foldsLocal = stratifiedFolds(local.train, eligibleLabels, groups, input.folds, input.seed);
+  const folds = foldsLocal.map(toGlobal);
+
+  const memberParts: Part[][] = input.modality === "LATE_FUSION" ? [["image"], ["spectrum"]] : [partsOf(input.modality)];
+  const memberData = memberParts.map((parts) => new MemberData(parts.map((p) => partData.get(p)!), input));
+  for (const [m, data] of memberData.entries()) checkNotAllMissing(data, train, memberParts[m]);
+
+  const points = expandGrid(input.kind, input.grid);
+  const totalFits = memberParts.length * points.length * input.folds;
+  let fitsDone = 0;
+  const grid: GridPointResult[] = [];
+  const curves: LearningCurve[] = [];
+  const members: Member[] = [];
+  const chosenCv: CvSummary[] = [];
+  const hyperparameters: Record<string, Hyperparameters> = {};
+
+  for (const [m, parts] of memberParts.entries()) {
+    const name = parts.join("+");
+    let best: { r2: number; point: Hyperparameters; fits: Fitted[]; cv: CvSummary; curves: LearningCurve[] } | null = null;
+    for (const point of points) {
+      const fits: Fitted[] = [];
+      const foldMetrics: Metrics[] = [];
+      const pointCurves: LearningCurve[] = [];
+      for (let f = 0; f < input.folds; f++) {
+        signal?.throwIfAborted();
+        const held = new Set(folds[f]);
+        const fitRows = train.filter((r) => !held.has(r));
+        const curve: LearningCurve = { member: name, fold: f, iteration: [], train: [], validation: [] };
+        const stage = `${name}: grid point ${points.indexOf(point) + 1}/${points.length}, fold ${f + 1}/${input.folds}`;
+        const fitted = await learner.fit(memberData[m], fitRows, validation, labels, point, {
+          seed: input.seed * 31 + f,
+          signal,
+          onIteration(r: IterationReport) {
+            curve.iteration.push(r.iteration);
+            curve.train.push(r.train);
+            curve.validation.push(r.validation ?? null);
+            const max = Number(point.numIterations ?? point.epochs ?? 1);
+            report({ progress: (fitsDone + Math.min(1, r.iteration / max)) / totalFits * 0.95, stage, iteration: r.iteration });
+          },
+        });
+        fitsDone++;
+        report({ progress: (fitsDone / totalFits) * 0.95, stage });
+        const predicted = await fitted.predict(memberData[m], folds[f]);
+        foldMetrics.push(regressionMetrics(folds[f].map((r) => labels[r]), predicted));
+        fits.push(fitted);
+        pointCurves.push(curve);
+      }
+      const cv = summariseFolds(foldMetrics);
+      grid.push({ member: name, hyperparameters: point, cv });
+      if (!best || cv.r2Mean > best.r2 || Number.isNaN(best.r2)) best = { r2: cv.r2Mean, point, fits, cv, curves: pointCurves };
+    }
+    members.push({ kind: input.kind, parts, weight: 1, hyperparameters: best!.point, folds: best!.fits });
+    curves.push(...best!.curves);
+    chosenCv.push(best!.cv);
+    hyperparameters[name] = best!.point;
+  }
+
+  report({ progress: 0.95, stage: "calibrating on the validation split" });
+  const validationTruth = validation.map((r) => labels[r]);
+  const memberReports: TrainingOutcome["members"] = [];
+  for (const [m, member] of members.entries()) {
+    const alone: Ensemble = { spec: input, members: [{ ...member, weight: 1 }], noiseVariance: 0 };
+    const p = await predictEnsemble(alone, [memberData[m]], validation);
+    memberReports.push({ member: member.parts.join("+"), weight: 1, validation: regressionMetrics(validationTruth, p.value) });
+  }
+  const weights = members.length === 1 || input.fusionWeighting === "EQUAL"
+    ? members.map(() => 1 / members.length)
+    : normalise(memberReports.map((r) => 1 / Math.max(r.validation.rmse ** 2, 1e-12)));
+  members.forEach((member, m) => {
+    member.weight = weights[m];
+    memberReports[m].weight = weights[m];
+  });
+  const ensemble: Ensemble = { spec: { modality: input.modality, features: input.features, imageZoom: input.imageZoom, spectrumZoom: input.spectrumZoom }, members, noiseVariance: 0 };
+  ensemble.noiseVariance = calibrateNoise(validationTruth, await predictEnsemble(ensemble, memberData, validation));
+
+  report({ progress: 0.97, stage: "evaluating on the test split" });
+  const onTest = await predictEnsemble(ensemble, memberData, test);
+  const metrics = regressionMetrics(test.map((r) => labels[r]), onTest.value, onTest.sigma);
+
+  report({ progress: 0.98, stage: "predicting every galaxy" });
+  const everyone = await predictEnsemble(ensemble, memberData, all);
+  const ids = (rows: number[]) => rows.map((r) => galaxies.ids[r]).sort((a, b) => Number(BigInt(a) - BigInt(b)));
+  const names: Record<string, string[]> = {};
+  for (const parts of memberParts) for (const p of parts) names[p] = featureNames(p, input);
+  return {
+    backend,
+    hyperparameters,
+    grid,
+    curves,
+    metrics,
+    cv: members.length === 1 ? chosenCv[0] : averageCv(chosenCv),
+    members: memberReports,
+    split: { seed: input.seed, train: ids(train), validation: ids(validation), test: ids(test) },
+    featureNames: names,
+    noiseVariance: ensemble.noiseVariance,
+    model: await serializeEnsemble(ensemble),
+    predictions: { value: everyone.value, sigma: everyone.sigma },
+  };
+}
+
+function normalise(values: number[]): number[] {
+  const sum = values.reduce((a, b) => a + b, 0);
+  return values.map((v) => v / sum);
+}
+
+/** Late fusion reports the members' CV side by side; its summary is their mean. */
+function averageCv(list: CvSummary[]): CvSummary {
+  const out = { ...list[0] };
+  for (const key of Object.keys(out) as (keyof CvSummary)[]) {
+    if (key !== "folds") out[key] = list.reduce((s, c) => s + c[key], 0) / list.length;
+  }
+  return out;
+}
+
+function checkNotAllMissing(data: MemberData, train: number[], parts: Part[]): void {
+  const matrix = data.tabular(train.slice(0, 2000));
+  for (const v of matrix.values) if (!Number.isNaN(v)) return;
+  throw new TrainingError(`every ${parts.join(" and ")} feature is NaN (masked or unmeasurable) for the training galaxies; choose other features or zooms`);
+}

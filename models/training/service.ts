@@ -1,0 +1,134 @@
+/**
+ * What the API asks of the model side: submit, cancel, delete, predict.
+ * Every caller mistake is reported as input problems before anything is
+ * written; predictions missing for galaxies ingested after training are
+ * computed here on demand (and stored).
+ */
+import type { Database } from "../../db/database.js";
+import type { CubeReader } from "../../cube/store.js";
+import { loadPart, partsOf, type Part } from "../features/feature-set.js";
+import { countPredictions, deletePredictor, predictorModel, predictorsByIds, type PredictorRecord } from "../store/predictors.js";
+import { insertPredictions, predictionsByKeys, type PredictionRecord } from "../store/predictions.js";
+import { cancelRun, createRun, runsByIds, type RunRecord } from "../store/runs.js";
+import { countTrainable, featureSourcesOf } from "../store/training-set.js";
+import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
+import { checkTrainInput, expandGrid, type Problem, type TrainInput } from "./input.js";
+import { MemberData, learners } from "./learners.js";
+import { MIN_TRAINING_GALAXIES } from "./pipeline.js";
+import type { TrainingQueue } from "./queue.js";
+
+export class ServiceError extends Error {
+  constructor(readonly code: "BAD_USER_INPUT" | "NOT_FOUND", message: string, readonly problems: Problem[] = []) {
+    super(message);
+  }
+}
+
+export interface ServiceLimits {
+  maxGridPoints: number;
+}
+
+const MODEL_CACHE = 8;
+
+export class TrainingService {
+  private readonly models = new Map<string, Promise<Ensemble>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly cube: CubeReader,
+    readonly queue: TrainingQueue,
+    private readonly limits: ServiceLimits,
+    readonly codeVersion: string,
+  ) {}
+
+  async submit(input: TrainInput): Promise<RunRecord> {
+    const problems = checkTrainInput(input, this.limits.maxGridPoints);
+    if (problems.length === 0) {
+      const learner = learners[input.kind];
+      const seen = new Set<string>();
+      for (const point of expandGrid(input.kind, input.grid)) {
+        for (const p of learner.check(point)) {
+          const key = `${p.argument}: ${p.message}`;
+          if (!seen.has(key)) problems.push({ argument: `input.hyperparameters.${p.argument}`, message: p.message });
+          seen.add(key);
+        }
+      }
+    }
+    if (problems.length === 0) {
+      const count = await countTrainable(this.db.sql, input);
+      if (count < MIN_TRAINING_GALAXIES) {
+        problems.push({
+          argument: "input",
+          message: `only ${count} galaxies have a label passing labelFilter and the ${partsOf(input.modality).join(" and ")} data this modality needs; at least ${MIN_TRAINING_GALAXIES} are required — widen labelFilter, choose another modality, or ingest labelled galaxies`,
+        });
+      }
+    }
+    if (problems.length > 0) throw new ServiceError("BAD_USER_INPUT", problems.map((p) => `${p.argument}: ${p.message}`).join("; "), problems);
+    const run = await createRun(this.db.sql, input, this.codeVersion);
+    await this.queue.enqueue(run.id);
+    return run;
+  }
+
+  async cancel(runId: string): Promise<RunRecord> {
+    const [run] = await runsByIds(this.db.sql, [runId]);
+    if (!run) throw new ServiceError("NOT_FOUND", `training run ${JSON.stringify(runId)} does not exist`);
+    if (!(await cancelRun(this.db.sql, runId))) {
+      const [now] = await runsByIds(this.db.sql, [runId]);
+      throw new ServiceError("BAD_USER_INPUT", `training run ${runId} has already finished (${now!.status}); only QUEUED or RUNNING runs can be cancelled`, [
+        { argument: "id", message: `run is ${now!.status}` },
+      ]);
+    }
+    this.queue.cancel(runId);
+    return (await runsByIds(this.db.sql, [runId]))[0]!;
+  }
+
+  async deletePredictor(id: string): Promise<void> {
+    if (!(await deletePredictor(this.db.sql, id))) throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(id)} does not exist`);
+    this.models.delete(id);
+  }
+
+  private ensemble(predictorId: string): Promise<Ensemble> {
+    let cached = this.models.get(predictorId);
+    if (!cached) {
+      cached = predictorModel(this.db.sql, predictorId).then((bytes) => {
+        if (!bytes) throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(predictorId)} does not exist`);
+        return deserializeEnsemble(bytes);
+      });
+      cached.catch(() => this.models.delete(predictorId));
+      if (this.models.size >= MODEL_CACHE) this.models.delete(this.models.keys().next().value!);
+      this.models.set(predictorId, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * Predictions of one predictor for the given galaxies: stored ones as they
+   * are, missing ones computed now and stored. Galaxies without the data
+   * the predictor needs get null.
+   */
+  async predict(predictor: PredictorRecord, galaxyIds: readonly string[]): Promise<(PredictionRecord | null)[]> {
+    const stored = await predictionsByKeys(this.db.sql, galaxyIds.map((galaxyId) => ({ predictorId: predictor.id, galaxyId })));
+    const missing = galaxyIds.filter((_, i) => !stored[i]);
+    if (missing.length === 0) return stored;
+    const sources = await featureSourcesOf(this.db.sql, missing, predictor.spec.modality);
+    if (sources.length > 0) {
+      const ensemble = await this.ensemble(predictor.id);
+      const parts = new Map<Part, ReturnType<typeof loadPart>>();
+      for (const part of partsOf(ensemble.spec.modality)) parts.set(part, loadPart(this.cube, sources, part, ensemble.spec));
+      const data = ensemble.members.map((m) => new MemberData(m.parts.map((p) => parts.get(p)!), ensemble.spec));
+      const rows = sources.map((_, i) => i);
+      const predicted = await predictEnsemble(ensemble, data, rows);
+      await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma);
+    }
+    return predictionsByKeys(this.db.sql, galaxyIds.map((galaxyId) => ({ predictorId: predictor.id, galaxyId })));
+  }
+
+  async predictor(id: string): Promise<PredictorRecord> {
+    const [p] = await predictorsByIds(this.db.sql, [id]);
+    if (!p) throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(id)} does not exist`);
+    return p;
+  }
+
+  countPredictions(id: string): Promise<number> {
+    return countPredictions(this.db.sql, id);
+  }
+}

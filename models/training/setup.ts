@@ -1,0 +1,28 @@
+/** Builds the model side of a process: executor, queue and service, as the settings say. */
+import { hostname } from "node:os";
+import type { Settings } from "../../config/settings.js";
+import { codeVersion } from "../../config/version.js";
+import type { CubeReader } from "../../cube/store.js";
+import type { Database } from "../../db/database.js";
+import { TrainingExecutor } from "./executor.js";
+import { LocalQueue, PgBossQueue, type TrainingQueue } from "./queue.js";
+import { TrainingService } from "./service.js";
+
+export function queueKind(settings: Settings, db: Database): "local" | "pg-boss" {
+  if (settings.trainingQueue === "pg-boss" && db.kind !== "postgres") {
+    throw new Error("TRAINING_QUEUE=pg-boss needs DATABASE_URL (a PostgreSQL server); the embedded PGlite trains in the server process (TRAINING_QUEUE=local)");
+  }
+  if (settings.trainingQueue === "auto") return db.kind === "postgres" ? "pg-boss" : "local";
+  return settings.trainingQueue as "local" | "pg-boss";
+}
+
+export function makeQueue(settings: Settings, db: Database, cubePath: string, work: boolean): TrainingQueue {
+  const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`);
+  return queueKind(settings, db) === "pg-boss" ? new PgBossQueue(db, executor, work) : new LocalQueue(db, executor);
+}
+
+export async function startTraining(settings: Settings, db: Database, cube: CubeReader, cubePath: string): Promise<TrainingService> {
+  const queue = makeQueue(settings, db, cubePath, settings.trainInServer === "true");
+  await queue.start();
+  return new TrainingService(db, cube, queue, { maxGridPoints: settings.maxGridPoints }, codeVersion());
+}

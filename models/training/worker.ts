@@ -1,0 +1,42 @@
+/**
+ * The worker-thread side of a training run: opens the cube read-only, runs
+ * the pipeline, posts progress and the outcome. Training never runs on the
+ * server's event loop.
+ *
+ * Messages in:  { type: "cancel" }
+ * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, cancelled }
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { CubeReader } from "../../cube/store.js";
+import { runTraining, type TrainingGalaxies } from "./pipeline.js";
+import type { TrainInput } from "./input.js";
+
+interface Job {
+  input: TrainInput;
+  galaxies: TrainingGalaxies;
+  cubePath: string;
+}
+
+const port = parentPort!;
+const job = workerData as Job;
+const controller = new AbortController();
+port.on("message", (message: { type: string }) => {
+  if (message.type === "cancel") controller.abort();
+});
+
+try {
+  const cube = await CubeReader.open(job.cubePath);
+  try {
+    const outcome = await runTraining(job.input, job.galaxies, cube, {
+      signal: controller.signal,
+      onProgress: (p) => port.postMessage({ type: "progress", ...p }),
+    });
+    const { value, sigma } = outcome.predictions;
+    port.postMessage({ type: "done", outcome }, [value.buffer as ArrayBuffer, sigma.buffer as ArrayBuffer]);
+  } finally {
+    cube.close();
+  }
+} catch (error) {
+  const e = error as Error;
+  port.postMessage({ type: "failed", message: e.message || String(e), name: e.name, cancelled: controller.signal.aborted });
+}

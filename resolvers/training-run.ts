@@ -1,0 +1,47 @@
+/** A stored run as the GraphQL TrainingRun type presents it. */
+import type { RunRecord } from "../models/store/runs.js";
+import type { TrainingRun } from "../schema/TrainingRun.js";
+
+export function toTrainingRun(run: RunRecord): TrainingRun {
+  const input = run.input;
+  const split = run.split as { seed: number; train: string[]; validation: string[]; test: string[] } | null;
+  const metrics = run.metrics as (TrainingRun["metrics"] & { members?: TrainingRun["members"]; noiseVariance?: number }) | null;
+  const timings = (run.timings ?? {}) as Record<string, number>;
+  return {
+    id: run.id,
+    status: run.status as TrainingRun["status"],
+    progress: run.progress,
+    stage: run.stage,
+    iteration: run.iteration,
+    kind: input.kind as TrainingRun["kind"],
+    modality: input.modality as TrainingRun["modality"],
+    features: input.features as TrainingRun["features"],
+    imageZoom: input.imageZoom,
+    spectrumZoom: input.spectrumZoom,
+    folds: input.folds,
+    seed: input.seed,
+    fusionWeighting: input.fusionWeighting as TrainingRun["fusionWeighting"],
+    input: input as unknown as Record<string, unknown>,
+    backend: run.backend,
+    hyperparameters: run.hyperparameters,
+    grid: run.grid as TrainingRun["grid"],
+    curves: run.curves as TrainingRun["curves"],
+    metrics: metrics,
+    cv: run.cv as TrainingRun["cv"],
+    members: metrics?.members ?? null,
+    noiseVariance: metrics?.noiseVariance ?? null,
+    split: split && { ...split, trainCount: split.train.length, validationCount: split.validation.length, testCount: split.test.length },
+    timings: {
+      loadSeconds: timings.loadSeconds ?? null,
+      trainSeconds: timings.trainSeconds ?? null,
+      saveSeconds: timings.saveSeconds ?? null,
+      totalSeconds: timings.totalSeconds ?? null,
+      queuedAt: run.queuedAt,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+    },
+    codeVersion: run.codeVersion,
+    error: run.error,
+    predictorId: run.predictorId,
+  };
+}

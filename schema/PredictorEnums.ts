@@ -1,0 +1,68 @@
+import { registerEnumType } from "type-graphql";
+
+export enum PredictorKind {
+  DECISION_TREE = "DECISION_TREE",
+  GBDT = "GBDT",
+  CNN = "CNN",
+}
+registerEnumType(PredictorKind, {
+  name: "PredictorKind",
+  description: "The learner.",
+  valuesConfig: {
+    DECISION_TREE: { description: "One regression tree (the thesis DT), depth 1..6." },
+    GBDT: { description: "Gradient-boosted trees, LightGBM-style (histograms, leaf-wise growth)." },
+    CNN: { description: "Convolutional network (TensorFlow.js): 2-D on images, 1-D on spectra; RAW features only." },
+  },
+});
+
+export enum Modality {
+  IMAGE = "IMAGE",
+  SPECTRUM = "SPECTRUM",
+  EARLY_FUSION = "EARLY_FUSION",
+  LATE_FUSION = "LATE_FUSION",
+}
+registerEnumType(Modality, {
+  name: "Modality",
+  description: "What the predictor sees.",
+  valuesConfig: {
+    IMAGE: { description: "The five-band cutout only." },
+    SPECTRUM: { description: "The spectrum only." },
+    EARLY_FUSION: { description: "One learner on image and spectrum features together (CNN: two branches joined before the head)." },
+    LATE_FUSION: { description: "An image-only and a spectrum-only learner, their predictions averaged (see fusionWeighting)." },
+  },
+});
+
+export enum FeatureSet {
+  RAW = "RAW",
+  ENGINEERED = "ENGINEERED",
+}
+registerEnumType(FeatureSet, {
+  name: "FeatureSet",
+  description: "How galaxies become features.",
+  valuesConfig: {
+    RAW: { description: "Flattened pixels (band, row, column) and spectral fluxes at the chosen zooms, as in the thesis." },
+    ENGINEERED: { description: "Magnitudes, colours, half-light radius, concentration, asymmetry; rest-frame line fluxes, equivalent widths, Hα luminosity, Balmer decrement, D4000 (README)." },
+  },
+});
+
+export enum FusionWeighting {
+  EQUAL = "EQUAL",
+  VALIDATION = "VALIDATION",
+}
+registerEnumType(FusionWeighting, {
+  name: "FusionWeighting",
+  description: "Late fusion: how the two members' predictions are averaged.",
+  valuesConfig: {
+    EQUAL: { description: "Plain mean." },
+    VALIDATION: { description: "Weights proportional to 1 / validation MSE of each member." },
+  },
+});
+
+export enum RunStatus {
+  QUEUED = "QUEUED",
+  RUNNING = "RUNNING",
+  SUCCEEDED = "SUCCEEDED",
+  FAILED = "FAILED",
+  CANCELLED = "CANCELLED",
+}
+registerEnumType(RunStatus, { name: "RunStatus", description: "Lifecycle of a training run: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED." });

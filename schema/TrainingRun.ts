@@ -1,0 +1,178 @@
+import { GraphQLJSONObject } from "graphql-scalars";
+import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { FeatureSet, FusionWeighting, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
+import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
+
+@ObjectType({ description: "Loss per iteration (GBDT round or CNN epoch) of one fold model: RMSE in dex." })
+export class LearningCurve {
+  @Field(() => String, { description: "Ensemble member: `image`, `spectrum` or `image+spectrum`." })
+  member!: string;
+
+  @Field(() => Int)
+  fold!: number;
+
+  @Field(() => [Int])
+  iteration!: number[];
+
+  @Field(() => [Float])
+  train!: number[];
+
+  @Field(() => [Float], { nullable: "items", description: "Validation-split RMSE (null where not measured)." })
+  validation!: (number | null)[];
+}
+
+@ObjectType({ description: "One point of the hyperparameter grid and its cross-validation score." })
+export class GridPoint {
+  @Field(() => String)
+  member!: string;
+
+  @Field(() => GraphQLJSONObject)
+  hyperparameters!: Record<string, unknown>;
+
+  @Field(() => CvMetrics)
+  cv!: CvMetrics;
+}
+
+@ObjectType({ description: "An ensemble member's weight and its validation metrics (late fusion has two)." })
+export class FusionMember {
+  @Field(() => String)
+  member!: string;
+
+  @Field(() => Float)
+  weight!: number;
+
+  @Field(() => RegressionMetrics)
+  validation!: RegressionMetrics;
+}
+
+@ObjectType({ description: "The 60/20/20 split, stratified on the label; one object's repeat observations stay on one side." })
+export class DataSplit {
+  @Field(() => Int)
+  seed!: number;
+
+  @Field(() => Int)
+  trainCount!: number;
+
+  @Field(() => Int)
+  validationCount!: number;
+
+  @Field(() => Int)
+  testCount!: number;
+
+  @Field(() => [ID], { description: "Galaxy ids of the training part (ascending)." })
+  train!: string[];
+
+  @Field(() => [ID])
+  validation!: string[];
+
+  @Field(() => [ID])
+  test!: string[];
+}
+
+@ObjectType({ description: "Wall-clock seconds of a run's stages." })
+export class RunTimings {
+  @Field(() => Float, { nullable: true })
+  loadSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  trainSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  saveSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  totalSeconds!: number | null;
+
+  @Field(() => Date)
+  queuedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+}
+
+@ObjectType({ description: "One request to train a predictor: its status, progress and, when done, its honest evaluation." })
+export class TrainingRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => RunStatus)
+  status!: RunStatus;
+
+  @Field(() => Float, { description: "Fraction done, 0..1." })
+  progress!: number;
+
+  @Field(() => String, { nullable: true, description: "What it is doing now (member, grid point, fold)." })
+  stage!: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Current boosting round or epoch of the fit in progress." })
+  iteration!: number | null;
+
+  @Field(() => PredictorKind)
+  kind!: PredictorKind;
+
+  @Field(() => Modality)
+  modality!: Modality;
+
+  @Field(() => FeatureSet)
+  features!: FeatureSet;
+
+  @Field(() => Int)
+  imageZoom!: number;
+
+  @Field(() => Int)
+  spectrumZoom!: number;
+
+  @Field(() => Int)
+  folds!: number;
+
+  @Field(() => Int)
+  seed!: number;
+
+  @Field(() => FusionWeighting)
+  fusionWeighting!: FusionWeighting;
+
+  @Field(() => GraphQLJSONObject, { description: "The request as validated, defaults filled in." })
+  input!: Record<string, unknown>;
+
+  @Field(() => String, { nullable: true, description: "Compute backend: `typescript (worker_threads)` for trees; tfjs `tensorflow`, `wasm` or `cpu` for CNNs." })
+  backend!: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: "The chosen hyperparameters, per ensemble member." })
+  hyperparameters!: Record<string, unknown> | null;
+
+  @Field(() => [GridPoint], { nullable: true, description: "Every grid point with its CV score." })
+  grid!: GridPoint[] | null;
+
+  @Field(() => [LearningCurve], { nullable: true, description: "Learning curves of the chosen point's fold models." })
+  curves!: LearningCurve[] | null;
+
+  @Field(() => RegressionMetrics, { nullable: true, description: "On the test split (never seen in training or model selection)." })
+  metrics!: RegressionMetrics | null;
+
+  @Field(() => CvMetrics, { nullable: true, description: "Cross-validation of the chosen grid point." })
+  cv!: CvMetrics | null;
+
+  @Field(() => [FusionMember], { nullable: true })
+  members!: FusionMember[] | null;
+
+  @Field(() => Float, { nullable: true, description: "Noise variance s² (dex²) added to the fold spread, calibrated on the validation split." })
+  noiseVariance!: number | null;
+
+  @Field(() => DataSplit, { nullable: true })
+  split!: DataSplit | null;
+
+  @Field(() => RunTimings)
+  timings!: RunTimings;
+
+  @Field(() => String, { nullable: true, description: "Version of the code that trained it." })
+  codeVersion!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Why it FAILED." })
+  error!: string | null;
+
+  /** Resolved by TrainingRunFields. */
+  predictorId!: string | null;
+}
