@@ -20,6 +20,8 @@ import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { DEMO_SEED, loadDemo } from "../ingest/synthetic/load-demo.js";
 import { graphqlSchema } from "../server/schema.js";
 import { startServer } from "../server/start.js";
+import { TRAINING_QUEUE } from "../models/training/queue.js";
+import { makeQueue } from "../models/training/setup.js";
 import { Progress } from "./progress.js";
 
 interface Command {
@@ -40,6 +42,31 @@ const commands: Record<string, Command> = {
         stopping = true;
         console.log(`${signal}: draining and stopping`);
         await server.close();
+        process.exit(0);
+      };
+      process.on("SIGINT", () => void stop("SIGINT"));
+      process.on("SIGTERM", () => void stop("SIGTERM"));
+    },
+  },
+  worker: {
+    summary: "Train queued predictor runs without serving HTTP (PostgreSQL with the pg-boss queue); what `npm run worker` runs.",
+    usage: "worker",
+    async run(_args, settings) {
+      if (!settings.databaseUrl) {
+        throw new UsageError("worker needs DATABASE_URL (a PostgreSQL server shared with the servers); with the embedded PGlite the server trains itself");
+      }
+      const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
+      await migrate(db.sql);
+      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubePathOf(settings), true);
+      await queue.start();
+      console.log(`worker ${process.pid}: waiting for training runs (queue ${TRAINING_QUEUE})`);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`${signal}: stopping; runs in progress are marked FAILED`);
+        await queue.stop();
+        await db.close();
         process.exit(0);
       };
       process.on("SIGINT", () => void stop("SIGINT"));

@@ -10,7 +10,7 @@ export interface GraphqlResponse<T = Record<string, any>> {
 }
 
 export interface TestServer extends RunningServer {
-  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse<T>>;
+  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlResponse<T>>;
 }
 
 export async function startTestServer(db: TestDatabase, overrides: Partial<Settings> = {}): Promise<TestServer> {
@@ -18,10 +18,10 @@ export async function startTestServer(db: TestDatabase, overrides: Partial<Setti
   const server = await startServer(settings, { db, log: () => {} });
   return {
     ...server,
-    async graphql(query, variables) {
+    async graphql(query, variables, headers = {}) {
       const response = await fetch(`${server.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, ...((await response.json()) as object) };
