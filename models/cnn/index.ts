@@ -1,0 +1,9 @@
+/**
+ * The CNN learners: TensorFlow.js networks for galaxy images, spectra and
+ * both (early fusion). TensorFlow.js stays inside models/: callers use
+ * this API and get plain arrays back.
+ */
+export { loadBackend, backendNames, type BackendName } from "./backend.js";
+export { trainCnn, type CnnFitControl } from "./train.js";
+export { CnnModel, CNN_FORMAT, type CnnSpec, type SavedCnn } from "./model.js";
+export { cnnParamTable, resolveCnnParams, CnnInputError, architectures, type Architecture, type CnnParams, type ParamProblem } from "./params.js";

@@ -1,0 +1,93 @@
+/**
+ * The building blocks of our networks as plain TensorFlow.js ops over named
+ * variables (no tf.layers: we own the seeds, the gradients and the format).
+ *
+ * - Weights are drawn from our seeded generator: He-uniform (He et al. 2015,
+ *   arXiv:1502.01852) for layers followed by ReLU, Glorot-uniform (Glorot &
+ *   Bengio 2010) for the linear output; biases start at 0.
+ * - Dense layers use a custom gradient that transposes explicitly: on wasm a
+ *   matMul with a transposed operand is ~30x slower than Transpose + matMul,
+ *   and tfjs's own MatMul gradient uses transposed operands.
+ * - Dropout masks come from the same generator, so a seed fixes them too.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "./random.js";
+
+export interface NamedWeight {
+  name: string;
+  variable: tf.Variable;
+}
+
+export class WeightStore {
+  readonly weights: NamedWeight[] = [];
+
+  constructor(private readonly random: Random) {}
+
+  private add(name: string, shape: number[], limit: number): tf.Variable {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    if (limit > 0) for (let i = 0; i < size; i++) values[i] = (this.random.uniform() * 2 - 1) * limit;
+    const initial = tf.tensor(values, shape);
+    const variable = tf.variable(initial, true);
+    initial.dispose();
+    this.weights.push({ name, variable });
+    return variable;
+  }
+
+  /** A kh x kw convolution from cin to cout channels, followed by ReLU. */
+  conv(name: string, kh: number, kw: number, cin: number, cout: number): Conv {
+    const fanIn = kh * kw * cin;
+    return { filter: this.add(`${name}/filter`, [kh, kw, cin, cout], Math.sqrt(6 / fanIn)), bias: this.add(`${name}/bias`, [cout], 0) };
+  }
+
+  /** A fully connected layer; `relu` picks the initialiser that suits what follows. */
+  dense(name: string, inputs: number, outputs: number, relu: boolean): Dense {
+    const limit = relu ? Math.sqrt(6 / inputs) : Math.sqrt(6 / (inputs + outputs));
+    return { kernel: this.add(`${name}/kernel`, [inputs, outputs], limit), bias: this.add(`${name}/bias`, [outputs], 0) };
+  }
+
+  dispose(): void {
+    for (const w of this.weights) w.variable.dispose();
+  }
+}
+
+export interface Conv {
+  filter: tf.Variable;
+  bias: tf.Variable;
+}
+
+export interface Dense {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+}
+
+/** 'same'-padded stride-1 convolution + bias + ReLU, fused in the forward pass. */
+export function applyConv(x: tf.Tensor4D, layer: Conv): tf.Tensor4D {
+  return tf.fused.conv2d({ x, filter: layer.filter as tf.Tensor4D, strides: 1, pad: "same", bias: layer.bias, activation: "relu" });
+}
+
+const linear = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, kernel, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+  save([x, kernel]);
+  return {
+    value: tf.add(tf.matMul(x, kernel), bias) as tf.Tensor2D,
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [savedX, savedKernel] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy, tf.transpose(savedKernel)), tf.matMul(tf.transpose(savedX), dy), tf.sum(dy, 0)];
+    },
+  };
+});
+
+export function applyDense(x: tf.Tensor2D, layer: Dense, relu: boolean): tf.Tensor2D {
+  const y = linear(x, layer.kernel, layer.bias);
+  return relu ? tf.relu(y) : y;
+}
+
+/** Inverted dropout: zero with probability `rate`, scale the rest by 1/(1 − rate). */
+export function applyDropout(x: tf.Tensor2D, rate: number, random: Random | undefined): tf.Tensor2D {
+  if (!random || rate <= 0) return x;
+  const keep = 1 / (1 - rate);
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = random.uniform() < rate ? 0 : keep;
+  return tf.mul(x, tf.tensor2d(mask, x.shape));
+}
