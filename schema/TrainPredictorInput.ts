@@ -45,8 +45,11 @@ export class HyperparameterGridInput {
   @Field(() => [Int], { nullable: true, description: "CNN: early-stopping patience in epochs. Default 5." })
   patience?: number[];
 
-  @Field(() => [Float], { nullable: true, description: "CNN: dropout rate before the head. Default 0.5." })
+  @Field(() => [Float], { nullable: true, description: "CNN: dropout rate before the head (compact default 0.2; vgg12 0.5 as in the thesis)." })
   dropout?: number[];
+
+  @Field(() => [Int], { nullable: true, description: "CNN compact: channels of the first convolution, doubled per stage. Default 16." })
+  filters?: number[];
 }
 
 @InputType({ description: "Which MPA-JHU labels to train and evaluate on (always: AVG finite and not -99)." })

@@ -61,7 +61,8 @@ for (const backend of backends) {
 
     it("requires the bearer token for mutations, not for queries", async () => {
       const input = { kind: "GBDT", modality: "IMAGE" };
-      for (const headers of [{}, { authorization: "Bearer wrong-token-0123456789abc" }, { authorization: TOKEN }]) {
+      const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token-0123456789abc" }, { authorization: TOKEN }];
+      for (const headers of attempts) {
         const response = await train(input, headers);
         assert.equal(response.errors?.[0].extensions.code, "UNAUTHENTICATED");
       }

@@ -36,7 +36,14 @@ export interface Problem {
 export const gridDefaults: Record<LearnerKind, Hyperparameters> = {
   DECISION_TREE: { maxDepth: 6, minDataInLeaf: 5 },
   GBDT: { numIterations: 500, learningRate: 0.05, numLeaves: 31, maxDepth: -1, minDataInLeaf: 20, lambdaL2: 0, featureFraction: 1, baggingFraction: 1, baggingFreq: 0, earlyStoppingRounds: 30 },
-  CNN: { architecture: "compact", epochs: 30, batchSize: 32, learningRate: 0.001, patience: 5, dropout: 0.5 },
+  CNN: { architecture: "compact", epochs: 30, batchSize: 32, learningRate: 0.001, patience: 5 },
+};
+
+/** Hyperparameters a grid may vary, per learner (defaults above, or the learner's own). */
+export const gridParameters: Record<LearnerKind, string[]> = {
+  DECISION_TREE: ["maxDepth", "minDataInLeaf"],
+  GBDT: ["numIterations", "learningRate", "numLeaves", "maxDepth", "minDataInLeaf", "lambdaL2", "featureFraction", "baggingFraction", "baggingFreq", "earlyStoppingRounds"],
+  CNN: ["architecture", "epochs", "batchSize", "learningRate", "patience", "dropout", "filters"],
 };
 
 /** Cartesian product of the grid's lists, in a stable order. */
@@ -65,7 +72,7 @@ export function checkTrainInput(input: TrainInput, maxGridPoints: number): Probl
   }
   if (!Number.isInteger(input.folds) || input.folds < 2 || input.folds > 20) problems.push({ argument: "input.folds", message: "must be an integer in [2, 20]" });
   if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > 2 ** 31 - 1) problems.push({ argument: "input.seed", message: "must be an integer in [0, 2147483647]" });
-  const allowed = Object.keys(gridDefaults[input.kind]);
+  const allowed = gridParameters[input.kind];
   for (const [name, values] of Object.entries(input.grid)) {
     if (values === undefined || values === null) continue;
     if (!allowed.includes(name)) problems.push({ argument: `input.hyperparameters.${name}`, message: `does not apply to ${input.kind}; it accepts ${allowed.join(", ")}` });

@@ -5,7 +5,7 @@
  * CNN sees the raw arrays.
  */
 import { trainDecisionTree, trainGbdt, GbdtModel, validateGbdtParams } from "../gbdt/index.js";
-import { CnnModel, loadBackend, trainCnn, validateCnnParams } from "../cnn/index.js";
+import { CnnModel, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
 import type { FitControl, Matrix } from "../learner.js";
 import { arrayInputs, concatColumns, takeRows, type FeatureSpec, type PartData } from "../features/feature-set.js";
 import type { Hyperparameters, LearnerKind, Problem } from "./input.js";
@@ -94,11 +94,11 @@ function cnnFitted(model: CnnModel): Fitted {
 
 const cnn: Learner = {
   kind: "CNN",
-  check: (params) => validateCnnParams(params),
+  check: (params) => resolveCnnParams(params).problems,
   backend: () => loadBackend(),
   async fit(data, train, validation, labels, params, control) {
     await loadBackend();
-    const model = await trainCnn(data.arrays(train), labelsOf(labels, train), params, {
+    const model = await trainCnn(data.arrays(train), labelsOf(labels, train), params as never, {
       ...control,
       validation: { x: data.arrays(validation), y: labelsOf(labels, validation) },
     });
