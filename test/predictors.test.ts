@@ -193,16 +193,16 @@ for (const backend of backends) {
       const response = await train({ kind: "GBDT", modality: "IMAGE", features: "RAW", imageZoom: 1, hyperparameters: { numIterations: [5000], earlyStoppingRounds: [0], learningRate: [0.001] }, folds: 5 });
       const id = response.data!.trainPredictor.id;
       const cancelled = await server.graphql(`mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }`, { id }, AUTH);
-      assert.equal(cancelled.data!.cancelTrainingRun.status, "CANCELLED");
+      assert.equal(cancelled.data?.cancelTrainingRun.status, "CANCELLED", JSON.stringify(cancelled));
       const again = await server.graphql(`mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }`, { id }, AUTH);
-      assert.equal(again.errors?.[0].extensions.code, "BAD_USER_INPUT");
+      assert.equal(again.errors?.[0].extensions.code, "BAD_USER_INPUT", JSON.stringify(again));
       // Give a worker time to pick it up: it must not train or save anything.
       await new Promise((resolve) => setTimeout(resolve, 2500));
       const { run } = await waitForRun(id);
-      assert.equal(run.status, "CANCELLED");
+      assert.equal(run.status, "CANCELLED", JSON.stringify(run));
       assert.equal(run.predictor, null);
       const finished = await server.graphql(`mutation($id: ID!) { cancelTrainingRun(id: $id) { status } }`, { id: firstRun.id }, AUTH);
-      assert.match(finished.errors?.[0].message ?? "", /already finished \(SUCCEEDED\)/);
+      assert.match(finished.errors?.[0].message ?? "", /already finished \(SUCCEEDED\)/, JSON.stringify(finished));
     });
 
     it("ends a failing run FAILED with the reason and keeps serving", async () => {

@@ -77,7 +77,7 @@ const decisionTree: Learner = {
   check: (params) => validateGbdtParams(params),
   backend: async () => "typescript",
   async fit(data, train, _validation, labels, params, control) {
-    return tabularFitted(await trainDecisionTree(data.tabular(train), labelsOf(labels, train), params, control));
+    return tabularFitted(await trainDecisionTree(data.tabular(train), labelsOf(labels, train), params as { maxDepth: number }, control));
   },
   load: async (saved) => tabularFitted(GbdtModel.fromJSON(saved as never)),
 };

@@ -74,7 +74,7 @@ export class PgBossQueue implements TrainingQueue {
 
   async start(): Promise<void> {
     await this.boss.start();
-    await this.boss.createQueue(TRAINING_QUEUE, { name: TRAINING_QUEUE, retryLimit: 0, expireInSeconds: 24 * 3600 });
+    await this.boss.createQueue(TRAINING_QUEUE, { name: TRAINING_QUEUE, retryLimit: 0, expireInSeconds: 23 * 3600 });
     await failAbandonedRuns(this.db.sql, STALE_SECONDS);
     if (this.work) {
       await this.boss.work<{ runId: string }>(TRAINING_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -90,7 +90,7 @@ export class PgBossQueue implements TrainingQueue {
   }
 
   async enqueue(runId: string): Promise<void> {
-    await this.boss.send(TRAINING_QUEUE, { runId }, { retryLimit: 0, expireInSeconds: 24 * 3600 });
+    await this.boss.send(TRAINING_QUEUE, { runId }, { retryLimit: 0, expireInSeconds: 23 * 3600 });
   }
 
   cancel(runId: string): void {

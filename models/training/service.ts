@@ -73,9 +73,8 @@ export class TrainingService {
     if (!run) throw new ServiceError("NOT_FOUND", `training run ${JSON.stringify(runId)} does not exist`);
     if (!(await cancelRun(this.db.sql, runId))) {
       const [now] = await runsByIds(this.db.sql, [runId]);
-      throw new ServiceError("BAD_USER_INPUT", `training run ${runId} has already finished (${now!.status}); only QUEUED or RUNNING runs can be cancelled`, [
-        { argument: "id", message: `run is ${now!.status}` },
-      ]);
+      const message = `training run ${runId} has already finished (${now!.status}); only QUEUED or RUNNING runs can be cancelled`;
+      throw new ServiceError("BAD_USER_INPUT", message, [{ argument: "id", message }]);
     }
     this.queue.cancel(runId);
     return (await runsByIds(this.db.sql, [runId]))[0]!;

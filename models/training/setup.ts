@@ -23,6 +23,11 @@ export function makeQueue(settings: Settings, db: Database, cubePath: string, wo
 
 export async function startTraining(settings: Settings, db: Database, cube: CubeReader, cubePath: string): Promise<TrainingService> {
   const queue = makeQueue(settings, db, cubePath, settings.trainInServer === "true");
-  await queue.start();
+  try {
+    await queue.start();
+  } catch (error) {
+    await queue.stop().catch(() => {});
+    throw error;
+  }
   return new TrainingService(db, cube, queue, { maxGridPoints: settings.maxGridPoints }, codeVersion());
 }
