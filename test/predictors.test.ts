@@ -170,6 +170,50 @@ for (const backend of backends) {
       assert.notDeepEqual(c.split.test, a.split.test);
     });
 
+    it("late-fuses an image and a spectrum GBDT with validation weights", async () => {
+      const response = await train({
+        kind: "GBDT",
+        modality: "LATE_FUSION",
+        features: "ENGINEERED",
+        fusionWeighting: "VALIDATION",
+        hyperparameters: { numLeaves: [7], minDataInLeaf: [5], numIterations: [150] },
+        folds: 2,
+        seed: 3,
+      });
+      const { run } = await waitForRun(response.data!.trainPredictor.id);
+      assert.equal(run.status, "SUCCEEDED", run.error);
+      assert.deepEqual(run.members.map((m: { member: string }) => m.member), ["image", "spectrum"]);
+      const [image, spectrum] = run.members;
+      assert.ok(Math.abs(image.weight + spectrum.weight - 1) < 1e-12);
+      // Weights ∝ 1 / validation MSE.
+      assert.ok(Math.abs(image.weight / spectrum.weight - spectrum.validation.rmse ** 2 / image.validation.rmse ** 2) < 1e-9);
+      assert.deepEqual(Object.keys(run.hyperparameters).sort(), ["image", "spectrum"]);
+      assert.equal(run.curves.length, 4);
+      assert.ok(run.metrics.r2 > 0.3, `late fusion test R² ${run.metrics.r2}`);
+    });
+
+    it("trains an early-fusion CNN on raw cutouts and spectra in a worker thread", { skip: backend.name === "postgres" ? "the CNN path is the same on both databases; run once" : false }, async () => {
+      const response = await train({
+        kind: "CNN",
+        modality: "EARLY_FUSION",
+        features: "RAW",
+        imageZoom: 3,
+        spectrumZoom: 4,
+        hyperparameters: { epochs: [4], batchSize: [32], filters: [4] },
+        folds: 2,
+        seed: 1,
+      });
+      assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+      const { run } = await waitForRun(response.data!.trainPredictor.id);
+      assert.equal(run.status, "SUCCEEDED", run.error);
+      assert.match(run.backend, /wasm|tensorflow|cpu/);
+      assert.equal(run.curves.length, 2);
+      assert.ok(run.curves[0].iteration.length >= 1 && run.curves[0].iteration.length <= 4);
+      assert.ok(Number.isFinite(run.metrics.rmse) && Number.isFinite(run.noiseVariance));
+      const [{ n }] = await db.sql`SELECT count(*)::int AS n FROM predictions WHERE predictor_id = ${run.predictor.id}`;
+      assert.equal(n, 260);
+    });
+
     it("predicts galaxies ingested after training, on read and through `predict`", async () => {
       await loadDemo(db.sql, { count: 5, seed: 77, cubePath: join(dataDir, "cube.h5") });
       const fresh = (await db.sql`SELECT id FROM galaxies ORDER BY id DESC LIMIT 5`).map((r) => String(r.id));
