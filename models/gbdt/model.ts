@@ -182,6 +182,7 @@ function readTree(tree: GbdtTreeJson, t: number, numFeatures: number, problems: 
     return tree as unknown as ModelTree;
   }
   const nodes = leaves - 1;
+  const before = problems.length;
   const fields = ["splitFeature", "threshold", "defaultLeft", "splitGain", "leftChild", "rightChild"] as const;
   for (const field of fields) {
     if (!Array.isArray(tree[field]) || tree[field].length !== nodes) problems.push(`${where}.${field} must have ${nodes} entries`);
@@ -189,7 +190,7 @@ function readTree(tree: GbdtTreeJson, t: number, numFeatures: number, problems: 
   for (const field of ["leafValue", "leafCount"] as const) {
     if (!Array.isArray(tree[field]) || tree[field].length !== leaves) problems.push(`${where}.${field} must have ${leaves} entries`);
   }
-  if (problems.length > 0) return tree as unknown as ModelTree;
+  if (problems.length > before) return tree as unknown as ModelTree;
   // Children are created after their parent, so a child node's index is larger: no cycles.
   const child = (c: unknown, node: number) => Number.isInteger(c) && ((c as number) >= 0 ? (c as number) < nodes && (c as number) > node : ~(c as number) < leaves);
   for (let node = 0; node < nodes; node++) {

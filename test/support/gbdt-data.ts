@@ -20,18 +20,24 @@ export interface SyntheticOptions {
   /** Round every feature to this many decimals (fewer distinct values than bins). */
   decimals?: number;
   noise?: number;
+  /**
+   * Draw every feature from this many fixed values (Gaussian levels per
+   * feature): fewer distinct values than bins, so binning loses nothing.
+   */
+  levels?: number;
 }
 
 export function syntheticRegression(options: SyntheticOptions): SyntheticRegression {
-  const { rows, cols, seed, missing = 0, decimals, noise = 0.3 } = options;
+  const { rows, cols, seed, missing = 0, decimals, noise = 0.3, levels } = options;
   const random = gaussianSource(seed);
+  const levelValues = levels ? Float32Array.from({ length: levels * cols }, () => random.gaussian()) : undefined;
   const values = new Float32Array(rows * cols);
   const y = new Float32Array(rows);
   const scale = decimals === undefined ? 0 : 10 ** decimals;
   for (let row = 0; row < rows; row++) {
     const base = row * cols;
     for (let col = 0; col < cols; col++) {
-      let v = random.gaussian();
+      let v = levelValues ? levelValues[col * levels! + Math.floor(random.uniform() * levels!)] : random.gaussian();
       if (scale) v = Math.round(v * scale) / scale;
       values[base + col] = v;
     }

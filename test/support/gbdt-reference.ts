@@ -32,41 +32,55 @@ const script = String.raw`
 import json, sys, time, numpy as np
 d = sys.argv[1]
 spec = json.load(open(d + "/spec.json"))
-x = np.fromfile(d + "/x.f32", dtype=np.float32).reshape(spec["rows"], spec["cols"])
-y = np.fromfile(d + "/y.f32", dtype=np.float32)
-xt = np.fromfile(d + "/xt.f32", dtype=np.float32).reshape(-1, spec["cols"])
-out = {}
-if spec["kind"] == "lightgbm":
-    import lightgbm as lgb
-    params = dict(spec["params"], verbose=-1, deterministic=True, seed=1)
-    start = time.perf_counter()
-    data = lgb.Dataset(x, label=y, params={"max_bin": params["max_bin"], "verbose": -1})
-    booster = lgb.train(params, data, num_boost_round=spec["rounds"])
-    out["seconds"] = time.perf_counter() - start
-    out["predictions"] = booster.predict(xt).tolist()
-    out["version"] = lgb.__version__
-else:
-    import sklearn
-    from sklearn.tree import DecisionTreeRegressor
-    start = time.perf_counter()
-    tree = DecisionTreeRegressor(random_state=0, **spec["params"]).fit(x, y)
-    out["seconds"] = time.perf_counter() - start
-    out["predictions"] = tree.predict(xt).tolist()
-    out["version"] = sklearn.__version__
-print(json.dumps(out))
+results = []
+for k in range(spec["sets"]):
+  x = np.fromfile(f"{d}/x{k}.f32", dtype=np.float32).reshape(spec["rows"], spec["cols"])
+  y = np.fromfile(f"{d}/y{k}.f32", dtype=np.float32)
+  xt = np.fromfile(f"{d}/xt{k}.f32", dtype=np.float32).reshape(-1, spec["cols"])
+  out = {}
+  results.append(out)
+  if spec["kind"] == "lightgbm":
+      import lightgbm as lgb
+      params = dict(spec["params"], verbose=-1, deterministic=True, seed=1)
+      start = time.perf_counter()
+      data = lgb.Dataset(x, label=y, params={"max_bin": params["max_bin"], "verbose": -1})
+      booster = lgb.train(params, data, num_boost_round=spec["rounds"])
+      out["seconds"] = time.perf_counter() - start
+      out["predictions"] = booster.predict(xt).tolist()
+      out["version"] = lgb.__version__
+  else:
+      import sklearn
+      from sklearn.tree import DecisionTreeRegressor
+      out["runs"] = []
+      for depth in spec["params"]["depths"]:
+          start = time.perf_counter()
+          tree = DecisionTreeRegressor(random_state=0, max_depth=depth, min_samples_leaf=spec["params"]["min_samples_leaf"]).fit(x, y)
+          seconds = time.perf_counter() - start
+          out["runs"].append({"seconds": seconds, "predictions": tree.predict(xt).tolist(), "version": sklearn.__version__})
+print(json.dumps(results))
 `;
 
-function run(kind: "lightgbm" | "sklearn", x: Matrix, y: Float32Array, test: Matrix, params: Record<string, unknown>, rounds = 1): ReferenceRun {
+/** One data set: training rows and labels, and the rows to predict. */
+export interface ReferenceData {
+  x: Matrix;
+  y: Float32Array;
+  test: Matrix;
+}
+
+function run<T>(kind: "lightgbm" | "sklearn", sets: ReferenceData[], params: Record<string, unknown>, rounds = 1): T[] {
   const dir = mkdtempSync(join(tmpdir(), "skycube-gbdt-"));
   try {
     const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    writeFileSync(join(dir, "x.f32"), bytes(x.values));
-    writeFileSync(join(dir, "y.f32"), bytes(y));
-    writeFileSync(join(dir, "xt.f32"), bytes(test.values));
-    writeFileSync(join(dir, "spec.json"), JSON.stringify({ kind, rows: x.rows, cols: x.cols, params, rounds }));
+    sets.forEach(({ x, y, test }, k) => {
+      writeFileSync(join(dir, `x${k}.f32`), bytes(x.values));
+      writeFileSync(join(dir, `y${k}.f32`), bytes(y));
+      writeFileSync(join(dir, `xt${k}.f32`), bytes(test.values));
+    });
+    const { rows, cols } = sets[0].x;
+    writeFileSync(join(dir, "spec.json"), JSON.stringify({ kind, sets: sets.length, rows, cols, params, rounds }));
     const result = spawnSync(ML_PYTHON, ["-c", script, dir], { encoding: "utf8", maxBuffer: 1 << 28 });
     if (result.status !== 0) throw new Error(`${kind} reference failed: ${result.stderr || result.error?.message}`);
-    return JSON.parse(result.stdout) as ReferenceRun;
+    return JSON.parse(result.stdout) as T[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -83,9 +97,9 @@ export interface LightGbmSettings {
   threads: number;
 }
 
-/** LightGBM regression (l2) with our parameter names mapped to its own. */
-export function lightGbm(x: Matrix, y: Float32Array, test: Matrix, s: LightGbmSettings): ReferenceRun {
-  return run("lightgbm", x, y, test, {
+/** LightGBM regression (l2) with our parameter names mapped to its own, one fit per data set (all of one shape). */
+export function lightGbm(sets: ReferenceData[], s: LightGbmSettings): ReferenceRun[] {
+  return run<ReferenceRun>("lightgbm", sets, {
     objective: "regression",
     learning_rate: s.learningRate,
     num_leaves: s.numLeaves,
@@ -99,7 +113,7 @@ export function lightGbm(x: Matrix, y: Float32Array, test: Matrix, s: LightGbmSe
   }, s.numIterations);
 }
 
-/** scikit-learn DecisionTreeRegressor (squared error). */
-export function sklearnTree(x: Matrix, y: Float32Array, test: Matrix, maxDepth: number, minSamplesLeaf = 1): ReferenceRun {
-  return run("sklearn", x, y, test, { max_depth: maxDepth, min_samples_leaf: minSamplesLeaf });
+/** scikit-learn DecisionTreeRegressor (squared error), one fit per depth, predicting `test`. */
+export function sklearnTrees(data: ReferenceData, depths: number[], minSamplesLeaf = 1): ReferenceRun[] {
+  return run<{ runs: ReferenceRun[] }>("sklearn", [data], { depths, min_samples_leaf: minSamplesLeaf })[0].runs;
 }
