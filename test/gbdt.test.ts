@@ -5,12 +5,14 @@
  * quantile objective and feature importance. Accuracy against LightGBM and
  * scikit-learn is in gbdt-reference.test.ts.
  */
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   GbdtModel,
   GbdtModelFormatError,
   GbdtParameterError,
+  gbdtParameterMarkdown,
   rSquared,
   trainDecisionTree,
   trainGbdt,
@@ -248,5 +250,12 @@ describe("decision tree", () => {
       sums.set(p, [s + train.y[i], n + 1]);
     });
     for (const [p, [s, n]] of sums) assert.ok(Math.abs(p - s / n) < 1e-9);
+  });
+});
+
+describe("GBDT documentation", () => {
+  it("has the README parameter table generated from the parameter table", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    assert.ok(readme.includes(gbdtParameterMarkdown()), "README's GBDT table is stale: paste gbdtParameterMarkdown() output");
   });
 });

@@ -57,7 +57,7 @@ export const gbdtParameterTable: { readonly [K in keyof GbdtParams]: Parameter }
   learningRate: { kind: "number", default: () => 0.1, min: 0, max: 1, exclusiveMin: true, doc: "Shrinkage applied to every leaf value." },
   numLeaves: { kind: "integer", default: () => 31, min: 2, max: 131_072, doc: "Maximum leaves per tree (leaf-wise growth)." },
   maxDepth: { kind: "integer", default: () => -1, min: 1, max: 64, also: [-1], doc: "Maximum tree depth; -1 = unlimited." },
-  minDataInLeaf: { kind: "integer", default: () => 20, min: 1, max: Number.MAX_SAFE_INTEGER, doc: "Minimum training rows in a leaf." },
+  minDataInLeaf: { kind: "integer", default: () => 20, min: 1, max: 1_000_000_000, doc: "Minimum training rows in a leaf." },
   minSumHessianInLeaf: { kind: "number", default: () => 1e-3, min: 0, max: Infinity, exclusiveMax: true, doc: "Minimum sum of hessians in a leaf." },
   lambdaL2: { kind: "number", default: () => 0, min: 0, max: Infinity, exclusiveMax: true, doc: "L2 regularisation of leaf values (λ in −G/(H+λ))." },
   minGainToSplit: { kind: "number", default: () => 0, min: 0, max: Infinity, exclusiveMax: true, doc: "Minimum gain for a split." },
@@ -129,4 +129,14 @@ export function resolveGbdtParams(params: Partial<GbdtParams>): GbdtParams {
     resolved[name] = given === undefined ? parameter.default() : given;
   }
   return resolved as unknown as GbdtParams;
+}
+
+/** The README's parameter table (Markdown), generated from gbdtParameterTable. */
+export function gbdtParameterMarkdown(): string {
+  const lines = ["| parameter | default | domain | meaning |", "|---|---|---|---|"];
+  for (const [name, parameter] of Object.entries(gbdtParameterTable)) {
+    const fallback = name === "threads" ? "os.availableParallelism()" : String(parameter.default());
+    lines.push(`| \`${name}\` | ${fallback} | ${describeDomain(parameter).replace(/\|/g, "\\|")} | ${parameter.doc} |`);
+  }
+  return lines.join("\n");
 }
