@@ -20,7 +20,16 @@ export interface GbdtFitControl extends FitControl {
 }
 
 /** Trains a GBDT regressor; throws GbdtParameterError (every problem listed) for bad parameters or data shapes. */
-export async function trainGbdt(x: Matrix, y: Float32Array, params: Partial<GbdtParams>, control: GbdtFitControl): Promise<GbdtModel> {
+export function trainGbdt(x: Matrix, y: Float32Array, params: Partial<GbdtParams>, control: GbdtFitControl): Promise<GbdtModel> {
+  return boost(x, y, params, control, {});
+}
+
+/** Learner options that are not hyperparameters of the GBDT (the decision tree sets them). */
+export interface BoostOptions {
+  exactThresholds?: boolean;
+}
+
+export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtParams>, control: GbdtFitControl, options: BoostOptions): Promise<GbdtModel> {
   const resolved = resolveGbdtParams(params);
   const problems = dataProblems(x, y, control, resolved);
   if (problems.length > 0) throw new GbdtParameterError(problems);
@@ -37,6 +46,7 @@ export async function trainGbdt(x: Matrix, y: Float32Array, params: Partial<Gbdt
     lambdaL2: resolved.lambdaL2,
     minGainToSplit: resolved.minGainToSplit,
     threads: resolved.threads,
+    exactThresholds: options.exactThresholds,
   });
   try {
     const initScore = objective.initScore(y);

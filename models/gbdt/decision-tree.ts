@@ -2,11 +2,13 @@
  * The decision tree (the thesis DT, depth 1..6): the GBDT learner with one
  * tree, learning rate 1 and no shrinkage, so each leaf predicts the mean
  * label of its rows — scikit-learn's DecisionTreeRegressor (squared error)
- * up to binning: thresholds are chosen among at most `maxBin` bin
- * boundaries per feature, exact when a feature has ≤ maxBin distinct values.
+ * up to binning: the feature and the bin of each split are chosen from
+ * histograms of at most `maxBin` bins, then the threshold is refined among
+ * the raw values in the two bins around it; exact when a feature has
+ * ≤ maxBin distinct values.
  */
 import type { Matrix } from "../learner.js";
-import { trainGbdt, type GbdtFitControl } from "./booster.js";
+import { boost, type GbdtFitControl } from "./booster.js";
 import type { GbdtModel } from "./model.js";
 import type { GbdtParams } from "./params.js";
 
@@ -18,6 +20,12 @@ export interface DecisionTreeParams {
   minGainToSplit?: number;
   maxBin?: number;
   threads?: number;
+  /**
+   * Refine each split to the best cut between the raw values of the leaf's
+   * rows in the two bins around the binned threshold (default true): closer
+   * to scikit-learn's exact search where 255 bins are coarse.
+   */
+  exactThresholds?: boolean;
 }
 
 export function trainDecisionTree(x: Matrix, y: Float32Array, params: DecisionTreeParams, control: GbdtFitControl): Promise<GbdtModel> {
@@ -32,5 +40,5 @@ export function trainDecisionTree(x: Matrix, y: Float32Array, params: DecisionTr
     maxBin: params.maxBin,
     threads: params.threads,
   };
-  return trainGbdt(x, y, gbdt, { ...control, validation: undefined });
+  return boost(x, y, gbdt, { ...control, validation: undefined }, { exactThresholds: params.exactThresholds ?? true });
 }

@@ -10,7 +10,7 @@ import type { BinnedDataset } from "./dataset.js";
 import type { HistogramTask, LeafJob, SharedState } from "./histogram-task.js";
 import { Participants } from "./participants.js";
 import { Split, splitFields, type SplitConstraints } from "./split-finder.js";
-import { leafOutput } from "./split-math.js";
+import { leafGain, leafOutput } from "./split-math.js";
 import { singleLeafTree, splitLeaf, type Tree } from "./tree.js";
 
 export interface TreeLearnerConfig extends SplitConstraints {
@@ -18,6 +18,13 @@ export interface TreeLearnerConfig extends SplitConstraints {
   /** −1 = unlimited. */
   maxDepth: number;
   threads: number;
+  /**
+   * Refine each chosen split to the exact best cut among the raw values of
+   * the leaf's rows in the two bins around the binned threshold (what an
+   * exact learner such as scikit-learn would find there). Off for the GBDT
+   * (LightGBM's behaviour), on for the decision tree.
+   */
+  exactThresholds?: boolean;
 }
 
 /** Which rows ended in which leaf: rows of leaf L are indices[leafStart[L] .. + leafCount[L]). */
@@ -133,7 +140,8 @@ export class TreeLearner {
       const defaultLeft = split[Split.defaultLeft] === 1;
       const start = this.leafStart[leaf];
       const count = this.leafCount[leaf];
-      const leftCount = this.partition(start, count, feature, thresholdBin, defaultLeft);
+      const rawThreshold = config.exactThresholds ? this.refineSplit(leaf, split) : NaN;
+      const leftCount = this.partition(start, count, feature, thresholdBin, defaultLeft, rawThreshold);
       if (leftCount !== split[Split.leftCount]) throw new Error(`assertion: partition put ${leftCount} rows left, histogram said ${split[Split.leftCount]}`);
       const right = splitLeaf(tree, leaf, leafParent, {
         feature,
@@ -217,7 +225,8 @@ export class TreeLearner {
   }
 
   /** Stable in-place partition of a leaf's rows (with their ordered gradients); returns how many went left. */
-  private partition(start: number, count: number, feature: number, thresholdBin: number, defaultLeft: boolean): number {
+  private partition(start: number, count: number, feature: number, thresholdBin: number, defaultLeft: boolean, rawThreshold: number): number {
+    const byValue = !Number.isNaN(rawThreshold);
     const { indices, orderedGradients, orderedHessians, rows, bins } = this.state;
     const missingBin = this.dataset.hasMissing[feature] === 1 ? this.dataset.numBins[feature] - 1 : -1;
     const column = feature * rows;
@@ -232,7 +241,7 @@ export class TreeLearner {
       const row = indices[i];
       const bin = bins[column + row];
       const value = values[row * cols + feature];
-      if (bin === missingBin ? defaultLeft : bin <= thresholdBin) {
+      if (bin === missingBin ? defaultLeft : byValue ? value <= rawThreshold : bin <= thresholdBin) {
         if (value > gapLow) gapLow = value;
         indices[left] = row;
         orderedGradients[left] = orderedGradients[i];
@@ -252,6 +261,75 @@ export class TreeLearner {
     orderedGradients.set(scratchGradients.subarray(0, right), left);
     orderedHessians.set(scratchHessians.subarray(0, right), left);
     return left - start;
+  }
+
+  /**
+   * Moves the split of `leaf` (in `split`, updated in place: gain and left
+   * sums) to the best cut between consecutive raw values of the leaf's rows
+   * in bins thresholdBin and thresholdBin + 1; returns the raw threshold the
+   * partition must use.
+   */
+  private refineSplit(leaf: number, split: Float64Array): number {
+    const { indices, orderedGradients, orderedHessians, rows, bins } = this.state;
+    const { minDataInLeaf, minSumHessianInLeaf, lambdaL2 } = this.config;
+    const feature = split[Split.feature];
+    const t = split[Split.thresholdBin];
+    const defaultLeft = split[Split.defaultLeft] === 1;
+    const missingBin = this.dataset.hasMissing[feature] === 1 ? this.dataset.numBins[feature] - 1 : -1;
+    const bounds = this.dataset.mappers[feature].upperBounds;
+    if (t + 1 >= bounds.length) return NaN; // "all values | missing": nothing to refine
+    const { values, cols } = this.raw;
+    const start = this.leafStart[leaf];
+    const end = start + this.leafCount[leaf];
+    // Rows below bin t (and missing sent left) are left whatever the cut; collect bins t, t+1.
+    let baseG = 0;
+    let baseH = 0;
+    let baseC = 0;
+    const column = feature * rows;
+    const candidates: number[] = [];
+    for (let i = start; i < end; i++) {
+      const bin = bins[column + indices[i]];
+      if (bin === missingBin ? defaultLeft : bin < t) {
+        baseG += orderedGradients[i];
+        baseH += orderedHessians[i];
+        baseC++;
+      } else if (bin !== missingBin && bin <= t + 1) candidates.push(i);
+    }
+    const value = (i: number) => values[indices[i] * cols + feature];
+    candidates.sort((a, b) => value(a) - value(b) || a - b);
+    const sumG = this.leafGradient[leaf];
+    const sumH = this.leafHessian[leaf];
+    const count = this.leafCount[leaf];
+    const parentGain = leafGain(sumG, sumH, lambdaL2);
+    let bestGain = split[Split.gain];
+    let bestCut = -1;
+    let bestG = 0;
+    let bestH = 0;
+    let bestC = 0;
+    let g = baseG;
+    let h = baseH;
+    let c = baseC;
+    for (let k = 0; k + 1 < candidates.length; k++) {
+      g += orderedGradients[candidates[k]];
+      h += orderedHessians[candidates[k]];
+      c++;
+      if (value(candidates[k]) === value(candidates[k + 1])) continue;
+      if (c < minDataInLeaf || h < minSumHessianInLeaf || count - c < minDataInLeaf || sumH - h < minSumHessianInLeaf) continue;
+      const gain = leafGain(g, h, lambdaL2) + leafGain(sumG - g, sumH - h, lambdaL2) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestCut = k;
+        bestG = g;
+        bestH = h;
+        bestC = c;
+      }
+    }
+    if (bestCut < 0) return NaN; // the bin boundary was best
+    split[Split.gain] = bestGain;
+    split[Split.leftGradient] = bestG;
+    split[Split.leftHessian] = bestH;
+    split[Split.leftCount] = bestC;
+    return value(candidates[bestCut]);
   }
 
   /**
