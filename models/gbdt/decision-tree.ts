@@ -1,0 +1,44 @@
+/**
+ * The decision tree (the thesis DT, depth 1..6): the GBDT learner with one
+ * tree, learning rate 1 and no shrinkage, so each leaf predicts the mean
+ * label of its rows — scikit-learn's DecisionTreeRegressor (squared error)
+ * up to binning: the feature and the bin of each split are chosen from
+ * histograms of at most `maxBin` bins, then the threshold is refined among
+ * the raw values in the two bins around it; exact when a feature has
+ * ≤ maxBin distinct values.
+ */
+import type { Matrix } from "../learner.js";
+import { boost, type GbdtFitControl } from "./booster.js";
+import type { GbdtModel } from "./model.js";
+import type { GbdtParams } from "./params.js";
+
+export interface DecisionTreeParams {
+  /** Depth of the tree, 1..6 (2^maxDepth leaves at most). */
+  maxDepth: number;
+  /** Minimum rows per leaf (scikit-learn's min_samples_leaf); default 1. */
+  minDataInLeaf?: number;
+  minGainToSplit?: number;
+  maxBin?: number;
+  threads?: number;
+  /**
+   * Refine each split to the best cut between the raw values of the leaf's
+   * rows in the two bins around the binned threshold (default true): closer
+   * to scikit-learn's exact search where 255 bins are coarse.
+   */
+  exactThresholds?: boolean;
+}
+
+export function trainDecisionTree(x: Matrix, y: Float32Array, params: DecisionTreeParams, control: GbdtFitControl): Promise<GbdtModel> {
+  const gbdt: Partial<GbdtParams> = {
+    numIterations: 1,
+    learningRate: 1,
+    numLeaves: 2 ** Math.max(1, Math.min(16, Math.trunc(params.maxDepth) || 1)),
+    maxDepth: params.maxDepth,
+    minDataInLeaf: params.minDataInLeaf ?? 1,
+    minSumHessianInLeaf: 0,
+    minGainToSplit: params.minGainToSplit ?? 0,
+    maxBin: params.maxBin,
+    threads: params.threads,
+  };
+  return boost(x, y, gbdt, { ...control, validation: undefined }, { exactThresholds: params.exactThresholds ?? true });
+}

@@ -1,0 +1,75 @@
+/**
+ * One participant's share of a split step: for its slice of the used
+ * features, build the smaller child's histogram, turn the parent's into the
+ * larger child's by subtraction, and find both children's best splits. The
+ * main thread and every histogram worker run this same function on the same
+ * shared memory, which is why threads = 1 and threads = 2 give identical
+ * models (each feature is always summed in the same order).
+ */
+import { buildHistogram, subtractHistogram } from "./histogram.js";
+import { emptySplit, findBestThreshold, splitFields, type SplitConstraints } from "./split-finder.js";
+
+/** Memory shared by the main thread and the workers for one training run. */
+export interface SharedState {
+  rows: number;
+  bins: Uint8Array;
+  binOffsets: Int32Array;
+  numBins: Int32Array;
+  hasMissing: Uint8Array;
+  /** The features this tree may use (ascending); participants take contiguous slices. */
+  features: Int32Array;
+  /** Rows of every leaf, leaf after leaf (LightGBM's DataPartition). */
+  indices: Int32Array;
+  /** Gradients and hessians in `indices` order. */
+  orderedGradients: Float64Array;
+  orderedHessians: Float64Array;
+  /** Histogram slots, each totalBins * 3 doubles. */
+  histograms: Float64Array;
+  constraints: SplitConstraints;
+}
+
+/** A leaf whose histogram this step produces. */
+export interface LeafJob {
+  slot: number;
+  sumGradient: number;
+  sumHessian: number;
+  count: number;
+  /** False when depth or size forbid splitting it: skip the split search. */
+  splittable: boolean;
+}
+
+export interface HistogramTask {
+  /** Slice of `features` this participant handles. */
+  from: number;
+  to: number;
+  /** The smaller (or only) leaf: its rows are indices[start .. start+count). */
+  small: LeafJob & { start: number };
+  /** The larger sibling, whose slot holds the parent's histogram; absent at the root. */
+  large?: LeafJob;
+}
+
+/** Best splits of [small, large] over this slice: 2 * splitFields numbers. */
+export function runHistogramTask(state: SharedState, task: HistogramTask): Float64Array {
+  const { rows, bins, binOffsets, numBins, hasMissing, features, histograms, constraints } = state;
+  const slotSize = binOffsets[binOffsets.length - 1] * 3;
+  const { from, to, small, large } = task;
+  const smallBase = small.slot * slotSize;
+  buildHistogram(bins, rows, binOffsets, features, from, to, state.indices, state.orderedGradients, state.orderedHessians, small.start, small.count, histograms, smallBase);
+  const out = new Float64Array(2 * splitFields);
+  emptySplit(out, 0);
+  emptySplit(out, splitFields);
+  if (large) subtractHistogram(binOffsets, features, from, to, histograms, large.slot * slotSize, smallBase);
+  const jobs: [LeafJob | undefined, number][] = [
+    [small, 0],
+    [large, splitFields],
+  ];
+  for (const [leaf, at] of jobs) {
+    if (!leaf || !leaf.splittable) continue;
+    const base = leaf.slot * slotSize;
+    for (let k = from; k < to; k++) {
+      const feature = features[k];
+      findBestThreshold(histograms, base + binOffsets[feature] * 3, feature, numBins[feature], hasMissing[feature] === 1, leaf.sumGradient, leaf.sumHessian, leaf.count, constraints, out, at);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+/**
+ * The GBDT and decision-tree learners (LightGBM-style, pure TypeScript).
+ * Pipeline: params → bin-mapper/dataset → histogram (+ workers) → split-finder
+ * → tree-learner → booster, with objective, metric and the model format.
+ */
+export { trainGbdt, type GbdtFitControl } from "./booster.js";
+export { trainDecisionTree, type DecisionTreeParams } from "./decision-tree.js";
+export { GbdtModel, GbdtModelFormatError, gbdtModelFormat, gbdtModelFormatVersion, type GbdtModelJson } from "./model.js";
+export { gbdtParameterTable, gbdtParameterMarkdown, validateGbdtParams, resolveGbdtParams, describeDomain, GbdtParameterError, type GbdtParams, type ParameterProblem, type ObjectiveName } from "./params.js";
+export { rootMeanSquaredError, rSquared } from "./metric.js";

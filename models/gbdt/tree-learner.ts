@@ -1,0 +1,366 @@
+/**
+ * Leaf-wise (best-first) tree growth, after LightGBM's SerialTreeLearner:
+ * the leaf whose best split gains most is split next, until `numLeaves`
+ * leaves or no split gains. Each split partitions the leaf's rows in place,
+ * builds the histogram of the smaller child only, and gets the larger
+ * child's by subtracting it from the parent's (Ke et al. 2017, §3).
+ */
+import type { Matrix } from "../learner.js";
+import type { BinnedDataset } from "./dataset.js";
+import type { HistogramTask, LeafJob, SharedState } from "./histogram-task.js";
+import { Participants } from "./participants.js";
+import { Split, splitFields, type SplitConstraints } from "./split-finder.js";
+import { leafGain, leafOutput } from "./split-math.js";
+import { singleLeafTree, splitLeaf, type Tree } from "./tree.js";
+
+export interface TreeLearnerConfig extends SplitConstraints {
+  numLeaves: number;
+  /** −1 = unlimited. */
+  maxDepth: number;
+  threads: number;
+  /**
+   * Refine each chosen split to the exact best cut among the raw values of
+   * the leaf's rows in the two bins around the binned threshold (what an
+   * exact learner such as scikit-learn would find there). Off for the GBDT
+   * (LightGBM's behaviour), on for the decision tree.
+   */
+  exactThresholds?: boolean;
+}
+
+/** Which rows ended in which leaf: rows of leaf L are indices[leafStart[L] .. + leafCount[L]). */
+export interface LeafPartition {
+  indices: Int32Array;
+  leafStart: Int32Array;
+  leafCount: Int32Array;
+}
+
+export class TreeLearner {
+  private readonly leafStart: Int32Array;
+  private readonly leafCount: Int32Array;
+  private readonly leafGradient: Float64Array;
+  private readonly leafHessian: Float64Array;
+  private readonly leafDepth: Int32Array;
+  private readonly leafSlot: Int32Array;
+  private readonly bestSplits: Float64Array;
+  private readonly scratchIndices: Int32Array;
+  private readonly scratchGradients: Float64Array;
+  private readonly scratchHessians: Float64Array;
+  /** Largest value sent left and smallest sent right by the last partition (NaN excluded). */
+  private gapLow = -Infinity;
+  private gapHigh = Infinity;
+
+  private constructor(
+    private readonly dataset: BinnedDataset,
+    private readonly raw: Matrix,
+    private readonly config: TreeLearnerConfig,
+    private readonly state: SharedState,
+    private readonly participants: Participants,
+  ) {
+    const leaves = config.numLeaves;
+    this.leafStart = new Int32Array(leaves);
+    this.leafCount = new Int32Array(leaves);
+    this.leafGradient = new Float64Array(leaves);
+    this.leafHessian = new Float64Array(leaves);
+    this.leafDepth = new Int32Array(leaves);
+    this.leafSlot = new Int32Array(leaves);
+    this.bestSplits = new Float64Array(leaves * splitFields);
+    this.scratchIndices = new Int32Array(dataset.rows);
+    this.scratchGradients = new Float64Array(dataset.rows);
+    this.scratchHessians = new Float64Array(dataset.rows);
+  }
+
+  /** `raw` is the matrix `dataset` was binned from (thresholds are placed between its values). */
+  static async create(dataset: BinnedDataset, raw: Matrix, config: TreeLearnerConfig): Promise<TreeLearner> {
+    const { rows, cols, binOffsets } = dataset;
+    const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+    const state: SharedState = {
+      rows,
+      bins: dataset.bins,
+      binOffsets: dataset.binOffsets,
+      numBins: dataset.numBins,
+      hasMissing: dataset.hasMissing,
+      features: new Int32Array(shared(cols * 4)),
+      indices: new Int32Array(shared(rows * 4)),
+      orderedGradients: new Float64Array(shared(rows * 8)),
+      orderedHessians: new Float64Array(shared(rows * 8)),
+      histograms: new Float64Array(shared(config.numLeaves * binOffsets[cols] * 3 * 8)),
+      constraints: {
+        minDataInLeaf: config.minDataInLeaf,
+        minSumHessianInLeaf: config.minSumHessianInLeaf,
+        lambdaL2: config.lambdaL2,
+        minGainToSplit: config.minGainToSplit,
+      },
+    };
+    const participants = await Participants.start(state, Math.max(1, Math.min(config.threads, cols)));
+    return new TreeLearner(dataset, raw, config, state, participants);
+  }
+
+  async stop(): Promise<void> {
+    await this.participants.stop();
+  }
+
+  /**
+   * Grows one tree on the rows `rowsInBag` (all rows when null) using only
+   * `features` (ascending). Leaf values are −G/(H+λ), not yet shrunk.
+   */
+  async train(gradients: Float64Array, hessians: Float64Array, rowsInBag: Int32Array | null, features: Int32Array): Promise<{ tree: Tree; partition: LeafPartition }> {
+    const { state, config, dataset } = this;
+    const { indices, orderedGradients, orderedHessians } = state;
+    const n = rowsInBag ? rowsInBag.length : dataset.rows;
+    let sumGradient = 0;
+    let sumHessian = 0;
+    for (let i = 0; i < n; i++) {
+      const row = rowsInBag ? rowsInBag[i] : i;
+      indices[i] = row;
+      orderedGradients[i] = gradients[row];
+      orderedHessians[i] = hessians[row];
+      sumGradient += gradients[row];
+      sumHessian += hessians[row];
+    }
+    state.features.set(features);
+    const slices = this.featureSlices(features);
+
+    const tree = singleLeafTree(0, n);
+    const leafParent = [-1];
+    this.leafStart[0] = 0;
+    this.leafCount[0] = n;
+    this.leafGradient[0] = sumGradient;
+    this.leafHessian[0] = sumHessian;
+    this.leafDepth[0] = 0;
+    this.leafSlot[0] = 0;
+    await this.findSplits(slices, { ...this.leafJob(0), start: 0 }, 0, undefined, -1);
+
+    while (tree.numLeaves < config.numLeaves) {
+      const leaf = this.bestLeaf(tree.numLeaves);
+      if (leaf < 0) break;
+      const at = leaf * splitFields;
+      const split = this.bestSplits.subarray(at, at + splitFields);
+      const feature = split[Split.feature];
+      const thresholdBin = split[Split.thresholdBin];
+      const defaultLeft = split[Split.defaultLeft] === 1;
+      const start = this.leafStart[leaf];
+      const count = this.leafCount[leaf];
+      const rawThreshold = config.exactThresholds ? this.refineSplit(leaf, split) : NaN;
+      const leftCount = this.partition(start, count, feature, thresholdBin, defaultLeft, rawThreshold);
+      if (leftCount !== split[Split.leftCount]) throw new Error(`assertion: partition put ${leftCount} rows left, histogram said ${split[Split.leftCount]}`);
+      const right = splitLeaf(tree, leaf, leafParent, {
+        feature,
+        thresholdBin,
+        threshold: this.threshold(feature, thresholdBin),
+        defaultLeft,
+        gain: split[Split.gain],
+      });
+      const parentGradient = this.leafGradient[leaf];
+      const parentHessian = this.leafHessian[leaf];
+      const depth = this.leafDepth[leaf] + 1;
+      this.leafStart[right] = start + leftCount;
+      this.leafCount[right] = count - leftCount;
+      this.leafGradient[right] = parentGradient - split[Split.leftGradient];
+      this.leafHessian[right] = parentHessian - split[Split.leftHessian];
+      this.leafCount[leaf] = leftCount;
+      this.leafGradient[leaf] = split[Split.leftGradient];
+      this.leafHessian[leaf] = split[Split.leftHessian];
+      this.leafDepth[leaf] = depth;
+      this.leafDepth[right] = depth;
+      if (tree.numLeaves === config.numLeaves) break; // no further split: children's histograms not needed
+      // The larger child inherits the parent's histogram slot (then subtracts); the smaller gets a fresh one.
+      const [small, large] = leftCount <= count - leftCount ? [leaf, right] : [right, leaf];
+      this.leafSlot[large] = this.leafSlot[leaf];
+      this.leafSlot[small] = tree.numLeaves - 1;
+      await this.findSplits(slices, { ...this.leafJob(small), start: this.leafStart[small] }, small, this.leafJob(large), large);
+    }
+
+    for (let leaf = 0; leaf < tree.numLeaves; leaf++) {
+      tree.leafValue[leaf] = leafOutput(this.leafGradient[leaf], this.leafHessian[leaf], config.lambdaL2);
+      tree.leafCount[leaf] = this.leafCount[leaf];
+    }
+    return {
+      tree,
+      partition: { indices, leafStart: this.leafStart.slice(0, tree.numLeaves), leafCount: this.leafCount.slice(0, tree.numLeaves) },
+    };
+  }
+
+  private leafJob(leaf: number): LeafJob {
+    const { maxDepth, minDataInLeaf, minSumHessianInLeaf } = this.config;
+    const count = this.leafCount[leaf];
+    const sumHessian = this.leafHessian[leaf];
+    return {
+      slot: this.leafSlot[leaf],
+      sumGradient: this.leafGradient[leaf],
+      sumHessian,
+      count,
+      splittable: (maxDepth < 0 || this.leafDepth[leaf] < maxDepth) && count >= 2 * minDataInLeaf && sumHessian >= 2 * minSumHessianInLeaf,
+    };
+  }
+
+  /** Histograms and best splits for `small` (and `large`, from the parent's slot); merged over participants. */
+  private async findSplits(slices: Int32Array, small: LeafJob & { start: number }, smallLeaf: number, large: LeafJob | undefined, largeLeaf: number): Promise<void> {
+    const tasks: HistogramTask[] = [];
+    for (let p = 0; p + 1 < slices.length; p++) {
+      if (slices[p] < slices[p + 1] || p === 0) tasks.push({ from: slices[p], to: slices[p + 1], small, large });
+    }
+    const results = await this.participants.run(tasks);
+    for (const [leaf, offset] of [[smallLeaf, 0], [largeLeaf, splitFields]] as const) {
+      if (leaf < 0) continue;
+      const at = leaf * splitFields;
+      this.bestSplits[at + Split.gain] = -Infinity;
+      for (const out of results) {
+        if (out[offset + Split.gain] > this.bestSplits[at + Split.gain]) this.bestSplits.set(out.subarray(offset, offset + splitFields), at);
+      }
+    }
+  }
+
+  /** The leaf with the largest split gain (lowest index on ties), or −1 when none can split. */
+  private bestLeaf(numLeaves: number): number {
+    let best = -1;
+    let bestGain = -Infinity;
+    for (let leaf = 0; leaf < numLeaves; leaf++) {
+      const gain = this.bestSplits[leaf * splitFields + Split.gain];
+      if (gain > bestGain) {
+        bestGain = gain;
+        best = leaf;
+      }
+    }
+    return best;
+  }
+
+  /** Stable in-place partition of a leaf's rows (with their ordered gradients); returns how many went left. */
+  private partition(start: number, count: number, feature: number, thresholdBin: number, defaultLeft: boolean, rawThreshold: number): number {
+    const byValue = !Number.isNaN(rawThreshold);
+    const { indices, orderedGradients, orderedHessians, rows, bins } = this.state;
+    const missingBin = this.dataset.hasMissing[feature] === 1 ? this.dataset.numBins[feature] - 1 : -1;
+    const column = feature * rows;
+    const { values, cols } = this.raw;
+    let gapLow = -Infinity;
+    let gapHigh = Infinity;
+    const { scratchIndices, scratchGradients, scratchHessians } = this;
+    let left = start;
+    let right = 0;
+    const end = start + count;
+    for (let i = start; i < end; i++) {
+      const row = indices[i];
+      const bin = bins[column + row];
+      const value = values[row * cols + feature];
+      if (bin === missingBin ? defaultLeft : byValue ? value <= rawThreshold : bin <= thresholdBin) {
+        if (value > gapLow) gapLow = value;
+        indices[left] = row;
+        orderedGradients[left] = orderedGradients[i];
+        orderedHessians[left] = orderedHessians[i];
+        left++;
+      } else {
+        if (value < gapHigh) gapHigh = value;
+        scratchIndices[right] = row;
+        scratchGradients[right] = orderedGradients[i];
+        scratchHessians[right] = orderedHessians[i];
+        right++;
+      }
+    }
+    this.gapLow = gapLow;
+    this.gapHigh = gapHigh;
+    indices.set(scratchIndices.subarray(0, right), left);
+    orderedGradients.set(scratchGradients.subarray(0, right), left);
+    orderedHessians.set(scratchHessians.subarray(0, right), left);
+    return left - start;
+  }
+
+  /**
+   * Moves the split of `leaf` (in `split`, updated in place: gain and left
+   * sums) to the best cut between consecutive raw values of the leaf's rows
+   * in bins thresholdBin and thresholdBin + 1; returns the raw threshold the
+   * partition must use.
+   */
+  private refineSplit(leaf: number, split: Float64Array): number {
+    const { indices, orderedGradients, orderedHessians, rows, bins } = this.state;
+    const { minDataInLeaf, minSumHessianInLeaf, lambdaL2 } = this.config;
+    const feature = split[Split.feature];
+    const t = split[Split.thresholdBin];
+    const defaultLeft = split[Split.defaultLeft] === 1;
+    const missingBin = this.dataset.hasMissing[feature] === 1 ? this.dataset.numBins[feature] - 1 : -1;
+    const bounds = this.dataset.mappers[feature].upperBounds;
+    if (t + 1 >= bounds.length) return NaN; // "all values | missing": nothing to refine
+    const { values, cols } = this.raw;
+    const start = this.leafStart[leaf];
+    const end = start + this.leafCount[leaf];
+    // Rows below bin t (and missing sent left) are left whatever the cut; collect bins t, t+1.
+    let baseG = 0;
+    let baseH = 0;
+    let baseC = 0;
+    const column = feature * rows;
+    const candidates: number[] = [];
+    for (let i = start; i < end; i++) {
+      const bin = bins[column + indices[i]];
+      if (bin === missingBin ? defaultLeft : bin < t) {
+        baseG += orderedGradients[i];
+        baseH += orderedHessians[i];
+        baseC++;
+      } else if (bin !== missingBin && bin <= t + 1) candidates.push(i);
+    }
+    const value = (i: number) => values[indices[i] * cols + feature];
+    candidates.sort((a, b) => value(a) - value(b) || a - b);
+    const sumG = this.leafGradient[leaf];
+    const sumH = this.leafHessian[leaf];
+    const count = this.leafCount[leaf];
+    const parentGain = leafGain(sumG, sumH, lambdaL2);
+    let bestGain = split[Split.gain];
+    let bestCut = -1;
+    let bestG = 0;
+    let bestH = 0;
+    let bestC = 0;
+    let g = baseG;
+    let h = baseH;
+    let c = baseC;
+    for (let k = 0; k + 1 < candidates.length; k++) {
+      g += orderedGradients[candidates[k]];
+      h += orderedHessians[candidates[k]];
+      c++;
+      if (value(candidates[k]) === value(candidates[k + 1])) continue;
+      if (c < minDataInLeaf || h < minSumHessianInLeaf || count - c < minDataInLeaf || sumH - h < minSumHessianInLeaf) continue;
+      const gain = leafGain(g, h, lambdaL2) + leafGain(sumG - g, sumH - h, lambdaL2) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestCut = k;
+        bestG = g;
+        bestH = h;
+        bestC = c;
+      }
+    }
+    if (bestCut < 0) return NaN; // the bin boundary was best
+    split[Split.gain] = bestGain;
+    split[Split.leftGradient] = bestG;
+    split[Split.leftHessian] = bestH;
+    split[Split.leftCount] = bestC;
+    return value(candidates[bestCut]);
+  }
+
+  /**
+   * The raw-value threshold of the split just partitioned: midway between
+   * the largest value of the leaf's rows that went left and the smallest
+   * that went right (scikit-learn's choice), so it does not depend on which
+   * empty bins lie between them. Falls back to the bin's upper bound when a
+   * side holds only missing values.
+   */
+  private threshold(feature: number, thresholdBin: number): number {
+    const bound = this.dataset.mappers[feature].upperBounds[thresholdBin];
+    if (this.gapLow === -Infinity || this.gapHigh === Infinity) return bound;
+    const middle = (this.gapLow + this.gapHigh) / 2;
+    return middle < this.gapHigh ? middle : this.gapLow;
+  }
+
+  /** Cuts the used features into one contiguous slice per participant with similar numbers of bins. */
+  private featureSlices(features: Int32Array): Int32Array {
+    const parts = this.participants.count;
+    const { binOffsets, numBins } = this.dataset;
+    let total = 0;
+    for (const feature of features) total += numBins[feature];
+    const slices = new Int32Array(parts + 1);
+    let part = 1;
+    let sum = 0;
+    for (let k = 0; k < features.length && part < parts; k++) {
+      sum += numBins[features[k]];
+      while (part < parts && sum >= (total * part) / parts) slices[part++] = k + 1;
+    }
+    while (part <= parts) slices[part++] = features.length;
+    void binOffsets;
+    return slices;
+  }
+}
