@@ -53,6 +53,10 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server));
   });
+  // Idle keep-alive sockets live longer than clients' own idle timeouts, so a
+  // client never sends a request on a socket the server is closing just then.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
   const shownHost = settings.host === "0.0.0.0" ? "localhost" : settings.host;
   const url = `http://${shownHost}:${port}`;
