@@ -57,7 +57,7 @@ const commands: Record<string, Command> = {
       }
       const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
       await migrate(db.sql);
-      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubePathOf(settings), true);
+      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubePathOf(settings), true, false);
       await queue.start();
       console.log(`worker ${process.pid}: waiting for training runs (queue ${TRAINING_QUEUE})`);
       let stopping = false;

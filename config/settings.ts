@@ -102,6 +102,12 @@ export const settingsTable = {
       return raw;
     },
   },
+  trainingThreads: {
+    env: "TRAINING_THREADS",
+    description: "Cores a training run may use (tree histograms are built in that many worker threads); 0 = all but one in the server, all in `npm run worker`.",
+    default: 0,
+    parse: integer(0, 256),
+  },
   nodeEnv: {
     env: "NODE_ENV",
     description: "`development` turns on stack traces in error responses.",

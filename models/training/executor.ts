@@ -19,7 +19,8 @@ const HEARTBEAT_EVERY_MS = 3000;
 export class TrainingExecutor {
   private readonly active = new Map<string, Worker>();
 
-  constructor(private readonly db: Database, private readonly cubePath: string, readonly workerName: string) {}
+  /** `threads`: cores a run may use (the server leaves one for serving). */
+  constructor(private readonly db: Database, private readonly cubePath: string, readonly workerName: string, private readonly threads?: number) {}
 
   /** Runs currently training in this process. */
   get running(): string[] {
@@ -66,7 +67,7 @@ export class TrainingExecutor {
   }
 
   private inWorker(runId: string, input: TrainInput, galaxies: TrainingGalaxies): Promise<TrainingOutcome> {
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { input, galaxies, cubePath: this.cubePath } });
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { input, galaxies, cubePath: this.cubePath, threads: this.threads } });
     this.active.set(runId, worker);
     let last: Progress & { backend?: string } = { progress: 0, stage: "starting" };
     let lastWrite = 0;

@@ -41,7 +41,8 @@ export interface Learner {
   check(params: Hyperparameters): Problem[];
   /** Name of the compute backend (recorded with the run). */
   backend(): Promise<string>;
-  fit(data: MemberData, train: readonly number[], validation: readonly number[], labels: Float32Array, params: Hyperparameters, control: FitControl): Promise<Fitted>;
+  /** `threads`: cores the learner may use (trees build histograms in that many worker threads). */
+  fit(data: MemberData, train: readonly number[], validation: readonly number[], labels: Float32Array, params: Hyperparameters, control: FitControl & { threads?: number }): Promise<Fitted>;
   load(saved: unknown): Promise<Fitted>;
 }
 
@@ -56,15 +57,15 @@ function tabularFitted(model: GbdtModel): Fitted {
   };
 }
 
-const TREE_THREADS_DEFAULT = undefined;
-
 const gbdt: Learner = {
   kind: "GBDT",
   check: (params) => validateGbdtParams(params),
   backend: async () => "typescript (worker_threads)",
   async fit(data, train, validation, labels, params, control) {
-    const model = await trainGbdt(data.tabular(train), labelsOf(labels, train), { ...params, threads: TREE_THREADS_DEFAULT }, {
-      ...control,
+    const model = await trainGbdt(data.tabular(train), labelsOf(labels, train), { ...params, threads: control.threads }, {
+      seed: control.seed,
+      signal: control.signal,
+      onIteration: control.onIteration,
       validation: { x: data.tabular(validation), y: labelsOf(labels, validation) },
     });
     return tabularFitted(model);
@@ -77,7 +78,11 @@ const decisionTree: Learner = {
   check: (params) => validateGbdtParams(params),
   backend: async () => "typescript",
   async fit(data, train, _validation, labels, params, control) {
-    return tabularFitted(await trainDecisionTree(data.tabular(train), labelsOf(labels, train), params as { maxDepth: number }, control));
+    return tabularFitted(await trainDecisionTree(data.tabular(train), labelsOf(labels, train), { ...(params as { maxDepth: number }), threads: control.threads }, {
+      seed: control.seed,
+      signal: control.signal,
+      onIteration: control.onIteration,
+    }));
   },
   load: async (saved) => tabularFitted(GbdtModel.fromJSON(saved as never)),
 };

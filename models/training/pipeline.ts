@@ -72,7 +72,14 @@ export class TrainingError extends Error {
 /** Fewest labelled galaxies a run accepts (each part of the split and each fold needs some). */
 export const MIN_TRAINING_GALAXIES = 30;
 
-export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeReader, options: { signal?: AbortSignal; onProgress?(p: Progress): void } = {}): Promise<TrainingOutcome> {
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?(p: Progress): void;
+  /** Cores the learners may use (default: all). */
+  threads?: number;
+}
+
+export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeReader, options: RunOptions = {}): Promise<TrainingOutcome> {
   const report = options.onProgress ?? (() => {});
   const signal = options.signal;
   const learner = learners[input.kind];
@@ -129,6 +136,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
         const fitted = await learner.fit(memberData[m], fitRows, validation, labels, point, {
           seed: input.seed * 31 + f,
           signal,
+          threads: options.threads,
           onIteration(r: IterationReport) {
             curve.iteration.push(r.iteration);
             curve.train.push(r.train);

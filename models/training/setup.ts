@@ -1,5 +1,5 @@
 /** Builds the model side of a process: executor, queue and service, as the settings say. */
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import type { Settings } from "../../config/settings.js";
 import { codeVersion } from "../../config/version.js";
 import type { CubeReader } from "../../cube/store.js";
@@ -16,13 +16,19 @@ export function queueKind(settings: Settings, db: Database): "local" | "pg-boss"
   return settings.trainingQueue as "local" | "pg-boss";
 }
 
-export function makeQueue(settings: Settings, db: Database, cubePath: string, work: boolean): TrainingQueue {
-  const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`);
+/**
+ * `serving`: the process also answers HTTP, so training leaves it one core
+ * (training must not starve serving); a standalone worker uses them all.
+ */
+export function makeQueue(settings: Settings, db: Database, cubePath: string, work: boolean, serving: boolean): TrainingQueue {
+  const cores = availableParallelism();
+  const threads = settings.trainingThreads || (serving ? Math.max(1, cores - 1) : cores);
+  const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`, threads);
   return queueKind(settings, db) === "pg-boss" ? new PgBossQueue(db, executor, work) : new LocalQueue(db, executor);
 }
 
 export async function startTraining(settings: Settings, db: Database, cube: CubeReader, cubePath: string): Promise<TrainingService> {
-  const queue = makeQueue(settings, db, cubePath, settings.trainInServer === "true");
+  const queue = makeQueue(settings, db, cubePath, settings.trainInServer === "true", true);
   try {
     await queue.start();
   } catch (error) {

@@ -15,6 +15,7 @@ interface Job {
   input: TrainInput;
   galaxies: TrainingGalaxies;
   cubePath: string;
+  threads?: number;
 }
 
 const port = parentPort!;
@@ -29,6 +30,7 @@ try {
   try {
     const outcome = await runTraining(job.input, job.galaxies, cube, {
       signal: controller.signal,
+      threads: job.threads,
       onProgress: (p) => port.postMessage({ type: "progress", ...p }),
     });
     const { value, sigma } = outcome.predictions;
