@@ -35,6 +35,10 @@ describe("CNN model contract", () => {
     assert.deepEqual(error.problems.map((p) => p.message), ["give images, spectra or both", "labels must be finite"]);
   });
 
+  it("refuses an unknown backend name", async () => {
+    await assert.rejects(loadBackend("webgpu"), /unknown TensorFlow.js backend "webgpu": use one of tensorflow, wasm, cpu/);
+  });
+
   it("has valid defaults, each documented", () => {
     const { params, problems } = resolveCnnParams({});
     assert.deepEqual(problems, []);
