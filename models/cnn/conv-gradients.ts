@@ -14,7 +14,7 @@
  * i.e. the padded input seen as a batch of `ci` images with `n` channels,
  * convolved ("valid", dilation = the forward stride) with `dy` seen as an
  * (outHeight x outWidth) filter from `n` to `co` channels. It is composed
- * from kernels the wasm backend has (PadV2, Transpose, Conv2D, Slice), so it
+ * from kernels the wasm backend has (Transpose, Conv2D with explicit padding, Slice), so it
  * runs at XNNPACK speed on one core (an explicit im2col + BatchMatMul was
  * tried: 5x slower on wasm). Conv1D goes through Conv2D and is covered too.
  *
@@ -95,7 +95,6 @@ function registerInputGradient(backendName: string): void {
 
 function registerFilterGradient(backendName: string): void {
   if (tf.getKernel("Conv2DBackpropFilter", backendName)) return;
-  const pad = kernel("PadV2", backendName);
   const transpose = kernel("Transpose", backendName);
   const conv2d = kernel("Conv2D", backendName);
   const slice = kernel("Slice", backendName);
@@ -123,16 +122,13 @@ function registerFilterGradient(backendName: string): void {
       };
       try {
         const { top, bottom, left, right } = info.padInfo;
-        const padded = top || bottom || left || right
-          ? run(pad, { x }, { paddings: [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]], constantValue: 0 })
-          : x;
-        // [n, h, w, ci] → [ci, h, w, n]: a batch of ci images with n channels.
-        const images = run(transpose, { x: padded }, { perm: [3, 1, 2, 0] });
+        // [n, h, w, ci] → [ci, h, w, n]: a batch of ci images with n channels (padded by the convolution below).
+        const images = run(transpose, { x }, { perm: [3, 1, 2, 0] });
         // [n, oh, ow, co] → [oh, ow, n, co]: an oh x ow filter from n to co channels.
         const filter = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
         const correlated = run(conv2d, { x: images, filter }, {
           strides: [1, 1],
-          pad: "valid",
+          pad: [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]],
           dataFormat: "NHWC",
           dilations: [info.strideHeight, info.strideWidth],
           dimRoundingMode: undefined,
