@@ -5,6 +5,7 @@
  */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { CnnInputError, CnnModel, cnnParamTable, loadBackend, resolveCnnParams, trainCnn } from "../models/cnn/index.js";
 import { rmse, syntheticGalaxies } from "./support/cnn-data.js";
@@ -45,6 +46,15 @@ describe("CNN model contract", () => {
     assert.equal(params.architecture, "compact");
     for (const spec of cnnParamTable) assert.ok(spec.doc.length > 10, spec.name);
     assert.equal(resolveCnnParams({ architecture: "vgg12" }).params.dropout, 0.5);
+  });
+
+  it("the README lists every parameter with its default", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## CNN learners"), readme.indexOf("## Layout"));
+    for (const spec of cnnParamTable) {
+      const shown = typeof spec.default === "string" ? spec.default : String(spec.default);
+      assert.ok(section.includes(`\`${spec.name}\` (${shown}`) || (spec.name === "architecture" && section.includes("`architecture` (compact")), `${spec.name} (${shown})`);
+    }
   });
 
   it("same seed gives the same weights and predictions; another seed does not", async () => {
