@@ -58,6 +58,14 @@ export async function loadBackend(preference?: string): Promise<BackendName> {
     return (current = wanted as BackendName);
   }
   if (current) return current;
+  // Concurrent first calls (two trainings starting at once) share one choice.
+  choosing ??= chooseBest().finally(() => (choosing = undefined));
+  return choosing;
+}
+
+let choosing: Promise<BackendName> | undefined;
+
+async function chooseBest(): Promise<BackendName> {
   for (const name of backendNames) if (await activate(name)) return (current = name);
   throw new Error("no TensorFlow.js backend could be initialised");
 }
