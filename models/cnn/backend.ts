@@ -6,7 +6,7 @@
  * (tensorflow | wasm | cpu) overrides the choice.
  */
 import * as tf from "@tensorflow/tfjs";
-import { registerConvFilterGradient } from "./conv-filter-gradient.js";
+import { registerConvGradients } from "./conv-gradients.js";
 import { registerMaxPoolGradient } from "./max-pool-gradient.js";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -30,7 +30,7 @@ async function activate(name: BackendName): Promise<boolean> {
   if (name === "tensorflow" && !tf.findBackend("tensorflow") && !(await tryTensorflow())) return false;
   if (name === "wasm") {
     await import("@tensorflow/tfjs-backend-wasm");
-    registerConvFilterGradient("wasm");
+    registerConvGradients("wasm");
     registerMaxPoolGradient("wasm");
   }
   try {
@@ -58,6 +58,14 @@ export async function loadBackend(preference?: string): Promise<BackendName> {
     return (current = wanted as BackendName);
   }
   if (current) return current;
+  // Concurrent first calls (two trainings starting at once) share one choice.
+  choosing ??= chooseBest().finally(() => (choosing = undefined));
+  return choosing;
+}
+
+let choosing: Promise<BackendName> | undefined;
+
+async function chooseBest(): Promise<BackendName> {
   for (const name of backendNames) if (await activate(name)) return (current = name);
   throw new Error("no TensorFlow.js backend could be initialised");
 }

@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ArrayInputs, IterationReport } from "../learner.js";
+import { loadBackend } from "./backend.js";
 import { imageBatch, imageChannels, spectrumBatch, spectrumChannels, type Normalisation } from "./normalisation.js";
 import { buildNetwork, type Network, type NetworkInputs, type NetworkLayout } from "./network.js";
 import { CnnInputError, type CnnParams, type ParamProblem } from "./params.js";
@@ -129,10 +130,12 @@ export class CnnModel {
     return { format: CNN_FORMAT, spec: structuredClone(this.spec), weights: littleEndianBytes(values) };
   }
 
+  /** Rebuilds a saved model on the current backend (loading the best one if none is yet). */
   static async load(saved: SavedCnn): Promise<CnnModel> {
     if (saved.format !== CNN_FORMAT || saved.spec?.format !== CNN_FORMAT) {
       throw new Error(`not a CNN model of format ${CNN_FORMAT} (got ${saved.format})`);
     }
+    await loadBackend();
     const spec = structuredClone(saved.spec);
     const network = buildNetwork(networkLayout(spec.params, spec.normalisation), spec.seed);
     const values = float32FromLittleEndian(saved.weights);

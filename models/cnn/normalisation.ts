@@ -15,6 +15,7 @@
  * spectra [n, 1, bins, c] (a 1-D convolution is a 1 x k 2-D one).
  */
 import type { ArrayInputs } from "../learner.js";
+import { Random } from "./random.js";
 
 export interface ChannelScaling {
   /** Per input channel (band), in the input's flux unit. */
@@ -37,17 +38,19 @@ function median(sorted: Float64Array): number {
   return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
-/** Median and 1.4826·MAD of the finite values yielded, on an evenly spaced subsample. */
-function robustScaling(count: number, valueAt: (i: number) => number): { center: number; scale: number; anyMasked: boolean } {
-  const step = Math.max(1, Math.floor(count / SAMPLE));
+/**
+ * Median and 1.4826·MAD of the finite values among `count`, read through
+ * `valueAt`, on a fixed pseudo-random subsample of SAMPLE positions when
+ * there are more (an even stride could keep hitting the same pixels).
+ */
+function robustScaling(count: number, valueAt: (i: number) => number): { center: number; scale: number } {
   const sample: number[] = [];
-  let anyMasked = false;
-  for (let i = 0; i < count; i++) {
-    const v = valueAt(i);
-    if (!Number.isFinite(v)) anyMasked = true;
-    else if (i % step === 0) sample.push(v);
+  const random = count > SAMPLE ? new Random(0) : undefined;
+  for (let k = 0; k < Math.min(count, SAMPLE); k++) {
+    const v = valueAt(random ? Math.floor(random.uniform() * count) : k);
+    if (Number.isFinite(v)) sample.push(v);
   }
-  if (sample.length === 0) return { center: 0, scale: 1, anyMasked };
+  if (sample.length === 0) return { center: 0, scale: 1 };
   const sorted = Float64Array.from(sample).sort();
   const center = median(sorted);
   const deviations = sorted.map((v) => Math.abs(v - center)).sort();
@@ -58,7 +61,12 @@ function robustScaling(count: number, valueAt: (i: number) => number): { center:
     for (const v of sorted) sum += (v - center) ** 2;
     scale = Math.sqrt(sum / sorted.length);
   }
-  return { center, scale: scale > 0 ? scale : 1, anyMasked };
+  return { center, scale: scale > 0 ? scale : 1 };
+}
+
+function hasNonFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return true;
+  return false;
 }
 
 export function fitNormalisation(x: ArrayInputs): Normalisation {
@@ -68,19 +76,19 @@ export function fitNormalisation(x: ArrayInputs): Normalisation {
     const pixels = size * size;
     const center: number[] = [];
     const scale: number[] = [];
-    let masked = false;
+    const masked = hasNonFinite(values);
     for (let b = 0; b < bands; b++) {
       const s = robustScaling(x.rows * pixels, (i) => values[(Math.floor(i / pixels) * bands + b) * pixels + (i % pixels)]);
       center.push(s.center);
       scale.push(s.scale);
-      masked ||= s.anyMasked;
     }
     out.image = { bands, size, center, scale, masked };
   }
   if (x.spectrum) {
     const { values, bins } = x.spectrum;
+    const masked = hasNonFinite(values);
     const s = robustScaling(x.rows * bins, (i) => values[i]);
-    out.spectrum = { bins, center: [s.center], scale: [s.scale], masked: s.anyMasked };
+    out.spectrum = { bins, center: [s.center], scale: [s.scale], masked };
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * between batches. Same seed, data and backend → same model.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ArrayInputs, FitControl } from "../learner.js";
+import type { ArrayInputs, FitControl, IterationReport } from "../learner.js";
 import { loadBackend } from "./backend.js";
 import { fitNormalisation } from "./normalisation.js";
 import { buildNetwork } from "./network.js";
@@ -87,7 +87,7 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
   const network = buildNetwork(networkLayout(p, normalisation), networkSeed);
   const variables = network.weights.map((w) => w.variable);
   const optimizer = tf.train.adam(p.learningRate);
-  const history: { iteration: number; train: number; validation?: number }[] = [];
+  const history: IterationReport[] = [];
   let best: tf.Tensor[] | undefined;
   let bestLoss = Infinity;
   let bestEpoch = 0;
@@ -110,7 +110,10 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
         loss.dispose();
         await nextTurn();
       }
-      const report: { iteration: number; train: number; validation?: number } = { iteration: epoch, train: Math.sqrt(squaredSum / x.rows) * std };
+      const report: IterationReport = { iteration: epoch, train: Math.sqrt(squaredSum / x.rows) * std };
+      if (!Number.isFinite(report.train)) {
+        throw new Error(`CNN training diverged in epoch ${epoch} (the loss is not finite): lower learningRate (now ${p.learningRate})`);
+      }
       if (validation) {
         control.signal?.throwIfAborted();
         report.validation = rmse(forwardAll(network, normalisation, validation.x, predictionBatchSize(p)), validation.y, mean, std);
