@@ -1,5 +1,7 @@
+import { GraphQLError } from "graphql";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { NotFoundError, UnauthenticatedError, UserInputError } from "../errors/codes.js";
+import { isGalaxyId } from "../catalog/galaxies.js";
+import { ErrorCode, NotFoundError, UnauthenticatedError, UserInputError } from "../errors/codes.js";
 import { ServiceError } from "../models/training/service.js";
 import { Prediction } from "../schema/Prediction.js";
 import { TrainingRun } from "../schema/TrainingRun.js";
@@ -22,7 +24,7 @@ async function api<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (error instanceof ServiceError) {
-      if (error.code === "NOT_FOUND") throw Object.assign(new NotFoundError("Object", ""), { message: error.message });
+      if (error.code === "NOT_FOUND") throw new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND } });
       throw new UserInputError(error.problems.length ? error.problems : [{ argument: "input", message: error.message }]);
     }
     throw error;
@@ -65,12 +67,11 @@ export class PredictorMutations {
   ): Promise<(Prediction | null)[]> {
     requireToken(context);
     checkId(predictorId, "predictor");
-    const bad = galaxyIds.filter((id) => !/^[1-9][0-9]{0,18}$/.test(id));
+    const bad = galaxyIds.filter((id) => !isGalaxyId(id));
     if (bad.length > 0) throw new UserInputError([{ argument: "galaxies", message: `not galaxy ids: ${bad.slice(0, 5).join(", ")}` }]);
     if (galaxyIds.length > MAX_PREDICT_GALAXIES) throw new UserInputError([{ argument: "galaxies", message: `at most ${MAX_PREDICT_GALAXIES} per call` }]);
     const predictor = await context.loaders.predictor.load(predictorId);
     if (!predictor) throw new NotFoundError("Predictor", predictorId);
-    const found = await context.training.predict(predictor, galaxyIds);
-    return found;
+    return context.training.predict(predictor, galaxyIds);
   }
 }
