@@ -278,8 +278,7 @@ export class CubeReader {
   readImage(row: number, zoom: number): ImageCube {
     const file = this.requireRow(row);
     const part = (p: "flux" | "sigma" | "mask") => this.dataset(file, imagePath(zoom, p)).slice([[row, row + 1]]);
-    const w = this.dataset(file, WCS_PATH).slice([[row, row + 1]]) as Float64Array;
-    const wcs0: TanWcs | null = Number.isNaN(w[0]) ? null : { crval1: w[0], crval2: w[1], crpix1: w[2], crpix2: w[3], cd1_1: w[4], cd1_2: w[5], cd2_1: w[6], cd2_2: w[7] };
+    const wcs0 = this.wcsOf(file, row);
     return {
       zoom,
       size: imageSize(zoom),
@@ -334,6 +333,29 @@ export class CubeReader {
       start = end;
     }
     return out;
+  }
+
+  /**
+   * Value, sigma and mask of the consecutive rows [first, first + count) at
+   * one zoom, each part read with one slice (exports read whole blocks).
+   */
+  readBlock(kind: "image" | "spectrum", first: number, count: number, zoom: number): Measured {
+    const file = this.open();
+    if (!file) throw new CubeError(`no cube at ${this.path}`);
+    const total = (this.dataset(file, WCS_PATH).shape as number[])[0];
+    if (!Number.isInteger(first) || first < 0 || count < 1 || first + count > total) throw new CubeError(`rows ${first}..${first + count - 1} are outside the cube (${total} rows)`);
+    const part = (p: "flux" | "sigma" | "mask") => this.dataset(file, kind === "image" ? imagePath(zoom, p) : spectrumPath(zoom, p)).slice([[first, first + count]]);
+    return { value: part("flux") as Float32Array, sigma: part("sigma") as Float32Array, mask: part("mask") as Uint8Array };
+  }
+
+  /** The zoom-0 TAN WCS of a row (null when the row has no image). */
+  readWcs(row: number): TanWcs | null {
+    return this.wcsOf(this.requireRow(row), row);
+  }
+
+  private wcsOf(file: H5File, row: number): TanWcs | null {
+    const w = this.dataset(file, WCS_PATH).slice([[row, row + 1]]) as Float64Array;
+    return Number.isNaN(w[0]) ? null : { crval1: w[0], crval2: w[1], crpix1: w[2], crpix2: w[3], cd1_1: w[4], cd1_2: w[5], cd2_1: w[6], cd2_2: w[7] };
   }
 
   private requireRow(row: number): H5File {

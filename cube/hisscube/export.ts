@@ -60,6 +60,16 @@ function group(file: H5File, path: string, attributes: Record<string, string> = 
   return g;
 }
 
+/** Calls `visit(start, firstRow, count)` for each run of consecutive cube rows (at most 256) in `rows`. */
+function forEachRun(rows: number[], visit: (start: number, firstRow: number, count: number) => void): void {
+  for (let start = 0; start < rows.length; ) {
+    let end = start + 1;
+    while (end < rows.length && rows[end] === rows[end - 1] + 1 && end - start < 256) end++;
+    visit(start, rows[start], end - start);
+    start = end;
+  }
+}
+
 export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string): Promise<{ targets: number }> {
   await h5wasm.ready;
   const galaxies = await sql`
@@ -74,7 +84,7 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
     file.create_attribute("default", "/dense_cube");
     file.create_attribute("image_count", BigInt64Array.of(BigInt(n * BAND_NAMES.length)), [], "<q");
     file.create_attribute("spectrum_count", BigInt64Array.of(BigInt(n)), [], "<q");
-    const wcs0 = galaxies.map((g) => cube.readImage(g.cube_row, 0).wcs);
+    const wcs0 = galaxies.map((g) => cube.readWcs(g.cube_row));
     const imagePaths = galaxies.flatMap((g) => BAND_NAMES.map((band) => `skycube/${g.id}/frame-${band}.fits`));
     const imageHeaders = (zoom: number) =>
       galaxies.flatMap((_, t) =>
@@ -104,20 +114,27 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
       const sigma = new Float32Array(n * 5 * pixels);
       const sFlux = new Float32Array(n * bins);
       const sSigma = new Float32Array(n * bins);
-      galaxies.forEach((g, t) => {
-        const image = cube.readImage(g.cube_row, zoom);
-        BAND_NAMES.forEach((band, b) => {
-          const scale = hisscubePerNanomaggy(band);
-          for (let i = 0; i < pixels; i++) {
-            const j = b * pixels + i;
-            flux[t * 5 * pixels + j] = image.mask[j] ? NaN : image.value[j] * scale;
-            sigma[t * 5 * pixels + j] = image.mask[j] ? NaN : image.sigma[j] * scale;
+      const scales = BAND_NAMES.map((band) => hisscubePerNanomaggy(band));
+      forEachRun(galaxies.map((g) => g.cube_row as number), (start, first, count) => {
+        const images = cube.readBlock("image", first, count, zoom);
+        const spectra = cube.readBlock("spectrum", first, count, zoom);
+        for (let k = 0; k < count; k++) {
+          const t = start + k;
+          for (let b = 0; b < 5; b++) {
+            const scale = scales[b];
+            const from = (k * 5 + b) * pixels;
+            const to = (t * 5 + b) * pixels;
+            for (let i = 0; i < pixels; i++) {
+              const masked = images.mask[from + i] !== 0;
+              flux[to + i] = masked ? NaN : images.value[from + i] * scale;
+              sigma[to + i] = masked ? NaN : images.sigma[from + i] * scale;
+            }
           }
-        });
-        const spectrum = cube.readSpectrum(g.cube_row, zoom);
-        for (let i = 0; i < bins; i++) {
-          sFlux[t * bins + i] = spectrum.mask[i] ? NaN : spectrum.value[i] * 1e-17;
-          sSigma[t * bins + i] = spectrum.mask[i] ? NaN : spectrum.sigma[i] * 1e-17;
+          for (let i = 0; i < bins; i++) {
+            const masked = spectra.mask[k * bins + i] !== 0;
+            sFlux[t * bins + i] = masked ? NaN : spectra.value[k * bins + i] * 1e-17;
+            sSigma[t * bins + i] = masked ? NaN : spectra.sigma[k * bins + i] * 1e-17;
+          }
         }
       });
       const semi = `semi_sparse_cube/${zoom}`;
