@@ -9,6 +9,7 @@ import type { Context } from "../resolvers/context.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { graphqlHandler } from "./graphql.js";
 import { landingPage } from "./landing.js";
+import { mountVoRoutes } from "../vo/routes.js";
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -19,6 +20,7 @@ export function createApp(apollo: ApolloServer<Context>, db: Database, cube: Cub
   app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, db, cube, settings));
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
   app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));
+  mountVoRoutes(app, db, cube, settings);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     try {

@@ -1,0 +1,23 @@
+/**
+ * The Virtual Observatory services, mounted under /vo on the server's Hono
+ * app (one call from server/app.ts):
+ *
+ *   /vo/scs                 Simple Cone Search 1.03
+ *   /vo/ssa                 Simple Spectral Access 1.1 (queryData, FORMAT=metadata)
+ *   /vo/ssa/spectra/{id}.xml  a spectrum as a VOTable (SSA's VOTable serialisation)
+ *   /vo/sia/query           Simple Image Access 2.0
+ *   /vo/links               DataLink 1.1 {links}
+ *   /vo/availability, /vo/capabilities, /vo/tables   VOSI 1.1
+ *   /vo/moc                 MOC 2.0 coverage of the catalogue
+ */
+import type { Hono } from "hono";
+import type { Settings } from "../config/settings.js";
+import type { CubeReader } from "../cube/store.js";
+import type { Database } from "../db/database.js";
+import type { VoContext } from "./context.js";
+import { scsService } from "./scs/service.js";
+
+export function mountVoRoutes(app: Hono, db: Database, cube: CubeReader, settings: Settings): void {
+  const vo: VoContext = { db, cube, settings };
+  app.on(["GET", "POST"], "/vo/scs", scsService(vo));
+}
