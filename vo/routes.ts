@@ -7,6 +7,7 @@
  *   /vo/ssa/spectra/{id}.xml  a spectrum as a VOTable (SSA's VOTable serialisation)
  *   /vo/sia/query           Simple Image Access 2.0
  *   /vo/links               DataLink 1.1 {links}
+ *   /vo/sfr/{id}.xml        the MPA-JHU SFR label (target of #derivation links)
  *   /vo/availability, /vo/capabilities, /vo/tables   VOSI 1.1
  *   /vo/moc                 MOC 2.0 coverage of the catalogue
  */
@@ -15,9 +16,17 @@ import type { Settings } from "../config/settings.js";
 import type { CubeReader } from "../cube/store.js";
 import type { Database } from "../db/database.js";
 import type { VoContext } from "./context.js";
+import { linksService } from "./datalink/service.js";
+import { sfrLabelVotable } from "./datalink/sfr-label.js";
 import { scsService } from "./scs/service.js";
+import { ssaService } from "./ssa/service.js";
+import { spectrumVotable } from "./ssa/spectrum-votable.js";
 
 export function mountVoRoutes(app: Hono, db: Database, cube: CubeReader, settings: Settings): void {
   const vo: VoContext = { db, cube, settings };
   app.on(["GET", "POST"], "/vo/scs", scsService(vo));
+  app.on(["GET", "POST"], "/vo/ssa", ssaService(vo));
+  app.on(["GET", "POST"], "/vo/links", linksService(vo));
+  app.get("/vo/sfr/:id{[0-9]+\\.xml}", sfrLabelVotable(vo));
+  app.get("/vo/ssa/spectra/:id{[0-9]+\\.xml}", spectrumVotable(vo));
 }

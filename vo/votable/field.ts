@@ -13,6 +13,8 @@ export interface Field {
   arraysize?: string;
   /** XML ID, so that GROUP/PARAM refs (DataLink inputParams) can point at it. */
   id?: string;
+  /** XML IDREF of the FIELD whose values a PARAM stands for (DataLink inputParams). */
+  ref?: string;
   ucd?: string;
   utype?: string;
   /** VOUnit string (e.g. "deg", "Angstrom", "m"). */
@@ -27,7 +29,7 @@ export interface Param extends Field {
 
 function describe(element: "FIELD" | "PARAM", field: Field, extra: Record<string, string> = {}): string {
   const head = `<${element}${attributes({
-    ID: field.id, name: field.name, datatype: field.datatype, arraysize: field.arraysize,
+    ID: field.id, ref: field.ref, name: field.name, datatype: field.datatype, arraysize: field.arraysize,
     ucd: field.ucd, utype: field.utype, unit: field.unit, xtype: field.xtype, ...extra,
   })}`;
   return field.description ? `${head}><DESCRIPTION>${escapeXml(field.description)}</DESCRIPTION></${element}>` : `${head}/>`;

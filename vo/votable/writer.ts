@@ -24,6 +24,9 @@ export interface TableDocument {
   description?: string;
   resourceType?: "results";
   resourceInfos?: Info[];
+  /** PARAMs of the results RESOURCE (SSA's INPUT:… parameters). */
+  resourceParams?: Param[];
+  /** PARAMs of the TABLE. */
   params?: Param[];
   tableName?: string;
   fields: Field[];
@@ -46,6 +49,7 @@ function headXml(doc: TableDocument): string {
   for (const info of doc.rootInfos ?? []) parts.push(infoXml(info));
   parts.push(`<RESOURCE${attributes({ type: doc.resourceType ?? "results" })}>`);
   for (const info of doc.resourceInfos ?? []) parts.push(infoXml(info));
+  for (const param of doc.resourceParams ?? []) parts.push(paramXml(param));
   parts.push(`<TABLE${attributes({ name: doc.tableName ?? "results" })}>`);
   for (const param of doc.params ?? []) parts.push(paramXml(param));
   for (const field of doc.fields) parts.push(fieldXml(field));
