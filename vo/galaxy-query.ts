@@ -20,6 +20,8 @@ export interface GalaxySelection {
   need?: "image" | "spectrum";
   /** Galaxy ids to restrict to (from ID / publisher DID constraints). */
   ids?: string[];
+  /** Surveys to restrict to (SDSS, SYNTHETIC, HISSCUBE). */
+  surveys?: string[];
   /** Inclusive MJD range the galaxy's spectrum must fall in (SSA TIME). */
   mjd?: [number, number];
   limit: number;
@@ -36,6 +38,7 @@ export async function selectGalaxies(sql: Sql, selection: GalaxySelection): Prom
   if (selection.need === "image") conditions.push(sql`g.has_image AND g.cube_row IS NOT NULL`);
   if (selection.need === "spectrum") conditions.push(sql`g.has_spectrum AND g.cube_row IS NOT NULL`);
   if (selection.ids) conditions.push(sql`g.id = ANY(${selection.ids}::int8[])`);
+  if (selection.surveys) conditions.push(sql`g.survey = ANY(${selection.surveys}::text[])`);
   if (selection.mjd) conditions.push(sql`g.mjd BETWEEN ${selection.mjd[0]}::float8 AND ${selection.mjd[1]}::float8`);
   const where = conditions.reduce((acc, part) => sql`${acc} AND ${part}`);
   const limit = selection.limit + 1;

@@ -18,7 +18,12 @@ import type { Database } from "../db/database.js";
 import type { VoContext } from "./context.js";
 import { linksService } from "./datalink/service.js";
 import { sfrLabelVotable } from "./datalink/sfr-label.js";
+import { mocService } from "./moc/service.js";
 import { scsService } from "./scs/service.js";
+import { capabilitiesService } from "./vosi/capabilities.js";
+import { availabilityService } from "./vosi/availability.js";
+import { tablesService } from "./vosi/tables.js";
+import { siaService } from "./sia/service.js";
 import { ssaService } from "./ssa/service.js";
 import { spectrumVotable } from "./ssa/spectrum-votable.js";
 
@@ -26,6 +31,12 @@ export function mountVoRoutes(app: Hono, db: Database, cube: CubeReader, setting
   const vo: VoContext = { db, cube, settings };
   app.on(["GET", "POST"], "/vo/scs", scsService(vo));
   app.on(["GET", "POST"], "/vo/ssa", ssaService(vo));
+  app.on(["GET", "POST"], "/vo/sia/query", siaService(vo));
+  // pyvo looks for capabilities beside the URL it is given (…/vo/sia) or below it.
+  for (const path of ["/vo/capabilities", "/vo/sia/capabilities"]) app.get(path, capabilitiesService(vo));
+  app.get("/vo/availability", availabilityService(vo));
+  app.get("/vo/tables", tablesService());
+  app.get("/vo/moc", mocService(vo));
   app.on(["GET", "POST"], "/vo/links", linksService(vo));
   app.get("/vo/sfr/:id{[0-9]+\\.xml}", sfrLabelVotable(vo));
   app.get("/vo/ssa/spectra/:id{[0-9]+\\.xml}", spectrumVotable(vo));

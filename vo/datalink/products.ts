@@ -13,7 +13,7 @@ const FITS_BLOCK = 2880;
 const padded = (bytes: number) => Math.ceil(bytes / FITS_BLOCK) * FITS_BLOCK;
 
 /** Bytes of /cutouts/{id}.fits at a zoom: one header block each for flux, SIGMA, MASK; float32 flux and sigma, uint8 mask. */
-export function cutoutBytes(zoom: number, bands = BAND_COUNT): number {
+export function cutoutBytes(zoom: number, bands: number = BAND_COUNT): number {
   const pixels = bands * imageSize(zoom) ** 2;
   return 3 * FITS_BLOCK + 2 * padded(4 * pixels) + padded(pixels);
 }
