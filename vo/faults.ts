@@ -53,7 +53,7 @@ export function faultOf(error: unknown): Fault {
 export function faultDocument(fault: Fault): string {
   const message = escapeXml(fault.message);
   return `<?xml version="1.0" encoding="UTF-8"?>
-<VOTABLE version="1.3" xmlns="${VOTABLE_NAMESPACE}">
+<VOTABLE version="1.4" xmlns="${VOTABLE_NAMESPACE}">
 <INFO name="Error" value="${message}"/>
 <RESOURCE type="results">
 <INFO name="QUERY_STATUS" value="ERROR">${message}</INFO>

@@ -1,5 +1,5 @@
 /**
- * Streams a VOTable 1.3 document (IVOA VOTable 1.3, TABLEDATA serialisation):
+ * Streams a VOTable 1.4 document (IVOA VOTable 1.4, TABLEDATA serialisation; namespace v1.3 as 1.4 keeps it):
  * the head (INFOs, PARAMs, FIELDs) at once, then the rows in chunks as the
  * consumer pulls, then the tail. The document is never built whole in memory,
  * so a 10,000-row response costs one chunk of text at a time.
@@ -43,7 +43,7 @@ const ROWS_PER_CHUNK = 256;
 
 function headXml(doc: TableDocument): string {
   const parts = [
-    `<?xml version="1.0" encoding="UTF-8"?>\n<VOTABLE version="1.3" xmlns="${VOTABLE_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<VOTABLE version="1.4" xmlns="${VOTABLE_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
   ];
   if (doc.description) parts.push(`<DESCRIPTION>${escapeXml(doc.description)}</DESCRIPTION>`);
   for (const info of doc.rootInfos ?? []) parts.push(infoXml(info));
