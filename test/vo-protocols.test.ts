@@ -182,6 +182,19 @@ for (const backend of backends) {
       assert.match(bytes.toString("latin1", 2880, 2880 * 2), new RegExp(`NAXIS2  =\\s+${cellCount}\\b`));
     });
 
+    it("TAP sync answers the ADQL cone form with the cone search's rows, TOP and MAXREC applied", async () => {
+      const adql = `SELECT TOP 3 id FROM skycube.galaxies WHERE 1=CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', ${galaxy.ra}, ${galaxy.dec}, 10))`;
+      const body = new URLSearchParams({ REQUEST: "doQuery", LANG: "ADQL", QUERY: adql });
+      const { status, text } = await get("/vo/tap/sync", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+      assert.equal(status, 200);
+      const scs = await get(`/vo/scs?RA=${galaxy.ra}&DEC=${galaxy.dec}&SR=10&VERB=1&MAXREC=3`);
+      assert.deepEqual(column(text, "id"), column(scs.text, "id"));
+      assert.equal(statusOf(text), "OK", "TOP is not an overflow");
+      const capped = await get(`/vo/tap/sync?LANG=ADQL&MAXREC=2&QUERY=${encodeURIComponent(adql)}`);
+      assert.equal(rowsOf(capped.text).length, 2);
+      assert.equal(statusOf(capped.text), "OVERFLOW");
+    });
+
     it("VOSI capabilities name every service's standardID and access URL; availability is true; tables lists the columns", async () => {
       const caps = await get("/vo/capabilities");
       for (const [id, path] of [["ivo://ivoa.net/std/ConeSearch", "/vo/scs"], ["ivo://ivoa.net/std/SSA", "/vo/ssa"], ["ivo://ivoa.net/std/SIA#query-2.0", "/vo/sia/query"], ["ivo://ivoa.net/std/DataLink#links-1.1", "/vo/links"]]) {
@@ -220,6 +233,9 @@ for (const backend of backends) {
       ["/vo/sia/query?POS=CIRCLE%2010%200%20-1", 400, /POS: must be "CIRCLE ra dec radius"/],
       ["/vo/sia/query?POS=POLYGON%201%201%202%202%203%201", 400, /POS: POLYGON is not supported/],
       ["/vo/sia/query?BAND=a%20b&TIME=5%201&MAXREC=1e99", 400, /BAND: .*TIME: .*MAXREC: /],
+      ["/vo/tap/sync?LANG=ADQL&QUERY=SELECT%20*%20FROM%20galaxies", 400, /UsageFault: QUERY: expected WHERE at the end of the query; this service accepts only SELECT/],
+      ["/vo/tap/sync?LANG=SQL&QUERY=SELECT%201", 400, /LANG: must be one of ADQL/],
+      ["/vo/tap/sync?LANG=ADQL&QUERY=SELECT%20nope%20FROM%20galaxies%20WHERE%201%3DCONTAINS(POINT(ra%2Cdec)%2CCIRCLE(10%2C0%2C99))", 400, /CIRCLE radius: must be in \(0, 10\] degrees; QUERY: unknown column\(s\) nope/],
       ["/vo/links", 400, /UsageFault: ID: at least one identifier is required/],
       ["/vo/links?ID=1&RESPONSEFORMAT=text/html", 400, /RESPONSEFORMAT: only/],
       ["/vo/ssa/spectra/987654.xml", 404, /NotFoundFault: Galaxy "987654" has no spectrum/],

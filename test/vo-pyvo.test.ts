@@ -99,6 +99,13 @@ out["errors"] = {
   "sia_maxrec": query_error(lambda: sia_raw(POS="CIRCLE 1 2 3", MAXREC="999999999999")),
   "links_no_id": query_error(lambda: pyvo.dal.adhoc.DatalinkQuery(base + "/vo/links").execute()),
 }
+tap = pyvo.dal.TAPService(base + "/vo/tap")
+cone = "SELECT TOP 5 id, ra, dec, distance FROM skycube.galaxies WHERE 1=CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', %r, %r, 10))" % (ra, dec)
+t = tap.run_sync(cone)
+out["tap"] = {"ids": [str(x) for x in t["id"]], "fields": list(t.fieldnames), "all_columns": len(tap.run_sync(cone.replace("id, ra, dec, distance", "*")).fieldnames),
+  "tables": [str(name) for name in tap.tables.keys()]}
+out["errors"]["tap_where"] = query_error(lambda: tap.run_sync("SELECT * FROM skycube.galaxies WHERE redshift > 0.1"))
+out["errors"]["tap_radius"] = query_error(lambda: tap.run_sync(cone.replace(", 10))", ", -1))")))
 unknown = pyvo.dal.adhoc.DatalinkQuery(base + "/vo/links", id="987654").execute()
 out["unknown_id"] = [str(x.error_message) for x in unknown]
 print(json.dumps(out))
@@ -188,6 +195,13 @@ for (const backend of backends) {
       assert.match(out.errors.scs_sr, /SR: must be a number in \[0, 10\]/);
       assert.match(out.errors.ssa_time, /TIME: must be ISO 8601/);
       assert.match(out.errors.sia_maxrec, /MAXREC/);
+      // TAP, the ADQL cone form
+      assert.deepEqual(out.tap.ids, out.scs.ids.slice(0, 5));
+      assert.deepEqual(out.tap.fields, ["id", "ra", "dec", "distance"]);
+      assert.equal(out.tap.all_columns, 23);
+      assert.deepEqual(out.tap.tables, ["skycube.galaxies"]);
+      assert.match(out.errors.tap_where, /QUERY: expected a number for the comparison at "redshift"; this service accepts only SELECT/);
+      assert.match(out.errors.tap_radius, /CIRCLE radius: must be in \(0, 10\] degrees/);
       assert.deepEqual(out.unknown_id, ["NotFoundFault: galaxy 987654 does not exist"]);
     });
 

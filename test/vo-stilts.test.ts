@@ -76,6 +76,16 @@ describe(`VO services through STILTS on ${backend.name}`, { skip: backend.skip |
     assert.equal(rows[rows.length - 1].id, "");
   });
 
+  it("stilts tapquery runs the ADQL cone form synchronously and reports the refusal of anything else", async () => {
+    const [g] = galaxies;
+    const adql = `SELECT TOP 1 id, ra, dec FROM skycube.galaxies WHERE 1=CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', ${g.ra}, ${g.dec}, 5))`;
+    const rows = csv(await stilts("tapquery", `tapurl=${server.url}/vo/tap`, "sync=true", `adql=${adql}`, "ofmt=csv", "out=-"));
+    assert.deepEqual(rows, [{ id: g.id, ra: String(g.ra), dec: String(g.dec) }]);
+    const refused = await runProcess("stilts", ["tapquery", `tapurl=${server.url}/vo/tap`, "sync=true", "adql=SELECT * FROM skycube.galaxies", "ofmt=csv", "out=-"]);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /UsageFault: QUERY: expected WHERE/);
+  });
+
   it("stilts votlint finds no error or warning in any VOTable the services write", async () => {
     const [g] = galaxies;
     const documents: Record<string, string> = {
@@ -93,6 +103,8 @@ describe(`VO services through STILTS on ${backend.name}`, { skip: backend.skip |
       "links": `/vo/links?ID=${g.id}&ID=987654&ID=bad`,
       "links-error": "/vo/links",
       "sfr": `/vo/sfr/${g.id}.xml`,
+      "tap": `/vo/tap/sync?LANG=ADQL&QUERY=${encodeURIComponent(`SELECT * FROM galaxies WHERE 1=CONTAINS(POINT(ra, dec), CIRCLE(${g.ra}, ${g.dec}, 3))`)}`,
+      "tap-error": "/vo/tap/sync?LANG=ADQL&QUERY=DELETE%20FROM%20galaxies",
     };
     for (const [name, path] of Object.entries(documents)) {
       const file = join(dir, `${name}.vot`);

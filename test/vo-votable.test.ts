@@ -6,6 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { galaxyIdOfDid } from "../vo/context.js";
+import { parseConeQuery } from "../vo/tap/adql-cone.js";
 import { mocAscii, mocFromCells, mocJson, nuniq } from "../vo/moc/moc.js";
 import { DalParameters, parseNumber } from "../vo/params.js";
 import { parseInterval } from "../vo/sia/parameters.js";
@@ -105,5 +106,29 @@ describe("publisher identifiers", () => {
     assert.equal(galaxyIdOfDid("ivo://other/galaxy?42"), null);
     assert.equal(galaxyIdOfDid("0"), null);
     assert.equal(galaxyIdOfDid("99999999999999999999"), null);
+  });
+});
+
+describe("the ADQL cone form", () => {
+  it("accepts SELECT [TOP n] columns FROM galaxies WHERE 1=CONTAINS(POINT, CIRCLE) in either order and any case", () => {
+    assert.deepEqual(parseConeQuery("SELECT TOP 5 id, g.ra FROM skycube.galaxies WHERE 1=CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', 21.5, -1e-1, 0.25))"),
+      { top: 5, columns: ["id", "ra"], raDeg: 21.5, decDeg: -0.1, radiusDeg: 0.25 });
+    assert.deepEqual(parseConeQuery("select * from galaxies where contains(point(ra, dec), circle(1, 2, 3)) = 1;"),
+      { top: null, columns: "*", raDeg: 1, decDeg: 2, radiusDeg: 3 });
+  });
+
+  it("refuses everything else, saying what", () => {
+    const refusals: [string, RegExp][] = [
+      ["SELECT * FROM galaxies", /expected WHERE at the end of the query/],
+      ["SELECT * FROM galaxies WHERE redshift > 0.1", /expected a number for the comparison at "redshift"/],
+      ["SELECT * FROM stars WHERE 1=CONTAINS(POINT(ra, dec), CIRCLE(1, 2, 3))", /unknown table "stars"/],
+      ["SELECT * FROM galaxies WHERE 1=CONTAINS(POINT('GALACTIC', ra, dec), CIRCLE(1, 2, 3))", /only ICRS/],
+      ["SELECT * FROM galaxies WHERE 1=CONTAINS(POINT(ra, dec), CIRCLE(1, 2, 3)) OR 1=1", /unexpected "OR"/],
+      ["SELECT * FROM galaxies WHERE 0=CONTAINS(POINT(ra, dec), CIRCLE(1, 2, 3))", /compared with 1/],
+      ["SELECT * FROM galaxies WHERE 1=CONTAINS(POINT(dec, ra), CIRCLE(1, 2, 3))", /POINT must be made of the columns ra and dec/],
+      ["DROP TABLE galaxies", /expected SELECT/],
+      ["SELECT * FROM galaxies; -- comment", /unexpected character "-"/],
+    ];
+    for (const [query, reason] of refusals) assert.throws(() => parseConeQuery(query), reason, query);
   });
 });

@@ -8,6 +8,7 @@
  *   /vo/sia/query           Simple Image Access 2.0
  *   /vo/links               DataLink 1.1 {links}
  *   /vo/sfr/{id}.xml        the MPA-JHU SFR label (target of #derivation links)
+ *   /vo/tap/sync            TAP 1.1 sync, the ADQL cone form only (VOSI also under /vo/tap/)
  *   /vo/availability, /vo/capabilities, /vo/tables   VOSI 1.1
  *   /vo/moc                 MOC 2.0 coverage of the catalogue
  */
@@ -24,6 +25,7 @@ import { capabilitiesService } from "./vosi/capabilities.js";
 import { availabilityService } from "./vosi/availability.js";
 import { tablesService } from "./vosi/tables.js";
 import { siaService } from "./sia/service.js";
+import { tapSyncService } from "./tap/service.js";
 import { ssaService } from "./ssa/service.js";
 import { spectrumVotable } from "./ssa/spectrum-votable.js";
 
@@ -33,9 +35,10 @@ export function mountVoRoutes(app: Hono, db: Database, cube: CubeReader, setting
   app.on(["GET", "POST"], "/vo/ssa", ssaService(vo));
   app.on(["GET", "POST"], "/vo/sia/query", siaService(vo));
   // pyvo looks for capabilities beside the URL it is given (…/vo/sia) or below it.
-  for (const path of ["/vo/capabilities", "/vo/sia/capabilities"]) app.get(path, capabilitiesService(vo));
-  app.get("/vo/availability", availabilityService(vo));
-  app.get("/vo/tables", tablesService());
+  app.on(["GET", "POST"], "/vo/tap/sync", tapSyncService(vo));
+  for (const path of ["/vo/capabilities", "/vo/sia/capabilities", "/vo/tap/capabilities"]) app.get(path, capabilitiesService(vo));
+  for (const path of ["/vo/availability", "/vo/tap/availability"]) app.get(path, availabilityService(vo));
+  for (const path of ["/vo/tables", "/vo/tap/tables"]) app.get(path, tablesService());
   app.get("/vo/moc", mocService(vo));
   app.on(["GET", "POST"], "/vo/links", linksService(vo));
   app.get("/vo/sfr/:id{[0-9]+\\.xml}", sfrLabelVotable(vo));

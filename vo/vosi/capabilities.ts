@@ -30,6 +30,10 @@ export const CAPABILITIES: Capability[] = [
   },
   { standardID: "ivo://ivoa.net/std/SSA", path: "/vo/ssa", use: "base", description: "Simple Spectral Access 1.1: galaxy spectra (FITS, VOTable)" },
   { standardID: "ivo://ivoa.net/std/SIA#query-2.0", path: "/vo/sia/query", use: "base", description: "Simple Image Access 2.0: ugriz cutouts per band and zoom" },
+  {
+    standardID: "ivo://ivoa.net/std/TAP", path: "/vo/tap", use: "base", description: "TAP 1.1 sync, ADQL cone form only", type: "tr:TableAccess",
+    extra: () => `<language><name>ADQL</name><version ivo-id="ivo://ivoa.net/std/ADQL#v2.1">2.1</version><description>only SELECT [TOP n] … FROM skycube.galaxies WHERE 1=CONTAINS(POINT(ra, dec), CIRCLE(…))</description></language><outputFormat><mime>application/x-votable+xml</mime><alias>votable</alias></outputFormat>`,
+  },
   { standardID: DATALINK_STANDARD_ID, path: "/vo/links", use: "base", description: "DataLink 1.1 links of a galaxy" },
 ];
 
@@ -44,7 +48,7 @@ export function capabilitiesXml(base: string, maxRadiusDeg: number): string {
     `  </capability>`,
   ].filter(Boolean).join("\n"));
   return `<?xml version="1.0" encoding="UTF-8"?>
-<vosi:capabilities xmlns:vosi="http://www.ivoa.net/xml/VOSICapabilities/v1.0" xmlns:vr="http://www.ivoa.net/xml/VOResource/v1.0" xmlns:vs="http://www.ivoa.net/xml/VODataService/v1.1" xmlns:cs="http://www.ivoa.net/xml/ConeSearch/v1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<vosi:capabilities xmlns:vosi="http://www.ivoa.net/xml/VOSICapabilities/v1.0" xmlns:vr="http://www.ivoa.net/xml/VOResource/v1.0" xmlns:vs="http://www.ivoa.net/xml/VODataService/v1.1" xmlns:cs="http://www.ivoa.net/xml/ConeSearch/v1.0" xmlns:tr="http://www.ivoa.net/xml/TAPRegExt/v1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 ${body.join("\n")}
 </vosi:capabilities>
 `;
