@@ -69,16 +69,16 @@ export const settingsTable = {
     default: 50_000,
     parse: integer(10, 10_000_000),
   },
-  voBaseUrl: {
-    env: "VO_BASE_URL",
-    description: "Public base URL written in VO access URLs (e.g. https://example.org/skycube); when empty it is taken from the request (X-Forwarded-Proto/-Host, Host).",
-    default: "",
-    parse: text,
-  },
   nodeEnv: {
     env: "NODE_ENV",
     description: "`development` turns on stack traces in error responses.",
     default: "production",
+    parse: text,
+  },
+  voBaseUrl: {
+    env: "VO_BASE_URL",
+    description: "Public base URL written in VO access URLs (e.g. https://example.org/skycube); when empty it is taken from the request (X-Forwarded-Proto/-Host, Host).",
+    default: "",
     parse: text,
   },
 } satisfies Record<string, Setting<unknown>>;
