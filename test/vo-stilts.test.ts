@@ -86,6 +86,12 @@ describe(`VO services through STILTS on ${backend.name}`, { skip: backend.skip |
     assert.match(refused.stderr, /UsageFault: QUERY: expected WHERE/);
   });
 
+  it("stilts taplint finds no error in the TAP service's capabilities, availability and table metadata", async () => {
+    // Only these stages: the query stages send general ADQL, which this cone-only service refuses by design.
+    const report = await stilts("taplint", `tapurl=${server.url}/vo/tap`, "stages=CAP AVV TME");
+    assert.match(report, /Totals: Errors: 0;/, report);
+  });
+
   it("stilts votlint finds no error or warning in any VOTable the services write", async () => {
     const [g] = galaxies;
     const documents: Record<string, string> = {

@@ -36,9 +36,11 @@ export function mountVoRoutes(app: Hono, db: Database, cube: CubeReader, setting
   app.on(["GET", "POST"], "/vo/sia/query", siaService(vo));
   // pyvo looks for capabilities beside the URL it is given (…/vo/sia) or below it.
   app.on(["GET", "POST"], "/vo/tap/sync", tapSyncService(vo));
-  for (const path of ["/vo/capabilities", "/vo/sia/capabilities", "/vo/tap/capabilities"]) app.get(path, capabilitiesService(vo));
-  for (const path of ["/vo/availability", "/vo/tap/availability"]) app.get(path, availabilityService(vo));
-  for (const path of ["/vo/tables", "/vo/tap/tables"]) app.get(path, tablesService());
+  for (const prefix of ["/vo", "/vo/sia", "/vo/tap"]) {
+    app.get(`${prefix}/capabilities`, capabilitiesService(vo, prefix));
+    app.get(`${prefix}/availability`, availabilityService(vo));
+    app.get(`${prefix}/tables`, tablesService());
+  }
   app.get("/vo/moc", mocService(vo));
   app.on(["GET", "POST"], "/vo/links", linksService(vo));
   app.get("/vo/sfr/:id{[0-9]+\\.xml}", sfrLabelVotable(vo));

@@ -37,8 +37,12 @@ export const CAPABILITIES: Capability[] = [
   { standardID: DATALINK_STANDARD_ID, path: "/vo/links", use: "base", description: "DataLink 1.1 links of a galaxy" },
 ];
 
-export function capabilitiesXml(base: string, maxRadiusDeg: number): string {
-  const body = CAPABILITIES.map((cap) => [
+/**
+ * The document; `vosiPrefix` is where it is served (/vo, /vo/tap or /vo/sia),
+ * so that the VOSI endpoints it names sit beside it, as TAP clients expect.
+ */
+export function capabilitiesXml(base: string, maxRadiusDeg: number, vosiPrefix = "/vo"): string {
+  const body = CAPABILITIES.map((cap) => (cap.standardID.includes("/VOSI#") ? { ...cap, path: cap.path.replace(/^\/vo/, vosiPrefix) } : cap)).map((cap) => [
     `  <capability standardID="${escapeXml(cap.standardID)}"${cap.type ? ` xsi:type="${cap.type}"` : ""}>`,
     `    <description>${escapeXml(cap.description)}</description>`,
     `    <interface xsi:type="vs:ParamHTTP" role="std">`,
@@ -54,7 +58,7 @@ ${body.join("\n")}
 `;
 }
 
-export function capabilitiesService(vo: VoContext) {
+export function capabilitiesService(vo: VoContext, vosiPrefix = "/vo") {
   return (c: Context): Response =>
-    new Response(capabilitiesXml(baseUrlOf(c, vo.settings.voBaseUrl), vo.settings.maxConeRadiusDeg), { headers: { "content-type": "text/xml; charset=utf-8" } });
+    new Response(capabilitiesXml(baseUrlOf(c, vo.settings.voBaseUrl), vo.settings.maxConeRadiusDeg, vosiPrefix), { headers: { "content-type": "text/xml; charset=utf-8" } });
 }

@@ -1,13 +1,17 @@
 /**
  * VOSI 1.1 tables (§3.4, VODataService 1.1 tableset): the catalogue table
- * as the cone search serves it at VERB=3, with units, UCDs and VOTable types.
+ * as the cone search serves it at VERB=3 (less the per-query distance), with
+ * units, UCDs and VOTable types.
  */
 import type { Context } from "hono";
 import { SCS_COLUMNS } from "../scs/columns.js";
 import { escapeXml } from "../votable/xml.js";
 
+/** `distance` is computed per cone, not stored (and DISTANCE is an ADQL reserved word): not a table column. */
+const TABLE_COLUMNS = SCS_COLUMNS.filter(({ field }) => field.name !== "distance");
+
 export function tablesXml(): string {
-  const columns = SCS_COLUMNS.map(({ field }) => [
+  const columns = TABLE_COLUMNS.map(({ field }) => [
     "      <column>",
     `        <name>${escapeXml(field.name)}</name>`,
     field.description ? `        <description>${escapeXml(field.description)}</description>` : "",
