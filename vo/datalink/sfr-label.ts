@@ -24,7 +24,7 @@ export function sfrLabelVotable(vo: VoContext) {
         tableName: "sfr",
         fields: [
           { name: "id", datatype: "char", arraysize: "*", ucd: "meta.id;meta.main" },
-          ...KEYS.map((k) => ({ name: `sfr_${k}`, datatype: "double" as const, unit: "[solMass/yr]", ucd: "phys.SFR" })),
+          ...KEYS.map((k) => ({ name: `sfr_${k}`, datatype: "double" as const, ucd: "phys.SFR", description: "log10(solMass/yr)" })),
           { name: "sfr_flag", datatype: "int", ucd: "meta.code.qual" },
         ],
         rows: [[galaxy.id, ...KEYS.map((k) => galaxy.sfr[k]), galaxy.sfr.flag]],

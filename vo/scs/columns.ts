@@ -23,7 +23,7 @@ export const SCS_COLUMNS: ScsColumn[] = [
   { verb: 2, field: { name: "redshift", datatype: "double", ucd: "REDSHIFT_HC", description: "Spectroscopic redshift" }, value: (g) => g.redshift },
   { verb: 2, field: text("class", "CLASS_OBJECT", "SDSS spectroscopic class"), value: (g) => g.class },
   { verb: 2, field: text("survey", "ID_SURVEY", "Origin of the row: SDSS, SYNTHETIC or HISSCUBE"), value: (g) => g.survey },
-  { verb: 2, field: { name: "sfr_avg", datatype: "double", unit: "[solMass/yr]", ucd: "PHYS_SFR", description: "MPA-JHU log10 star-formation rate (AVG)" }, value: (g) => g.sfr.avg },
+  { verb: 2, field: { name: "sfr_avg", datatype: "double", description: "MPA-JHU log10 star-formation rate (AVG), log10(solMass/yr); no VOTable unit: astropy reads no log units" }, value: (g) => g.sfr.avg },
   { verb: 3, field: text("objid", "ID_NUMBER", "SDSS photometric object id"), value: (g) => g.objid },
   { verb: 3, field: text("specobjid", "ID_NUMBER", "SDSS spectroscopic object id"), value: (g) => g.specobjid },
   { verb: 3, field: { name: "plate", datatype: "int", ucd: "ID_PLATE", description: "SDSS plate" }, value: (g) => g.plate },
@@ -31,7 +31,7 @@ export const SCS_COLUMNS: ScsColumn[] = [
   { verb: 3, field: { name: "fiberid", datatype: "int", ucd: "ID_FIBER", description: "SDSS fibre" }, value: (g) => g.fiberid },
   { verb: 3, field: text("healpix29", "ID_NUMBER", "Nested HEALPix index at order 29"), value: (g) => g.healpix29 },
   ...(["median", "p2p5", "p16", "p84", "p97p5"] as const).map((k): ScsColumn => ({
-    verb: 3, field: { name: `sfr_${k}`, datatype: "double", unit: "[solMass/yr]", ucd: "PHYS_SFR", description: `MPA-JHU log10 SFR ${k.toUpperCase()}` }, value: (g) => g.sfr[k],
+    verb: 3, field: { name: `sfr_${k}`, datatype: "double", description: `MPA-JHU log10 SFR ${k.toUpperCase()}, log10(solMass/yr)` }, value: (g) => g.sfr[k],
   })),
   { verb: 3, field: { name: "sfr_flag", datatype: "int", ucd: "CODE_QUALITY", description: "MPA-JHU FLAG (0 = good)" }, value: (g) => g.sfr.flag },
   { verb: 3, field: { name: "has_image", datatype: "boolean", ucd: "CODE_MISC", description: "A five-band cutout is in the cube" }, value: (g) => g.hasImage },
