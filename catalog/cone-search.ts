@@ -32,7 +32,7 @@ export function checkCone(checker: InputChecker, raDeg: number, decDeg: number, 
 }
 
 /** SQL for the haversine distance in degrees from (ra, dec) of alias g to a centre (the same formula as sky/angles.ts). */
-function distanceSql(sql: Sql, raDeg: number, decDeg: number) {
+export function distanceSql(sql: Sql, raDeg: number, decDeg: number) {
   return sql`degrees(2 * asin(least(1, sqrt(
     power(sin(radians(g.dec - ${decDeg}::float8) / 2), 2)
     + cos(radians(g.dec)) * cos(radians(${decDeg}::float8)) * power(sin(radians(g.ra - ${raDeg}::float8) / 2), 2)))))`;

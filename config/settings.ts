@@ -114,6 +114,12 @@ export const settingsTable = {
     default: "production",
     parse: text,
   },
+  voBaseUrl: {
+    env: "VO_BASE_URL",
+    description: "Public base URL written in VO access URLs (e.g. https://example.org/skycube); when empty it is taken from the request (X-Forwarded-Proto/-Host, Host).",
+    default: "",
+    parse: text,
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 type Table = typeof settingsTable;

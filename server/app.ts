@@ -6,17 +6,19 @@ import type { Context, Services } from "../resolvers/context.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { graphqlHandler } from "./graphql.js";
 import { landingPage } from "./landing.js";
+import { mountVoRoutes } from "../vo/routes.js";
 
 const READY_TIMEOUT_MS = 2000;
 
 export function createApp(apollo: ApolloServer<Context>, services: Services): Hono {
-  const { db, cube } = services;
+  const { db, cube, settings } = services;
   const app = new Hono();
   const page = landingPage();
   app.get("/", (c) => c.html(page));
   app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, services));
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
   app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));
+  mountVoRoutes(app, db, cube, settings);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     try {

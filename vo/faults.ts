@@ -1,0 +1,68 @@
+/**
+ * Errors of the VO services as their protocols spell them. DALI 1.1 §4.4:
+ * a RESOURCE type="results" whose INFO name="QUERY_STATUS" value="ERROR"
+ * carries the message, prefixed by a fault name (UsageFault, NotFoundFault,
+ * Error); SCS 1.03 §3: an INFO name="Error" just below VOTABLE. We write both
+ * in every document so either kind of client finds it.
+ *
+ * One normaliser: our coded errors keep their message and HTTP status
+ * (errors/codes.ts); anything else becomes a 500 "Error: internal" and is
+ * logged, never returned (no stack traces, no parameters).
+ */
+import { GraphQLError } from "graphql";
+import { ErrorCode, httpStatusOf } from "../errors/codes.js";
+import { escapeXml } from "./votable/xml.js";
+import { VOTABLE_CONTENT_TYPE, VOTABLE_NAMESPACE } from "./votable/writer.js";
+
+const FAULT_OF: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: "UsageFault",
+  NOT_FOUND: "NotFoundFault",
+  QUERY_TOO_COMPLEX: "UsageFault",
+  UNAUTHENTICATED: "AuthenticationFault",
+  SERVICE_UNAVAILABLE: "ServiceUnavailable",
+  INTERNAL_SERVER_ERROR: "Error",
+};
+
+/** A caller's mistake in a VO request (parameter name as the protocol spells it). */
+export class VoUsageError extends GraphQLError {
+  constructor(message: string, code: ErrorCode = ErrorCode.BAD_USER_INPUT) {
+    super(message, { extensions: { code } });
+  }
+}
+
+export interface Fault {
+  code: ErrorCode;
+  /** "UsageFault: POS: …" — the DALI message. */
+  message: string;
+  status: number;
+}
+
+/** Any thrown value → a fault; unknown errors are logged and hidden. */
+export function faultOf(error: unknown): Fault {
+  const code = error instanceof GraphQLError ? (error.extensions?.code as ErrorCode | undefined) : undefined;
+  if (code && code in FAULT_OF && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    return { code, message: `${FAULT_OF[code]}: ${error instanceof Error ? error.message : ""}`, status: httpStatusOf[code] };
+  }
+  const unreachable = error instanceof Error && /ECONNREFUSED|ENOTFOUND|ECONNRESET|CONNECT_TIMEOUT|CONNECTION_CLOSED/.test(`${(error as { code?: string }).code} ${error.message}`);
+  if (unreachable) return { code: ErrorCode.SERVICE_UNAVAILABLE, message: "ServiceUnavailable: the database cannot be reached", status: 503 };
+  console.error("VO service error:", error instanceof Error ? error.message : typeof error);
+  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Error: internal server error", status: 500 };
+}
+
+/** The VOTable error document of a fault, readable by DALI and SCS 1.03 clients alike. */
+export function faultDocument(fault: Fault): string {
+  const message = escapeXml(fault.message);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<VOTABLE version="1.4" xmlns="${VOTABLE_NAMESPACE}">
+<INFO name="Error" value="${message}"/>
+<RESOURCE type="results">
+<INFO name="QUERY_STATUS" value="ERROR">${message}</INFO>
+</RESOURCE>
+</VOTABLE>
+`;
+}
+
+export function faultResponse(error: unknown): Response {
+  const fault = faultOf(error);
+  return new Response(faultDocument(fault), { status: fault.status, headers: { "content-type": VOTABLE_CONTENT_TYPE } });
+}
