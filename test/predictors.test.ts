@@ -160,6 +160,25 @@ for (const backend of backends) {
       assert.equal(onPredictions.length, 1, onPredictions.join("\n---\n"));
     });
 
+    it("links each galaxy to its predictions through VO DataLink #derivation", async () => {
+      const [{ id }] = await db.sql`SELECT id FROM galaxies ORDER BY id LIMIT 1`;
+      const graphql = await server.graphql(`query($id: ID!, $p: ID!) { galaxy(id: $id) { prediction(predictor: $p) { value sigma } } }`, { id: String(id), p: predictorId });
+      const expected = graphql.data!.galaxy.prediction;
+      const links = await (await fetch(`${server.url}/vo/links?ID=${id}`)).text();
+      const rows = [...links.matchAll(/<TR>(.*?)<\/TR>/g)].map((m) => [...m[1].matchAll(/<TD>(.*?)<\/TD>/g)].map((c) => c[1]));
+      const derived = rows.filter((r) => r.includes("#derivation") && r.includes("sfr-prediction"));
+      assert.equal(derived.length, 1, links);
+      const url = derived[0].find((cell) => cell.includes("/vo/predictions/"))!.replace(/&amp;/g, "&");
+      const table = await fetch(url);
+      assert.equal(table.status, 200);
+      const [row] = [...(await table.text()).matchAll(/<TR>(.*?)<\/TR>/g)].map((m) => [...m[1].matchAll(/<TD>(.*?)<\/TD>/g)].map((c) => c[1]));
+      assert.equal(row[1], predictorId);
+      assert.equal(row[2], "gbdt fusion");
+      assert.ok(Math.abs(Number(row[5]) - expected.value) < 1e-9 && Math.abs(Number(row[6]) - expected.sigma) < 1e-9, `${row} vs ${JSON.stringify(expected)}`);
+      const missing = await fetch(`${server.url}/vo/predictions/${id}.xml?predictor=999999`);
+      assert.equal(missing.status, 404);
+    });
+
     it("gives the same split and metrics for the same seed and data", async () => {
       const input = { kind: "DECISION_TREE", modality: "IMAGE", features: "ENGINEERED", hyperparameters: { maxDepth: [2, 4] }, folds: 3, seed: 9 };
       const a = (await waitForRun((await train(input)).data!.trainPredictor.id)).run;

@@ -8,6 +8,7 @@
  *   /vo/sia/query           Simple Image Access 2.0
  *   /vo/links               DataLink 1.1 {links}
  *   /vo/sfr/{id}.xml        the MPA-JHU SFR label (target of #derivation links)
+ *   /vo/predictions/{id}.xml  the SFR each trained predictor gives it (#derivation)
  *   /vo/tap/sync            TAP 1.1 sync, the ADQL cone form only (VOSI also under /vo/tap/)
  *   /vo/availability, /vo/capabilities, /vo/tables   VOSI 1.1
  *   /vo/moc                 MOC 2.0 coverage of the catalogue
@@ -18,6 +19,7 @@ import type { CubeReader } from "../cube/store.js";
 import type { Database } from "../db/database.js";
 import type { VoContext } from "./context.js";
 import { linksService } from "./datalink/service.js";
+import { predictionsVotable } from "./datalink/predictions.js";
 import { sfrLabelVotable } from "./datalink/sfr-label.js";
 import { mocService } from "./moc/service.js";
 import { scsService } from "./scs/service.js";
@@ -44,5 +46,6 @@ export function mountVoRoutes(app: Hono, db: Database, cube: CubeReader, setting
   app.get("/vo/moc", mocService(vo));
   app.on(["GET", "POST"], "/vo/links", linksService(vo));
   app.get("/vo/sfr/:id{[0-9]+\\.xml}", sfrLabelVotable(vo));
+  app.get("/vo/predictions/:id{[0-9]+\\.xml}", predictionsVotable(vo));
   app.get("/vo/ssa/spectra/:id{[0-9]+\\.xml}", spectrumVotable(vo));
 }

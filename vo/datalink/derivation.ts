@@ -1,18 +1,30 @@
 /**
- * #derivation links: the quantities derived from a galaxy's data. Today the
+ * #derivation links: the quantities derived from a galaxy's data — the
  * MPA-JHU SFR label (Brinchmann et al. 2004, MNRAS 351, 1151), when the
- * catalogue holds one, served as a one-row VOTable by /vo/sfr/{id}.xml.
- *
- * `predictionLinks` is the hook for the SFR predictors (GBDT, CNN, built on
- * another branch): it returns one link per model prediction for the galaxy
- * and returns none until they are merged.
+ * catalogue holds one, served as a one-row VOTable by /vo/sfr/{id}.xml, and
+ * the SFR each trained predictor gives it (/vo/predictions/{id}.xml).
  */
 import type { GalaxyRecord } from "../../catalog/galaxy-record.js";
+import type { PredictionRecord } from "../../models/store/predictions.js";
+import type { PredictorRecord } from "../../models/store/predictors.js";
 import type { Link } from "./link.js";
 
-/** Links to the SFR predicted by each trained model for this galaxy. Hook: none yet. */
-export function predictionLinks(_galaxy: GalaxyRecord, _base: string, _id: string): Link[] {
-  return [];
+/** A stored prediction with the predictor that made it. */
+export interface NamedPrediction {
+  prediction: PredictionRecord;
+  predictor: PredictorRecord;
+}
+
+/** One link per stored prediction of the galaxy. */
+export function predictionLinks(galaxy: GalaxyRecord, base: string, id: string, predictions: readonly NamedPrediction[]): Link[] {
+  return predictions.map(({ prediction, predictor }) => ({
+    id,
+    accessUrl: `${base}/vo/predictions/${galaxy.id}.xml?predictor=${predictor.id}`,
+    semantics: "#derivation",
+    description: `SFR predicted by "${predictor.name}" (${predictor.spec.kind}, ${predictor.spec.modality}, ${predictor.spec.features}): log10 SFR = ${prediction.value.toFixed(3)} ± ${prediction.sigma.toFixed(3)} solMass/yr`,
+    contentType: "application/x-votable+xml",
+    localSemantics: "sfr-prediction",
+  }));
 }
 
 export function sfrLabelLink(galaxy: GalaxyRecord, base: string, id: string): Link[] {
@@ -28,6 +40,6 @@ export function sfrLabelLink(galaxy: GalaxyRecord, base: string, id: string): Li
 }
 
 /** Every #derivation link of a galaxy. */
-export function derivationLinks(galaxy: GalaxyRecord, base: string, id: string): Link[] {
-  return [...sfrLabelLink(galaxy, base, id), ...predictionLinks(galaxy, base, id)];
+export function derivationLinks(galaxy: GalaxyRecord, base: string, id: string, predictions: readonly NamedPrediction[] = []): Link[] {
+  return [...sfrLabelLink(galaxy, base, id), ...predictionLinks(galaxy, base, id, predictions)];
 }

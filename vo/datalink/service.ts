@@ -16,7 +16,9 @@ import { galaxyIdOfDid, type VoContext } from "../context.js";
 import { faultResponse, VoUsageError } from "../faults.js";
 import { DalParameters } from "../params.js";
 import { votableResponse } from "../votable/writer.js";
-import { derivationLinks } from "./derivation.js";
+import { predictionsByGalaxyIds } from "../../models/store/predictions.js";
+import { predictorsByIds } from "../../models/store/predictors.js";
+import { derivationLinks, type NamedPrediction } from "./derivation.js";
 import { DATALINK_CONTENT_TYPE } from "./descriptor.js";
 import { LINK_FIELDS, linkRow, type Link } from "./link.js";
 import { productLinks } from "./products.js";
@@ -39,14 +41,25 @@ export function linksService(vo: VoContext) {
       const base = baseUrlOf(c, vo.settings.voBaseUrl);
       const galaxyIds = ids.map(galaxyIdOfDid);
       const known = [...new Set(galaxyIds.filter((id): id is string => id !== null))];
-      const [galaxies, sources] = await Promise.all([galaxiesByIds(vo.db.sql, known), sourcesByGalaxyIds(vo.db.sql, known)]);
-      const byId = new Map(known.map((id, i) => [id, { galaxy: galaxies[i], sources: sources[i] }]));
+      const [galaxies, sources, predictions] = await Promise.all([
+        galaxiesByIds(vo.db.sql, known),
+        sourcesByGalaxyIds(vo.db.sql, known),
+        predictionsByGalaxyIds(vo.db.sql, known),
+      ]);
+      const predictorIds = [...new Set(predictions.flat().map((p) => p.predictorId))];
+      const predictors = new Map((await predictorsByIds(vo.db.sql, predictorIds)).flatMap((p) => (p ? [[p.id, p] as const] : [])));
+      const named = (list: typeof predictions[number]): NamedPrediction[] =>
+        list.flatMap((prediction) => {
+          const predictor = predictors.get(prediction.predictorId);
+          return predictor ? [{ prediction, predictor }] : [];
+        });
+      const byId = new Map(known.map((id, i) => [id, { galaxy: galaxies[i], sources: sources[i], predictions: named(predictions[i]) }]));
       const links: Link[] = ids.flatMap((id, i): Link[] => {
         const galaxyId = galaxyIds[i];
         if (galaxyId === null) return [{ id, errorMessage: "UsageFault: not a skycube galaxy id or ivo://skycube/galaxy?… identifier", semantics: "#this", description: "malformed identifier" }];
         const found = byId.get(galaxyId);
         if (!found?.galaxy) return [{ id, errorMessage: `NotFoundFault: galaxy ${galaxyId} does not exist`, semantics: "#this", description: "unknown identifier" }];
-        return [...productLinks(found.galaxy, base, id), ...progenitorLinks(found.sources, id), ...derivationLinks(found.galaxy, base, id)];
+        return [...productLinks(found.galaxy, base, id), ...progenitorLinks(found.sources, id), ...derivationLinks(found.galaxy, base, id, found.predictions)];
       });
       return votableResponse(
         {
