@@ -6,7 +6,8 @@
  * (baggingFraction); optional early stopping on validation RMSE.
  */
 import type { FitControl, Matrix } from "../learner.js";
-import { binDataset } from "./dataset.js";
+import { binDataset, type BinnedDataset } from "./dataset.js";
+import { Participants } from "./participants.js";
 import { rootMeanSquaredError } from "./metric.js";
 import { GbdtModel, type ModelTree } from "./model.js";
 import { objectives } from "./objective.js";
@@ -35,20 +36,42 @@ export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtPara
   if (problems.length > 0) throw new GbdtParameterError(problems);
   throwIfAborted(control.signal);
 
-  const objective = objectives[resolved.objective](resolved);
-  const dataset = binDataset(x, resolved.maxBin, control.seed);
-  const { rows, cols } = dataset;
-  const learner = await TreeLearner.create(dataset, x, {
-    numLeaves: resolved.numLeaves,
-    maxDepth: resolved.maxDepth,
-    minDataInLeaf: resolved.minDataInLeaf,
-    minSumHessianInLeaf: resolved.minSumHessianInLeaf,
-    lambdaL2: resolved.lambdaL2,
-    minGainToSplit: resolved.minGainToSplit,
-    threads: resolved.threads,
-    exactThresholds: options.exactThresholds,
-  });
+  const participants = await Participants.start(Math.max(1, Math.min(resolved.threads, x.cols)));
   try {
+    const dataset = await binDataset(x, resolved.maxBin, control.seed, (tasks) => participants.bin(tasks), participants.count);
+    return await boostBinned(x, y, dataset, participants, resolved, control, options);
+  } finally {
+    await participants.stop();
+  }
+}
+
+async function boostBinned(
+  x: Matrix,
+  y: Float32Array,
+  dataset: BinnedDataset,
+  participants: Participants,
+  resolved: GbdtParams,
+  control: GbdtFitControl,
+  options: BoostOptions,
+): Promise<GbdtModel> {
+  const objective = objectives[resolved.objective](resolved);
+  const { rows, cols } = dataset;
+  const learner = await TreeLearner.create(
+    dataset,
+    x,
+    {
+      numLeaves: resolved.numLeaves,
+      maxDepth: resolved.maxDepth,
+      minDataInLeaf: resolved.minDataInLeaf,
+      minSumHessianInLeaf: resolved.minSumHessianInLeaf,
+      lambdaL2: resolved.lambdaL2,
+      minGainToSplit: resolved.minGainToSplit,
+      exactThresholds: options.exactThresholds,
+      constantHessian: objective.constantHessian ?? 0,
+    },
+    participants,
+  );
+  {
     const initScore = objective.initScore(y);
     const scores = new Float64Array(rows).fill(initScore);
     const gradients = new Float64Array(rows);
@@ -111,8 +134,6 @@ export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtPara
     }
     const kept = resolved.earlyStoppingRounds > 0 && validation ? trees.slice(0, bestIteration) : trees;
     return new GbdtModel(resolved.objective, cols, initScore, kept, resolved);
-  } finally {
-    await learner.stop();
   }
 }
 

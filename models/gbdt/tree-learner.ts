@@ -8,7 +8,7 @@
 import type { Matrix } from "../learner.js";
 import type { BinnedDataset } from "./dataset.js";
 import type { HistogramTask, LeafJob, SharedState } from "./histogram-task.js";
-import { Participants } from "./participants.js";
+import type { Participants } from "./participants.js";
 import { Split, splitFields, type SplitConstraints } from "./split-finder.js";
 import { leafGain, leafOutput } from "./split-math.js";
 import { singleLeafTree, splitLeaf, type Tree } from "./tree.js";
@@ -17,7 +17,6 @@ export interface TreeLearnerConfig extends SplitConstraints {
   numLeaves: number;
   /** −1 = unlimited. */
   maxDepth: number;
-  threads: number;
   /**
    * Refine each chosen split to the exact best cut among the raw values of
    * the leaf's rows in the two bins around the binned threshold (what an
@@ -25,6 +24,8 @@ export interface TreeLearnerConfig extends SplitConstraints {
    * (LightGBM's behaviour), on for the decision tree.
    */
   exactThresholds?: boolean;
+  /** The objective's hessian when it is the same for every row, else 0. */
+  constantHessian: number;
 }
 
 /** Which rows ended in which leaf: rows of leaf L are indices[leafStart[L] .. + leafCount[L]). */
@@ -70,7 +71,7 @@ export class TreeLearner {
   }
 
   /** `raw` is the matrix `dataset` was binned from (thresholds are placed between its values). */
-  static async create(dataset: BinnedDataset, raw: Matrix, config: TreeLearnerConfig): Promise<TreeLearner> {
+  static async create(dataset: BinnedDataset, raw: Matrix, config: TreeLearnerConfig, participants: Participants): Promise<TreeLearner> {
     const { rows, cols, binOffsets } = dataset;
     const shared = (bytes: number) => new SharedArrayBuffer(bytes);
     const state: SharedState = {
@@ -90,13 +91,10 @@ export class TreeLearner {
         lambdaL2: config.lambdaL2,
         minGainToSplit: config.minGainToSplit,
       },
+      constantHessian: config.constantHessian,
     };
-    const participants = await Participants.start(state, Math.max(1, Math.min(config.threads, cols)));
+    await participants.share(state);
     return new TreeLearner(dataset, raw, config, state, participants);
-  }
-
-  async stop(): Promise<void> {
-    await this.participants.stop();
   }
 
   /**
