@@ -20,6 +20,7 @@ import {
   type GbdtParams,
 } from "../models/gbdt/index.js";
 import { findBinMapper, valueToBin } from "../models/gbdt/bin-mapper.js";
+import { boost } from "../models/gbdt/booster.js";
 import { leafGain, leafOutput, splitGain } from "../models/gbdt/split-math.js";
 import type { IterationReport } from "../models/learner.js";
 import { splitRows, syntheticRegression } from "./support/gbdt-data.js";
@@ -103,6 +104,16 @@ describe("GBDT training", () => {
     const two = await trainGbdt(train.x, train.y, { ...params, threads: 2 }, { seed: 5 });
     assert.deepEqual(two.predict(test.x), one.predict(test.x));
     assert.deepEqual({ ...two.toJSON(), params: null }, { ...one.toJSON(), params: null });
+  });
+
+  it("gives the same trees when the histogram pool holds only two leaves (rebuilding instead of subtracting)", async () => {
+    const params: Partial<GbdtParams> = { ...quick, numLeaves: 31, minDataInLeaf: 5 };
+    const full = await trainGbdt(train.x, train.y, params, { seed: 1 });
+    const tiny = await boost(train.x, train.y, params, { seed: 1 }, { histogramPoolBytes: 1 });
+    const a = full.predict(test.x);
+    const b = tiny.predict(test.x);
+    assert.deepEqual(tiny.trees.map((t) => t.splitFeature), full.trees.map((t) => t.splitFeature));
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-9, `row ${i}: ${a[i]} vs ${b[i]}`);
   });
 
   it("gives the same model for the same seed and a different one for another seed", async () => {

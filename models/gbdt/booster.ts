@@ -28,6 +28,8 @@ export function trainGbdt(x: Matrix, y: Float32Array, params: Partial<GbdtParams
 /** Learner options that are not hyperparameters of the GBDT (the decision tree sets them). */
 export interface BoostOptions {
   exactThresholds?: boolean;
+  /** Memory for cached leaf histograms (tree-learner's histogramPoolBytes by default). */
+  histogramPoolBytes?: number;
 }
 
 export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtParams>, control: GbdtFitControl, options: BoostOptions): Promise<GbdtModel> {
@@ -67,6 +69,7 @@ async function boostBinned(
       lambdaL2: resolved.lambdaL2,
       minGainToSplit: resolved.minGainToSplit,
       exactThresholds: options.exactThresholds,
+      histogramPoolBytes: options.histogramPoolBytes,
       constantHessian: objective.constantHessian ?? 0,
     },
     participants,
