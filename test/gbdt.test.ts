@@ -262,6 +262,14 @@ describe("decision tree", () => {
     });
     for (const [p, [s, n]] of sums) assert.ok(Math.abs(p - s / n) < 1e-9);
   });
+
+  it("rejects a depth outside 1..16 together with any other bad parameter", async () => {
+    await assert.rejects(trainDecisionTree(train.x, train.y, { maxDepth: 0, minDataInLeaf: 0 }, { seed: 1 }), (error: unknown) => {
+      assert.ok(error instanceof GbdtParameterError);
+      assert.deepEqual(error.problems.map((p) => p.argument), ["maxDepth", "minDataInLeaf"]);
+      return true;
+    });
+  });
 });
 
 describe("GBDT documentation", () => {
