@@ -21,6 +21,7 @@ import {
 } from "../models/gbdt/index.js";
 import { findBinMapper, valueToBin } from "../models/gbdt/bin-mapper.js";
 import { boost } from "../models/gbdt/booster.js";
+import { Float32Argsort } from "../models/gbdt/radix-sort.js";
 import { leafGain, leafOutput, splitGain } from "../models/gbdt/split-math.js";
 import type { IterationReport } from "../models/learner.js";
 import { splitRows, syntheticRegression } from "./support/gbdt-data.js";
@@ -78,6 +79,13 @@ describe("GBDT split maths and bins", () => {
     assert.deepEqual([...mapper.upperBounds], [1.5, 2.5, Infinity]);
     assert.equal(mapper.hasMissing, true);
     assert.deepEqual([1, 1.5, 2, 3, 1e9, NaN].map((v) => valueToBin(mapper, v)), [0, 0, 1, 2, 2, 3]);
+  });
+
+  it("argsorts Float32 values by radix sort: numeric order, -Infinity first, NaN last, stable", () => {
+    const values = Float32Array.from([3.5, NaN, -2, 0, -Infinity, 1e-30, -1e-30, 3.5, Infinity, -0]);
+    const order = new Float32Argsort(values.length).sort(values, values.length);
+    // -0 sorts just before 0 (equal values, so binning is unaffected).
+    assert.deepEqual([...order], [4, 2, 6, 9, 3, 5, 0, 7, 8, 1]);
   });
 
   it("cuts many distinct values into at most maxBin bins of similar counts", () => {

@@ -74,70 +74,68 @@ async function boostBinned(
     },
     participants,
   );
-  {
-    const initScore = objective.initScore(y);
-    const scores = new Float64Array(rows).fill(initScore);
-    const gradients = new Float64Array(rows);
-    const hessians = new Float64Array(rows);
-    const validation = control.validation;
-    const validationScores = validation ? new Float64Array(validation.y.length).fill(initScore) : undefined;
-    const featureRandom = new Random(control.seed + 1);
-    const baggingRandom = new Random(control.seed + 2);
-    const allFeatures = Int32Array.from({ length: cols }, (_, i) => i);
-    const featureCount = Math.max(1, Math.round(resolved.featureFraction * cols));
-    const bagging = resolved.baggingFreq > 0 && resolved.baggingFraction < 1;
-    const bagSize = Math.max(1, Math.round(resolved.baggingFraction * rows));
-    let rowsInBag: Int32Array | null = null;
-    const trees: ModelTree[] = [];
-    let bestScore = Infinity;
-    let bestIteration = 0;
+  const initScore = objective.initScore(y);
+  const scores = new Float64Array(rows).fill(initScore);
+  const gradients = new Float64Array(rows);
+  const hessians = new Float64Array(rows);
+  const validation = control.validation;
+  const validationScores = validation ? new Float64Array(validation.y.length).fill(initScore) : undefined;
+  const featureRandom = new Random(control.seed + 1);
+  const baggingRandom = new Random(control.seed + 2);
+  const allFeatures = Int32Array.from({ length: cols }, (_, i) => i);
+  const featureCount = Math.max(1, Math.round(resolved.featureFraction * cols));
+  const bagging = resolved.baggingFreq > 0 && resolved.baggingFraction < 1;
+  const bagSize = Math.max(1, Math.round(resolved.baggingFraction * rows));
+  let rowsInBag: Int32Array | null = null;
+  const trees: ModelTree[] = [];
+  let bestScore = Infinity;
+  let bestIteration = 0;
 
-    for (let iteration = 0; iteration < resolved.numIterations; iteration++) {
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort be delivered
-      throwIfAborted(control.signal);
-      objective.gradients(y, scores, gradients, hessians);
-      if (bagging && iteration % resolved.baggingFreq === 0) rowsInBag = baggingRandom.sample(rows, bagSize);
-      const features = featureCount < cols ? featureRandom.sample(cols, featureCount) : allFeatures;
-      const { tree, partition } = await learner.train(gradients, hessians, rowsInBag, features);
-      if (tree.numLeaves === 1 && iteration > 0) break; // nothing left to split on (LightGBM stops here too)
+  for (let iteration = 0; iteration < resolved.numIterations; iteration++) {
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort be delivered
+    throwIfAborted(control.signal);
+    objective.gradients(y, scores, gradients, hessians);
+    if (bagging && iteration % resolved.baggingFreq === 0) rowsInBag = baggingRandom.sample(rows, bagSize);
+    const features = featureCount < cols ? featureRandom.sample(cols, featureCount) : allFeatures;
+    const { tree, partition } = await learner.train(gradients, hessians, rowsInBag, features);
+    if (tree.numLeaves === 1 && iteration > 0) break; // nothing left to split on (LightGBM stops here too)
 
-      // Leaf values: the objective's renewal or the Newton step, then shrinkage.
-      for (let leaf = 0; leaf < tree.numLeaves; leaf++) {
-        const start = partition.leafStart[leaf];
-        const count = partition.leafCount[leaf];
-        if (objective.renewLeafValue) {
-          const residuals = new Float64Array(count);
-          for (let i = 0; i < count; i++) {
-            const row = partition.indices[start + i];
-            residuals[i] = y[row] - scores[row];
-          }
-          tree.leafValue[leaf] = objective.renewLeafValue(residuals);
+    // Leaf values: the objective's renewal or the Newton step, then shrinkage.
+    for (let leaf = 0; leaf < tree.numLeaves; leaf++) {
+      const start = partition.leafStart[leaf];
+      const count = partition.leafCount[leaf];
+      if (objective.renewLeafValue) {
+        const residuals = new Float64Array(count);
+        for (let i = 0; i < count; i++) {
+          const row = partition.indices[start + i];
+          residuals[i] = y[row] - scores[row];
         }
-        tree.leafValue[leaf] *= resolved.learningRate;
+        tree.leafValue[leaf] = objective.renewLeafValue(residuals);
       }
-      const { thresholdBin: _, ...modelTree } = tree;
-      addTreeToTrainingScores(modelTree, partition, rowsInBag, x, scores);
-      trees.push(modelTree);
-
-      const report = { iteration: iteration + 1, train: rootMeanSquaredError(y, scores), validation: undefined as number | undefined };
-      if (validation && validationScores) {
-        const treeModel = new GbdtModel(resolved.objective, cols, 0, [modelTree], resolved);
-        const contribution = treeModel.predict(validation.x);
-        for (let i = 0; i < contribution.length; i++) validationScores[i] += contribution[i];
-        report.validation = rootMeanSquaredError(validation.y, validationScores);
-      }
-      control.onIteration?.(report.validation === undefined ? { iteration: report.iteration, train: report.train } : report);
-
-      if (resolved.earlyStoppingRounds > 0 && report.validation !== undefined) {
-        if (report.validation < bestScore) {
-          bestScore = report.validation;
-          bestIteration = iteration + 1;
-        } else if (iteration + 1 - bestIteration >= resolved.earlyStoppingRounds) break;
-      }
+      tree.leafValue[leaf] *= resolved.learningRate;
     }
-    const kept = resolved.earlyStoppingRounds > 0 && validation ? trees.slice(0, bestIteration) : trees;
-    return new GbdtModel(resolved.objective, cols, initScore, kept, resolved);
+    const { thresholdBin: _, ...modelTree } = tree;
+    addTreeToTrainingScores(modelTree, partition, rowsInBag, x, scores);
+    trees.push(modelTree);
+
+    const report = { iteration: iteration + 1, train: rootMeanSquaredError(y, scores), validation: undefined as number | undefined };
+    if (validation && validationScores) {
+      const treeModel = new GbdtModel(resolved.objective, cols, 0, [modelTree], resolved);
+      const contribution = treeModel.predict(validation.x);
+      for (let i = 0; i < contribution.length; i++) validationScores[i] += contribution[i];
+      report.validation = rootMeanSquaredError(validation.y, validationScores);
+    }
+    control.onIteration?.(report.validation === undefined ? { iteration: report.iteration, train: report.train } : report);
+
+    if (resolved.earlyStoppingRounds > 0 && report.validation !== undefined) {
+      if (report.validation < bestScore) {
+        bestScore = report.validation;
+        bestIteration = iteration + 1;
+      } else if (iteration + 1 - bestIteration >= resolved.earlyStoppingRounds) break;
+    }
   }
+  const kept = resolved.earlyStoppingRounds > 0 && validation ? trees.slice(0, bestIteration) : trees;
+  return new GbdtModel(resolved.objective, cols, initScore, kept, resolved);
 }
 
 /** In-bag rows take their leaf's value from the partition; out-of-bag rows walk the tree on their raw values. */
