@@ -20,7 +20,7 @@ import {
   type GbdtParams,
 } from "../models/gbdt/index.js";
 import { findBinMapper, valueToBin } from "../models/gbdt/bin-mapper.js";
-import { boost } from "../models/gbdt/booster.js";
+import { boost, participantCount } from "../models/gbdt/booster.js";
 import { Float32Argsort } from "../models/gbdt/radix-sort.js";
 import { leafGain, leafOutput, splitGain } from "../models/gbdt/split-math.js";
 import type { IterationReport } from "../models/learner.js";
@@ -107,10 +107,14 @@ describe("GBDT training", () => {
   });
 
   it("gives identical models with 1 and 2 threads, with bagging and feature subsampling", async () => {
-    const params: Partial<GbdtParams> = { ...quick, baggingFraction: 0.7, baggingFreq: 2, featureFraction: 0.6 };
-    const one = await trainGbdt(train.x, train.y, { ...params, threads: 1 }, { seed: 5 });
-    const two = await trainGbdt(train.x, train.y, { ...params, threads: 2 }, { seed: 5 });
-    assert.deepEqual(two.predict(test.x), one.predict(test.x));
+    // 1,000 x 1,000 values: enough for two threads (participantCount).
+    const wide = syntheticRegression({ rows: 1200, cols: 1000, seed: 12, missing: 0.05 });
+    const [wideTrain, wideTest] = splitRows(wide, 1000);
+    assert.equal(participantCount(2, wideTrain.x.rows, wideTrain.x.cols), 2);
+    const params: Partial<GbdtParams> = { ...quick, numIterations: 15, baggingFraction: 0.7, baggingFreq: 2, featureFraction: 0.6 };
+    const one = await trainGbdt(wideTrain.x, wideTrain.y, { ...params, threads: 1 }, { seed: 5 });
+    const two = await trainGbdt(wideTrain.x, wideTrain.y, { ...params, threads: 2 }, { seed: 5 });
+    assert.deepEqual(two.predict(wideTest.x), one.predict(wideTest.x));
     assert.deepEqual({ ...two.toJSON(), params: null }, { ...one.toJSON(), params: null });
   });
 

@@ -38,7 +38,7 @@ export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtPara
   if (problems.length > 0) throw new GbdtParameterError(problems);
   throwIfAborted(control.signal);
 
-  const participants = await Participants.start(Math.max(1, Math.min(resolved.threads, x.cols)));
+  const participants = await Participants.start(participantCount(resolved.threads, x.rows, x.cols));
   try {
     const dataset = await binDataset(x, resolved.maxBin, control.seed, (tasks) => participants.bin(tasks), participants.count);
     return await boostBinned(x, y, dataset, participants, resolved, control, options);
@@ -168,6 +168,14 @@ function dataProblems(x: Matrix, y: Float32Array, control: GbdtFitControl, param
   }
   if (params.earlyStoppingRounds > 0 && !validation) problems.push({ argument: "earlyStoppingRounds", message: "needs a validation set" });
   return problems;
+}
+
+/** Training values each thread should have at least: below that, messaging costs more than the second core gains. */
+export const valuesPerThread = 500_000;
+
+/** Threads to use: at most `threads`, one per valuesPerThread training values, at most one per feature. */
+export function participantCount(threads: number, rows: number, cols: number): number {
+  return Math.max(1, Math.min(threads, cols, Math.floor((rows * cols) / valuesPerThread)));
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
