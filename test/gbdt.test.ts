@@ -20,6 +20,8 @@ import {
   type GbdtParams,
 } from "../models/gbdt/index.js";
 import { findBinMapper, valueToBin } from "../models/gbdt/bin-mapper.js";
+import { boost, participantCount } from "../models/gbdt/booster.js";
+import { Float32Argsort } from "../models/gbdt/radix-sort.js";
 import { leafGain, leafOutput, splitGain } from "../models/gbdt/split-math.js";
 import type { IterationReport } from "../models/learner.js";
 import { splitRows, syntheticRegression } from "./support/gbdt-data.js";
@@ -79,6 +81,13 @@ describe("GBDT split maths and bins", () => {
     assert.deepEqual([1, 1.5, 2, 3, 1e9, NaN].map((v) => valueToBin(mapper, v)), [0, 0, 1, 2, 2, 3]);
   });
 
+  it("argsorts Float32 values by radix sort: numeric order, -Infinity first, NaN last, stable", () => {
+    const values = Float32Array.from([3.5, NaN, -2, 0, -Infinity, 1e-30, -1e-30, 3.5, Infinity, -0]);
+    const order = new Float32Argsort(values.length).sort(values, values.length);
+    // -0 sorts just before 0 (equal values, so binning is unaffected).
+    assert.deepEqual([...order], [4, 2, 6, 9, 3, 5, 0, 7, 8, 1]);
+  });
+
   it("cuts many distinct values into at most maxBin bins of similar counts", () => {
     const values = Float64Array.from({ length: 10_000 }, (_, i) => Math.sin(i) * 100);
     const mapper = findBinMapper(values, 64);
@@ -98,11 +107,25 @@ describe("GBDT training", () => {
   });
 
   it("gives identical models with 1 and 2 threads, with bagging and feature subsampling", async () => {
-    const params: Partial<GbdtParams> = { ...quick, baggingFraction: 0.7, baggingFreq: 2, featureFraction: 0.6 };
-    const one = await trainGbdt(train.x, train.y, { ...params, threads: 1 }, { seed: 5 });
-    const two = await trainGbdt(train.x, train.y, { ...params, threads: 2 }, { seed: 5 });
-    assert.deepEqual(two.predict(test.x), one.predict(test.x));
+    // 1,000 x 1,000 values: enough for two threads (participantCount).
+    const wide = syntheticRegression({ rows: 1200, cols: 1000, seed: 12, missing: 0.05 });
+    const [wideTrain, wideTest] = splitRows(wide, 1000);
+    assert.equal(participantCount(2, wideTrain.x.rows, wideTrain.x.cols), 2);
+    const params: Partial<GbdtParams> = { ...quick, numIterations: 15, baggingFraction: 0.7, baggingFreq: 2, featureFraction: 0.6 };
+    const one = await trainGbdt(wideTrain.x, wideTrain.y, { ...params, threads: 1 }, { seed: 5 });
+    const two = await trainGbdt(wideTrain.x, wideTrain.y, { ...params, threads: 2 }, { seed: 5 });
+    assert.deepEqual(two.predict(wideTest.x), one.predict(wideTest.x));
     assert.deepEqual({ ...two.toJSON(), params: null }, { ...one.toJSON(), params: null });
+  });
+
+  it("gives the same trees when the histogram pool holds only two leaves (rebuilding instead of subtracting)", async () => {
+    const params: Partial<GbdtParams> = { ...quick, numLeaves: 31, minDataInLeaf: 5 };
+    const full = await trainGbdt(train.x, train.y, params, { seed: 1 });
+    const tiny = await boost(train.x, train.y, params, { seed: 1 }, { histogramPoolBytes: 1 });
+    const a = full.predict(test.x);
+    const b = tiny.predict(test.x);
+    assert.deepEqual(tiny.trees.map((t) => t.splitFeature), full.trees.map((t) => t.splitFeature));
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-9, `row ${i}: ${a[i]} vs ${b[i]}`);
   });
 
   it("gives the same model for the same seed and a different one for another seed", async () => {
@@ -250,6 +273,14 @@ describe("decision tree", () => {
       sums.set(p, [s + train.y[i], n + 1]);
     });
     for (const [p, [s, n]] of sums) assert.ok(Math.abs(p - s / n) < 1e-9);
+  });
+
+  it("rejects a depth outside 1..16 together with any other bad parameter", async () => {
+    await assert.rejects(trainDecisionTree(train.x, train.y, { maxDepth: 0, minDataInLeaf: 0 }, { seed: 1 }), (error: unknown) => {
+      assert.ok(error instanceof GbdtParameterError);
+      assert.deepEqual(error.problems.map((p) => p.argument), ["maxDepth", "minDataInLeaf"]);
+      return true;
+    });
   });
 });
 

@@ -6,7 +6,8 @@
  * (baggingFraction); optional early stopping on validation RMSE.
  */
 import type { FitControl, Matrix } from "../learner.js";
-import { binDataset } from "./dataset.js";
+import { binDataset, type BinnedDataset } from "./dataset.js";
+import { Participants } from "./participants.js";
 import { rootMeanSquaredError } from "./metric.js";
 import { GbdtModel, type ModelTree } from "./model.js";
 import { objectives } from "./objective.js";
@@ -27,6 +28,8 @@ export function trainGbdt(x: Matrix, y: Float32Array, params: Partial<GbdtParams
 /** Learner options that are not hyperparameters of the GBDT (the decision tree sets them). */
 export interface BoostOptions {
   exactThresholds?: boolean;
+  /** Memory for cached leaf histograms (tree-learner's histogramPoolBytes by default). */
+  histogramPoolBytes?: number;
 }
 
 export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtParams>, control: GbdtFitControl, options: BoostOptions): Promise<GbdtModel> {
@@ -35,85 +38,104 @@ export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtPara
   if (problems.length > 0) throw new GbdtParameterError(problems);
   throwIfAborted(control.signal);
 
-  const objective = objectives[resolved.objective](resolved);
-  const dataset = binDataset(x, resolved.maxBin, control.seed);
-  const { rows, cols } = dataset;
-  const learner = await TreeLearner.create(dataset, x, {
-    numLeaves: resolved.numLeaves,
-    maxDepth: resolved.maxDepth,
-    minDataInLeaf: resolved.minDataInLeaf,
-    minSumHessianInLeaf: resolved.minSumHessianInLeaf,
-    lambdaL2: resolved.lambdaL2,
-    minGainToSplit: resolved.minGainToSplit,
-    threads: resolved.threads,
-    exactThresholds: options.exactThresholds,
-  });
+  const participants = await Participants.start(participantCount(resolved.threads, x.rows, x.cols));
   try {
-    const initScore = objective.initScore(y);
-    const scores = new Float64Array(rows).fill(initScore);
-    const gradients = new Float64Array(rows);
-    const hessians = new Float64Array(rows);
-    const validation = control.validation;
-    const validationScores = validation ? new Float64Array(validation.y.length).fill(initScore) : undefined;
-    const featureRandom = new Random(control.seed + 1);
-    const baggingRandom = new Random(control.seed + 2);
-    const allFeatures = Int32Array.from({ length: cols }, (_, i) => i);
-    const featureCount = Math.max(1, Math.round(resolved.featureFraction * cols));
-    const bagging = resolved.baggingFreq > 0 && resolved.baggingFraction < 1;
-    const bagSize = Math.max(1, Math.round(resolved.baggingFraction * rows));
-    let rowsInBag: Int32Array | null = null;
-    const trees: ModelTree[] = [];
-    let bestScore = Infinity;
-    let bestIteration = 0;
-
-    for (let iteration = 0; iteration < resolved.numIterations; iteration++) {
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort be delivered
-      throwIfAborted(control.signal);
-      objective.gradients(y, scores, gradients, hessians);
-      if (bagging && iteration % resolved.baggingFreq === 0) rowsInBag = baggingRandom.sample(rows, bagSize);
-      const features = featureCount < cols ? featureRandom.sample(cols, featureCount) : allFeatures;
-      const { tree, partition } = await learner.train(gradients, hessians, rowsInBag, features);
-      if (tree.numLeaves === 1 && iteration > 0) break; // nothing left to split on (LightGBM stops here too)
-
-      // Leaf values: the objective's renewal or the Newton step, then shrinkage.
-      for (let leaf = 0; leaf < tree.numLeaves; leaf++) {
-        const start = partition.leafStart[leaf];
-        const count = partition.leafCount[leaf];
-        if (objective.renewLeafValue) {
-          const residuals = new Float64Array(count);
-          for (let i = 0; i < count; i++) {
-            const row = partition.indices[start + i];
-            residuals[i] = y[row] - scores[row];
-          }
-          tree.leafValue[leaf] = objective.renewLeafValue(residuals);
-        }
-        tree.leafValue[leaf] *= resolved.learningRate;
-      }
-      const { thresholdBin: _, ...modelTree } = tree;
-      addTreeToTrainingScores(modelTree, partition, rowsInBag, x, scores);
-      trees.push(modelTree);
-
-      const report = { iteration: iteration + 1, train: rootMeanSquaredError(y, scores), validation: undefined as number | undefined };
-      if (validation && validationScores) {
-        const treeModel = new GbdtModel(resolved.objective, cols, 0, [modelTree], resolved);
-        const contribution = treeModel.predict(validation.x);
-        for (let i = 0; i < contribution.length; i++) validationScores[i] += contribution[i];
-        report.validation = rootMeanSquaredError(validation.y, validationScores);
-      }
-      control.onIteration?.(report.validation === undefined ? { iteration: report.iteration, train: report.train } : report);
-
-      if (resolved.earlyStoppingRounds > 0 && report.validation !== undefined) {
-        if (report.validation < bestScore) {
-          bestScore = report.validation;
-          bestIteration = iteration + 1;
-        } else if (iteration + 1 - bestIteration >= resolved.earlyStoppingRounds) break;
-      }
-    }
-    const kept = resolved.earlyStoppingRounds > 0 && validation ? trees.slice(0, bestIteration) : trees;
-    return new GbdtModel(resolved.objective, cols, initScore, kept, resolved);
+    const dataset = await binDataset(x, resolved.maxBin, control.seed, (tasks) => participants.bin(tasks), participants.count);
+    return await boostBinned(x, y, dataset, participants, resolved, control, options);
   } finally {
-    await learner.stop();
+    await participants.stop();
   }
+}
+
+async function boostBinned(
+  x: Matrix,
+  y: Float32Array,
+  dataset: BinnedDataset,
+  participants: Participants,
+  resolved: GbdtParams,
+  control: GbdtFitControl,
+  options: BoostOptions,
+): Promise<GbdtModel> {
+  const objective = objectives[resolved.objective](resolved);
+  const { rows, cols } = dataset;
+  const learner = await TreeLearner.create(
+    dataset,
+    x,
+    {
+      numLeaves: resolved.numLeaves,
+      maxDepth: resolved.maxDepth,
+      minDataInLeaf: resolved.minDataInLeaf,
+      minSumHessianInLeaf: resolved.minSumHessianInLeaf,
+      lambdaL2: resolved.lambdaL2,
+      minGainToSplit: resolved.minGainToSplit,
+      exactThresholds: options.exactThresholds,
+      histogramPoolBytes: options.histogramPoolBytes,
+      constantHessian: objective.constantHessian ?? 0,
+    },
+    participants,
+  );
+  const initScore = objective.initScore(y);
+  const scores = new Float64Array(rows).fill(initScore);
+  const gradients = new Float64Array(rows);
+  const hessians = new Float64Array(rows);
+  const validation = control.validation;
+  const validationScores = validation ? new Float64Array(validation.y.length).fill(initScore) : undefined;
+  const featureRandom = new Random(control.seed + 1);
+  const baggingRandom = new Random(control.seed + 2);
+  const allFeatures = Int32Array.from({ length: cols }, (_, i) => i);
+  const featureCount = Math.max(1, Math.round(resolved.featureFraction * cols));
+  const bagging = resolved.baggingFreq > 0 && resolved.baggingFraction < 1;
+  const bagSize = Math.max(1, Math.round(resolved.baggingFraction * rows));
+  let rowsInBag: Int32Array | null = null;
+  const trees: ModelTree[] = [];
+  let bestScore = Infinity;
+  let bestIteration = 0;
+
+  for (let iteration = 0; iteration < resolved.numIterations; iteration++) {
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort be delivered
+    throwIfAborted(control.signal);
+    objective.gradients(y, scores, gradients, hessians);
+    if (bagging && iteration % resolved.baggingFreq === 0) rowsInBag = baggingRandom.sample(rows, bagSize);
+    const features = featureCount < cols ? featureRandom.sample(cols, featureCount) : allFeatures;
+    const { tree, partition } = await learner.train(gradients, hessians, rowsInBag, features);
+    if (tree.numLeaves === 1 && iteration > 0) break; // nothing left to split on (LightGBM stops here too)
+
+    // Leaf values: the objective's renewal or the Newton step, then shrinkage.
+    for (let leaf = 0; leaf < tree.numLeaves; leaf++) {
+      const start = partition.leafStart[leaf];
+      const count = partition.leafCount[leaf];
+      if (objective.renewLeafValue) {
+        const residuals = new Float64Array(count);
+        for (let i = 0; i < count; i++) {
+          const row = partition.indices[start + i];
+          residuals[i] = y[row] - scores[row];
+        }
+        tree.leafValue[leaf] = objective.renewLeafValue(residuals);
+      }
+      tree.leafValue[leaf] *= resolved.learningRate;
+    }
+    const { thresholdBin: _, ...modelTree } = tree;
+    addTreeToTrainingScores(modelTree, partition, rowsInBag, x, scores);
+    trees.push(modelTree);
+
+    const report = { iteration: iteration + 1, train: rootMeanSquaredError(y, scores), validation: undefined as number | undefined };
+    if (validation && validationScores) {
+      const treeModel = new GbdtModel(resolved.objective, cols, 0, [modelTree], resolved);
+      const contribution = treeModel.predict(validation.x);
+      for (let i = 0; i < contribution.length; i++) validationScores[i] += contribution[i];
+      report.validation = rootMeanSquaredError(validation.y, validationScores);
+    }
+    control.onIteration?.(report.validation === undefined ? { iteration: report.iteration, train: report.train } : report);
+
+    if (resolved.earlyStoppingRounds > 0 && report.validation !== undefined) {
+      if (report.validation < bestScore) {
+        bestScore = report.validation;
+        bestIteration = iteration + 1;
+      } else if (iteration + 1 - bestIteration >= resolved.earlyStoppingRounds) break;
+    }
+  }
+  const kept = resolved.earlyStoppingRounds > 0 && validation ? trees.slice(0, bestIteration) : trees;
+  return new GbdtModel(resolved.objective, cols, initScore, kept, resolved);
 }
 
 /** In-bag rows take their leaf's value from the partition; out-of-bag rows walk the tree on their raw values. */
@@ -146,6 +168,14 @@ function dataProblems(x: Matrix, y: Float32Array, control: GbdtFitControl, param
   }
   if (params.earlyStoppingRounds > 0 && !validation) problems.push({ argument: "earlyStoppingRounds", message: "needs a validation set" });
   return problems;
+}
+
+/** Training values each thread should have at least: below that, messaging costs more than the second core gains. */
+export const valuesPerThread = 500_000;
+
+/** Threads to use: at most `threads`, one per valuesPerThread training values, at most one per feature. */
+export function participantCount(threads: number, rows: number, cols: number): number {
+  return Math.max(1, Math.min(threads, cols, Math.floor((rows * cols) / valuesPerThread)));
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

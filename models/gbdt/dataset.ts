@@ -25,54 +25,111 @@ export interface BinnedDataset {
   hasMissing: Uint8Array;
 }
 
-export function binDataset(x: Matrix, maxBin: number, seed: number): BinnedDataset {
-  const { rows, cols } = x;
-  const columns = transpose(x);
-  const sample = rows <= binConstructSampleCount ? null : new Random(seed ^ 0x5bd1e995).sample(rows, binConstructSampleCount);
+/** The work of binning features [from, to): shared source and outputs. */
+export interface BinningTask {
+  /** Row-major source values (rows x cols), in a SharedArrayBuffer. */
+  values: Float32Array;
+  rows: number;
+  cols: number;
+  from: number;
+  to: number;
+  maxBin: number;
+  /** Rows used to choose boundaries, or null for all. */
+  sample: Int32Array | null;
+  /** Output: column-major bins. */
+  bins: Uint8Array;
+}
+
+/** Bins features [from, to) into task.bins; returns their mappers. Run by the main thread and the workers. */
+export function binFeatures(task: BinningTask): BinMapper[] {
+  const { values, rows, cols, from, to, maxBin, sample, bins } = task;
   const mappers: BinMapper[] = [];
-  const bins = new Uint8Array(new SharedArrayBuffer(rows * cols));
-  const binOffsets = new Int32Array(cols + 1);
-  const numBins = new Int32Array(cols);
-  const hasMissing = new Uint8Array(cols);
   const argsort = new Float32Argsort(rows);
   const sampled = sample ? new Float32Array(sample.length) : null;
   const sorted = new Float32Array(rows);
-  for (let feature = 0; feature < cols; feature++) {
-    const column = columns.subarray(feature * rows, (feature + 1) * rows);
-    const base = feature * rows;
-    let missing = false;
-    for (let row = 0; row < rows; row++) if (column[row] !== column[row]) { missing = true; break; }
-    let mapper: BinMapper;
-    if (sample && sampled) {
-      for (let i = 0; i < sample.length; i++) sampled[i] = column[sample[i]];
-      sampled.sort(); // numeric, NaN last
-      let present = sampled.length;
-      while (present > 0 && Number.isNaN(sampled[present - 1])) present--;
-      // Missing values outside the sample still need the missing bin.
-      mapper = findBinMapperSorted(sampled, present, missing, maxBin);
-      binColumn(mapper, column, bins, base);
-    } else {
-      const order = argsort.sort(column, rows);
-      let present = 0;
-      for (let i = 0; i < rows; i++) {
-        sorted[i] = column[order[i]];
-        if (sorted[i] === sorted[i]) present++;
-      }
-      mapper = findBinMapperSorted(sorted, present, missing, maxBin);
-      // Walk the rows in value order, advancing the bin as values pass its upper bound.
-      const bounds = mapper.upperBounds;
-      let bin = 0;
-      for (let i = 0; i < present; i++) {
-        while (sorted[i] > bounds[bin]) bin++;
-        bins[base + order[i]] = bin;
-      }
-      for (let i = present; i < rows; i++) bins[base + order[i]] = bounds.length;
+  const block = 64;
+  const columns = new Float32Array(rows * block);
+  for (let first = from; first < to; first += block) {
+    // Transpose a block of columns (cache-friendly), then bin each.
+    const last = Math.min(to, first + block);
+    const width = last - first;
+    for (let row = 0; row < rows; row++) {
+      const at = row * cols + first;
+      for (let c = 0; c < width; c++) columns[c * rows + row] = values[at + c];
     }
-    mappers.push(mapper);
+    for (let feature = first; feature < last; feature++) {
+      const column = columns.subarray((feature - first) * rows, (feature - first + 1) * rows);
+      const base = feature * rows;
+      let missing = false;
+      for (let row = 0; row < rows; row++) {
+        if (column[row] !== column[row]) {
+          missing = true;
+          break;
+        }
+      }
+      let mapper: BinMapper;
+      if (sample && sampled) {
+        for (let i = 0; i < sample.length; i++) sampled[i] = column[sample[i]];
+        sampled.sort(); // numeric, NaN last
+        let present = sampled.length;
+        while (present > 0 && Number.isNaN(sampled[present - 1])) present--;
+        // Missing values outside the sample still need the missing bin.
+        mapper = findBinMapperSorted(sampled, present, missing, maxBin);
+        binColumn(mapper, column, bins, base);
+      } else {
+        const order = argsort.sort(column, rows);
+        let present = 0;
+        for (let i = 0; i < rows; i++) {
+          sorted[i] = column[order[i]];
+          if (sorted[i] === sorted[i]) present++;
+        }
+        mapper = findBinMapperSorted(sorted, present, missing, maxBin);
+        // Walk the rows in value order, advancing the bin as values pass its upper bound.
+        const bounds = mapper.upperBounds;
+        let bin = 0;
+        for (let i = 0; i < present; i++) {
+          while (sorted[i] > bounds[bin]) bin++;
+          bins[base + order[i]] = bin;
+        }
+        for (let i = present; i < rows; i++) bins[base + order[i]] = bounds.length;
+      }
+      mappers.push(mapper);
+    }
+  }
+  return mappers;
+}
+
+/**
+ * Bins every feature of `x`, the features shared among `binSlices`
+ * (a function running binFeatures on each slice, e.g. on worker threads).
+ */
+export async function binDataset(
+  x: Matrix,
+  maxBin: number,
+  seed: number,
+  binSlices: (tasks: BinningTask[]) => Promise<BinMapper[][]> = async (tasks) => tasks.map(binFeatures),
+  parts = 1,
+): Promise<BinnedDataset> {
+  const { rows, cols } = x;
+  const sample = rows <= binConstructSampleCount ? null : new Random(seed ^ 0x5bd1e995).sample(rows, binConstructSampleCount);
+  const values = new Float32Array(new SharedArrayBuffer(rows * cols * 4));
+  values.set(x.values);
+  const bins = new Uint8Array(new SharedArrayBuffer(rows * cols));
+  const tasks: BinningTask[] = [];
+  for (let part = 0; part < parts; part++) {
+    const from = Math.floor((cols * part) / parts);
+    const to = Math.floor((cols * (part + 1)) / parts);
+    if (to > from) tasks.push({ values, rows, cols, from, to, maxBin, sample, bins });
+  }
+  const mappers = (await binSlices(tasks)).flat();
+  const binOffsets = new Int32Array(cols + 1);
+  const numBins = new Int32Array(cols);
+  const hasMissing = new Uint8Array(cols);
+  mappers.forEach((mapper, feature) => {
     numBins[feature] = totalBins(mapper);
     hasMissing[feature] = mapper.hasMissing ? 1 : 0;
     binOffsets[feature + 1] = binOffsets[feature] + numBins[feature];
-  }
+  });
   return { rows, cols, mappers, bins, binOffsets, numBins, hasMissing };
 }
 
@@ -99,22 +156,4 @@ function binColumn(mapper: BinMapper, column: Float32Array, bins: Uint8Array, ba
     }
     bins[base + row] = low;
   }
-}
-
-/** Column-major copy of a row-major matrix, in cache-sized blocks. */
-function transpose(x: Matrix): Float32Array {
-  const { rows, cols, values } = x;
-  const out = new Float32Array(rows * cols);
-  const block = 64;
-  for (let r0 = 0; r0 < rows; r0 += block) {
-    const r1 = Math.min(rows, r0 + block);
-    for (let c0 = 0; c0 < cols; c0 += block) {
-      const c1 = Math.min(cols, c0 + block);
-      for (let r = r0; r < r1; r++) {
-        const from = r * cols;
-        for (let c = c0; c < c1; c++) out[c * rows + r] = values[from + c];
-      }
-    }
-  }
-  return out;
 }

@@ -10,7 +10,7 @@
 import type { Matrix } from "../learner.js";
 import { boost, type GbdtFitControl } from "./booster.js";
 import type { GbdtModel } from "./model.js";
-import type { GbdtParams } from "./params.js";
+import { GbdtParameterError, validateGbdtParams, type GbdtParams } from "./params.js";
 
 export interface DecisionTreeParams {
   /** Depth of the tree, 1..6 (2^maxDepth leaves at most). */
@@ -28,11 +28,22 @@ export interface DecisionTreeParams {
   exactThresholds?: boolean;
 }
 
-export function trainDecisionTree(x: Matrix, y: Float32Array, params: DecisionTreeParams, control: GbdtFitControl): Promise<GbdtModel> {
+/** Deepest tree trainDecisionTree accepts (the thesis uses 1..6). */
+export const maxDecisionTreeDepth = 16;
+
+/** Trains one regression tree; throws GbdtParameterError listing every bad parameter. */
+export async function trainDecisionTree(x: Matrix, y: Float32Array, params: DecisionTreeParams, control: GbdtFitControl): Promise<GbdtModel> {
+  const depth = params.maxDepth;
+  if (!Number.isInteger(depth) || depth < 1 || depth > maxDecisionTreeDepth) {
+    const problems = [{ argument: "maxDepth", message: `must be an integer in [1, ${maxDecisionTreeDepth}]` }];
+    const { maxDepth: _, exactThresholds: __, ...rest } = params;
+    problems.push(...validateGbdtParams(rest));
+    throw new GbdtParameterError(problems);
+  }
   const gbdt: Partial<GbdtParams> = {
     numIterations: 1,
     learningRate: 1,
-    numLeaves: 2 ** Math.max(1, Math.min(16, Math.trunc(params.maxDepth) || 1)),
+    numLeaves: 2 ** depth,
     maxDepth: params.maxDepth,
     minDataInLeaf: params.minDataInLeaf ?? 1,
     minSumHessianInLeaf: 0,

@@ -26,6 +26,8 @@ export interface SharedState {
   /** Histogram slots, each totalBins * 3 doubles. */
   histograms: Float64Array;
   constraints: SplitConstraints;
+  /** Every row's hessian when the objective's is constant (> 0), else 0. */
+  constantHessian: number;
 }
 
 /** A leaf whose histogram this step produces. */
@@ -54,7 +56,7 @@ export function runHistogramTask(state: SharedState, task: HistogramTask): Float
   const slotSize = binOffsets[binOffsets.length - 1] * 3;
   const { from, to, small, large } = task;
   const smallBase = small.slot * slotSize;
-  buildHistogram(bins, rows, binOffsets, features, from, to, state.indices, state.orderedGradients, state.orderedHessians, small.start, small.count, histograms, smallBase);
+  buildHistogram(bins, rows, binOffsets, features, from, to, state.indices, state.orderedGradients, state.orderedHessians, small.start, small.count, histograms, smallBase, state.constantHessian);
   const out = new Float64Array(2 * splitFields);
   emptySplit(out, 0);
   emptySplit(out, splitFields);

@@ -12,6 +12,8 @@ export interface Objective {
   initScore(labels: Float32Array): number;
   /** d loss / d score and d² loss / d score² per row. */
   gradients(labels: Float32Array, scores: Float64Array, gradients: Float64Array, hessians: Float64Array): void;
+  /** Set when every row's hessian is this number (histograms then skip summing hessians). */
+  constantHessian?: number;
   /** The leaf value (before shrinkage) from the residuals label − score of the leaf's rows. */
   renewLeafValue?(residuals: Float64Array): number;
 }
@@ -19,6 +21,7 @@ export interface Objective {
 /** Squared error ½(score − label)²: g = score − label, h = 1. */
 export const l2Objective: Objective = {
   name: "l2",
+  constantHessian: 1,
   initScore(labels) {
     let sum = 0;
     for (let i = 0; i < labels.length; i++) sum += labels[i];
@@ -40,6 +43,7 @@ export const l2Objective: Objective = {
 export function quantileObjective(alpha: number): Objective {
   return {
     name: "quantile",
+    constantHessian: 1,
     initScore: (labels) => quantile(Float64Array.from(labels), alpha),
     gradients(labels, scores, gradients, hessians) {
       for (let i = 0; i < labels.length; i++) {

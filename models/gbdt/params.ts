@@ -68,7 +68,7 @@ export const gbdtParameterTable: { readonly [K in keyof GbdtParams]: Parameter }
   earlyStoppingRounds: { kind: "integer", default: () => 0, min: 0, max: 100_000, doc: "Stop when validation RMSE has not improved for k rounds; 0 = off." },
   objective: { kind: "choice", default: () => "l2", choices: ["l2", "quantile"], doc: "Loss: l2 (squared error) or quantile (pinball loss at `alpha`)." },
   alpha: { kind: "number", default: () => 0.5, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, doc: "Quantile for the quantile objective." },
-  threads: { kind: "integer", default: () => availableParallelism(), min: 1, max: 256, doc: "Threads building histograms (worker_threads); default: os.availableParallelism()." },
+  threads: { kind: "integer", default: () => availableParallelism(), min: 1, max: 256, doc: "Most threads binning and building histograms (worker_threads); one per 500,000 training values at most, since smaller data sets gain nothing from workers." },
 };
 
 /** Every problem with `params` (unknown names, wrong types, out-of-domain values); empty when valid. */

@@ -1,6 +1,6 @@
 /**
- * Argsort of Float32 values by LSD radix sort on their bit patterns (4 passes
- * of 8 bits): linear time, ~10x faster than TypedArray.prototype.sort on the
+ * Argsort of Float32 values by LSD radix sort on their bit patterns (3 passes
+ * of 11 bits): linear time, ~10x faster than TypedArray.prototype.sort on the
  * few-thousand-row columns the bin mapper sorts. NaN sorts last.
  */
 export class Float32Argsort {
@@ -8,17 +8,13 @@ export class Float32Argsort {
   private keysSwap: Uint32Array;
   private order: Int32Array;
   private orderSwap: Int32Array;
-  private readonly counts = new Int32Array(256);
-  private readonly bits: Float32Array;
-  private readonly bitsView: Uint32Array;
+  private readonly counts = new Int32Array(2048);
 
   constructor(capacity: number) {
     this.keys = new Uint32Array(capacity);
     this.keysSwap = new Uint32Array(capacity);
     this.order = new Int32Array(capacity);
     this.orderSwap = new Int32Array(capacity);
-    this.bits = new Float32Array(1);
-    this.bitsView = new Uint32Array(this.bits.buffer);
   }
 
   /** Indices of values[0 .. n) in ascending order (stable; valid until the next call). */
@@ -27,28 +23,27 @@ export class Float32Argsort {
     let order = this.order;
     let keysSwap = this.keysSwap;
     let orderSwap = this.orderSwap;
-    const { bits, bitsView, counts } = this;
+    const { counts } = this;
+    const bits = new Uint32Array(values.buffer, values.byteOffset, n);
     for (let i = 0; i < n; i++) {
-      const value = values[i];
-      bits[0] = value;
-      const raw = bitsView[0];
-      // Flip so unsigned order is numeric order: negatives inverted, positives get the sign bit.
-      keys[i] = value !== value ? 0xffffffff : raw & 0x80000000 ? ~raw >>> 0 : (raw | 0x80000000) >>> 0;
+      const raw = bits[i];
+      // Flip so unsigned order is numeric order: negatives inverted, positives get the sign bit; NaN last.
+      keys[i] = (raw & 0x7fffffff) > 0x7f800000 ? 0xffffffff : raw & 0x80000000 ? ~raw >>> 0 : (raw | 0x80000000) >>> 0;
       order[i] = i;
     }
-    for (let shift = 0; shift < 32; shift += 8) {
+    for (let shift = 0; shift < 32; shift += 11) {
       counts.fill(0);
-      for (let i = 0; i < n; i++) counts[(keys[i] >>> shift) & 0xff]++;
-      if (counts[(keys[0] >>> shift) & 0xff] === n) continue; // all equal in this digit
+      for (let i = 0; i < n; i++) counts[(keys[i] >>> shift) & 0x7ff]++;
+      if (counts[(keys[0] >>> shift) & 0x7ff] === n) continue; // all equal in this digit
       let total = 0;
-      for (let d = 0; d < 256; d++) {
+      for (let d = 0; d < 2048; d++) {
         const c = counts[d];
         counts[d] = total;
         total += c;
       }
       for (let i = 0; i < n; i++) {
         const key = keys[i];
-        const at = counts[(key >>> shift) & 0xff]++;
+        const at = counts[(key >>> shift) & 0x7ff]++;
         keysSwap[at] = key;
         orderSwap[at] = order[i];
       }

@@ -8,7 +8,7 @@
 import type { Matrix } from "../learner.js";
 import type { BinnedDataset } from "./dataset.js";
 import type { HistogramTask, LeafJob, SharedState } from "./histogram-task.js";
-import { Participants } from "./participants.js";
+import type { Participants } from "./participants.js";
 import { Split, splitFields, type SplitConstraints } from "./split-finder.js";
 import { leafGain, leafOutput } from "./split-math.js";
 import { singleLeafTree, splitLeaf, type Tree } from "./tree.js";
@@ -17,7 +17,6 @@ export interface TreeLearnerConfig extends SplitConstraints {
   numLeaves: number;
   /** −1 = unlimited. */
   maxDepth: number;
-  threads: number;
   /**
    * Refine each chosen split to the exact best cut among the raw values of
    * the leaf's rows in the two bins around the binned threshold (what an
@@ -25,7 +24,20 @@ export interface TreeLearnerConfig extends SplitConstraints {
    * (LightGBM's behaviour), on for the decision tree.
    */
   exactThresholds?: boolean;
+  /** The objective's hessian when it is the same for every row, else 0. */
+  constantHessian: number;
+  /** Memory for cached leaf histograms (default histogramPoolBytes). */
+  histogramPoolBytes?: number;
 }
+
+/**
+ * Default memory for leaf histograms (LightGBM's histogram_pool_size). A leaf
+ * histogram takes 24 bytes per bin of every feature (18 MB for 3,000 features
+ * of 255 bins); when the pool is full, the histogram of the leaf least likely
+ * to be split next is dropped, and splitting that leaf later builds both
+ * children's histograms instead of subtracting.
+ */
+export const histogramPoolBytes = 2 ** 30;
 
 /** Which rows ended in which leaf: rows of leaf L are indices[leafStart[L] .. + leafCount[L]). */
 export interface LeafPartition {
@@ -41,6 +53,7 @@ export class TreeLearner {
   private readonly leafHessian: Float64Array;
   private readonly leafDepth: Int32Array;
   private readonly leafSlot: Int32Array;
+  private readonly slotOwner: Int32Array;
   private readonly bestSplits: Float64Array;
   private readonly scratchIndices: Int32Array;
   private readonly scratchGradients: Float64Array;
@@ -63,6 +76,7 @@ export class TreeLearner {
     this.leafHessian = new Float64Array(leaves);
     this.leafDepth = new Int32Array(leaves);
     this.leafSlot = new Int32Array(leaves);
+    this.slotOwner = new Int32Array(state.histograms.length / (dataset.binOffsets[dataset.cols] * 3));
     this.bestSplits = new Float64Array(leaves * splitFields);
     this.scratchIndices = new Int32Array(dataset.rows);
     this.scratchGradients = new Float64Array(dataset.rows);
@@ -70,9 +84,11 @@ export class TreeLearner {
   }
 
   /** `raw` is the matrix `dataset` was binned from (thresholds are placed between its values). */
-  static async create(dataset: BinnedDataset, raw: Matrix, config: TreeLearnerConfig): Promise<TreeLearner> {
+  static async create(dataset: BinnedDataset, raw: Matrix, config: TreeLearnerConfig, participants: Participants): Promise<TreeLearner> {
     const { rows, cols, binOffsets } = dataset;
     const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+    const slotBytes = binOffsets[cols] * 3 * 8;
+    const slots = Math.max(2, Math.min(config.numLeaves, Math.floor((config.histogramPoolBytes ?? histogramPoolBytes) / slotBytes)));
     const state: SharedState = {
       rows,
       bins: dataset.bins,
@@ -83,20 +99,17 @@ export class TreeLearner {
       indices: new Int32Array(shared(rows * 4)),
       orderedGradients: new Float64Array(shared(rows * 8)),
       orderedHessians: new Float64Array(shared(rows * 8)),
-      histograms: new Float64Array(shared(config.numLeaves * binOffsets[cols] * 3 * 8)),
+      histograms: new Float64Array(shared(slots * slotBytes)),
       constraints: {
         minDataInLeaf: config.minDataInLeaf,
         minSumHessianInLeaf: config.minSumHessianInLeaf,
         lambdaL2: config.lambdaL2,
         minGainToSplit: config.minGainToSplit,
       },
+      constantHessian: config.constantHessian,
     };
-    const participants = await Participants.start(state, Math.max(1, Math.min(config.threads, cols)));
+    await participants.share(state);
     return new TreeLearner(dataset, raw, config, state, participants);
-  }
-
-  async stop(): Promise<void> {
-    await this.participants.stop();
   }
 
   /**
@@ -127,7 +140,9 @@ export class TreeLearner {
     this.leafGradient[0] = sumGradient;
     this.leafHessian[0] = sumHessian;
     this.leafDepth[0] = 0;
-    this.leafSlot[0] = 0;
+    this.slotOwner.fill(-1);
+    this.leafSlot.fill(-1);
+    this.acquireSlot(0, -1);
     await this.findSplits(slices, { ...this.leafJob(0), start: 0 }, 0, undefined, -1);
 
     while (tree.numLeaves < config.numLeaves) {
@@ -163,11 +178,23 @@ export class TreeLearner {
       this.leafDepth[leaf] = depth;
       this.leafDepth[right] = depth;
       if (tree.numLeaves === config.numLeaves) break; // no further split: children's histograms not needed
-      // The larger child inherits the parent's histogram slot (then subtracts); the smaller gets a fresh one.
       const [small, large] = leftCount <= count - leftCount ? [leaf, right] : [right, leaf];
-      this.leafSlot[large] = this.leafSlot[leaf];
-      this.leafSlot[small] = tree.numLeaves - 1;
-      await this.findSplits(slices, { ...this.leafJob(small), start: this.leafStart[small] }, small, this.leafJob(large), large);
+      const parentSlot = this.leafSlot[leaf];
+      this.leafSlot[right] = -1;
+      if (parentSlot >= 0) {
+        // The larger child inherits the parent's histogram slot (then subtracts); the smaller gets a fresh one.
+        this.leafSlot[leaf] = -1;
+        this.leafSlot[large] = parentSlot;
+        this.slotOwner[parentSlot] = large;
+        this.acquireSlot(small, large);
+        await this.findSplits(slices, { ...this.leafJob(small), start: this.leafStart[small] }, small, this.leafJob(large), large);
+      } else {
+        // The parent's histogram was dropped from the pool: build both children.
+        this.acquireSlot(small, -1);
+        await this.findSplits(slices, { ...this.leafJob(small), start: this.leafStart[small] }, small, undefined, -1);
+        this.acquireSlot(large, small);
+        await this.findSplits(slices, { ...this.leafJob(large), start: this.leafStart[large] }, large, undefined, -1);
+      }
     }
 
     for (let leaf = 0; leaf < tree.numLeaves; leaf++) {
@@ -207,6 +234,39 @@ export class TreeLearner {
       for (const out of results) {
         if (out[offset + Split.gain] > this.bestSplits[at + Split.gain]) this.bestSplits.set(out.subarray(offset, offset + splitFields), at);
       }
+      this.releaseIfUnsplittable(leaf);
+    }
+  }
+
+  /**
+   * Gives `leaf` a histogram slot: a free one, else the slot of the leaf
+   * (other than `keep`) whose best split gains least.
+   */
+  private acquireSlot(leaf: number, keep: number): void {
+    let slot = this.slotOwner.indexOf(-1);
+    if (slot < 0) {
+      let lowest = Infinity;
+      for (let s = 0; s < this.slotOwner.length; s++) {
+        const owner = this.slotOwner[s];
+        if (owner === keep) continue;
+        const gain = this.bestSplits[owner * splitFields + Split.gain];
+        if (slot < 0 || gain < lowest) {
+          lowest = gain;
+          slot = s;
+        }
+      }
+      this.leafSlot[this.slotOwner[slot]] = -1;
+    }
+    this.slotOwner[slot] = leaf;
+    this.leafSlot[leaf] = slot;
+  }
+
+  /** Frees the slot of a leaf that can never be split (its histogram is not needed again). */
+  private releaseIfUnsplittable(leaf: number): void {
+    const slot = this.leafSlot[leaf];
+    if (slot >= 0 && this.bestSplits[leaf * splitFields + Split.gain] === -Infinity) {
+      this.slotOwner[slot] = -1;
+      this.leafSlot[leaf] = -1;
     }
   }
 
