@@ -50,3 +50,5 @@ CREATE TABLE predictions (
   sigma        double precision NOT NULL CHECK (sigma >= 0),
   PRIMARY KEY (predictor_id, galaxy_id)
 );
+-- Every predictor's prediction of a galaxy (Galaxy.predictions, DataLink), and cascades from galaxies.
+CREATE INDEX predictions_galaxy ON predictions (galaxy_id);

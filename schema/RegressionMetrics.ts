@@ -32,21 +32,21 @@ export class CvMetrics {
   @Field(() => Float, { nullable: true })
   r2Std!: number | null;
 
-  @Field(() => Float)
-  maeMean!: number;
+  @Field(() => Float, { nullable: true })
+  maeMean!: number | null;
 
-  @Field(() => Float)
-  maeStd!: number;
+  @Field(() => Float, { nullable: true })
+  maeStd!: number | null;
 
-  @Field(() => Float)
-  rmseMean!: number;
+  @Field(() => Float, { nullable: true })
+  rmseMean!: number | null;
 
-  @Field(() => Float)
-  rmseStd!: number;
+  @Field(() => Float, { nullable: true })
+  rmseStd!: number | null;
 
-  @Field(() => Float)
-  nmadMean!: number;
+  @Field(() => Float, { nullable: true })
+  nmadMean!: number | null;
 
-  @Field(() => Float)
-  nmadStd!: number;
+  @Field(() => Float, { nullable: true })
+  nmadStd!: number | null;
 }

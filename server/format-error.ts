@@ -5,12 +5,17 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { ErrorCode } from "../errors/codes.js";
+import { ServiceError } from "../models/training/service.js";
 
 const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ENOENT"]);
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   const original = unwrapResolverError(error) as { code?: string } | undefined;
+  // The model service's own refusals (a predictor deleted meanwhile, …) keep their code.
+  if (original instanceof ServiceError) {
+    return { message: original.message, path: formatted.path, extensions: { code: original.code, ...(original.problems.length ? { problems: original.problems } : {}) } };
+  }
   if (original && typeof original.code === "string" && CONNECTION_ERRORS.has(original.code)) {
     return { message: "The database is unavailable; try again later", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   }

@@ -7,7 +7,7 @@
  * later, cancellation, deletion, failed runs, and restart recovery.
  */
 import { after, before, describe, it } from "node:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
@@ -271,19 +271,38 @@ for (const backend of backends) {
     });
 
     it("ends a failing run FAILED with the reason and keeps serving", async () => {
-      await db.sql`UPDATE galaxies SET redshift = NULL WHERE redshift IS NOT NULL AND id > 0`;
+      const cube = join(dataDir, "cube.h5");
+      renameSync(cube, `${cube}.away`);
       try {
-        const response = await train({ kind: "GBDT", modality: "SPECTRUM", features: "ENGINEERED", folds: 2 });
+        const response = await train({ kind: "GBDT", modality: "SPECTRUM", features: "RAW", spectrumZoom: 4, folds: 2 });
         const { run } = await waitForRun(response.data!.trainPredictor.id);
         assert.equal(run.status, "FAILED");
-        assert.match(run.error, /NaN/);
+        assert.match(run.error, /no cube/);
         assert.equal(run.predictor, null);
       } finally {
-        // Restore: the demo's redshifts are not needed by later tests, but keep the catalogue sane.
-        await db.sql`UPDATE galaxies SET redshift = 0.05 WHERE redshift IS NULL`;
+        renameSync(`${cube}.away`, cube);
       }
       const alive = await server.graphql("{ galaxies(first: 1) { totalCount } }");
       assert.ok(alive.data!.galaxies.totalCount > 0);
+    });
+
+    it("refuses ENGINEERED spectrum features without redshifts, and too many folds for the data", async () => {
+      await db.sql`UPDATE galaxies SET redshift = NULL WHERE id > 0`;
+      try {
+        const response = await train({ kind: "GBDT", modality: "SPECTRUM", features: "ENGINEERED", folds: 2 });
+        const problems = response.errors?.[0].extensions.problems as { argument: string }[];
+        assert.deepEqual(problems.map((p) => p.argument), ["input.features"]);
+      } finally {
+        await db.sql`UPDATE galaxies SET redshift = 0.05 WHERE redshift IS NULL`;
+      }
+      // The 40 lowest labels: a training part of ~24 galaxies cannot make 10 folds of 5.
+      const [{ sfr_avg: maxAvg }] = await db.sql`SELECT sfr_avg FROM galaxies WHERE sfr_flag = 0 AND sfr_avg IS NOT NULL ORDER BY sfr_avg OFFSET 39 LIMIT 1`;
+      const folds = await train({ kind: "GBDT", modality: "IMAGE", folds: 10, labelFilter: { maxAvg } });
+      const problems = folds.errors?.[0].extensions.problems as { argument: string; message: string }[];
+      assert.deepEqual(problems?.map((p) => p.argument), ["input.folds"], JSON.stringify(folds));
+      assert.match(problems[0].message, /use at most 4/);
+      const [{ count }] = await db.sql`SELECT count(*)::int AS count FROM training_runs WHERE status = 'QUEUED'`;
+      assert.equal(count, 0);
     });
 
     it("deletes a predictor with its predictions, keeping the run's report", async () => {

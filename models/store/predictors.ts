@@ -64,7 +64,7 @@ export async function saveTrainedPredictor(
   spec: PredictorSpec,
   outcome: TrainingOutcome,
   galaxyIds: string[],
-  timings: Record<string, number>,
+  timings: () => Record<string, number>,
 ): Promise<string | null> {
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
@@ -82,9 +82,9 @@ export async function saveTrainedPredictor(
       split: outcome.split,
     };
     await t`UPDATE training_runs SET status = 'SUCCEEDED', progress = 1, stage = 'done', finished_at = now(), backend = ${outcome.backend},
-        hyperparameters = ${t.json(report.hyperparameters as never)}, grid = ${t.json(report.grid as never)}, curves = ${t.json(report.curves as never)},
+        hyperparameters = ${t.json(report.hyperparameters as never)}, grid = ${t.json(jsonSafe(report.grid) as never)}, curves = ${t.json(report.curves as never)},
         metrics = ${t.json(jsonSafe(report.metrics) as never)}, cv = ${t.json(jsonSafe(report.cv) as never)}, split = ${t.json(report.split as never)},
-        timings = ${t.json(timings as never)}
+        timings = ${t.json(timings() as never)}
       WHERE id = ${runId}`;
     return predictorId;
   });

@@ -78,19 +78,19 @@ export async function listRuns(sql: Sql, limit: number): Promise<RunRecord[]> {
 }
 
 /** QUEUED → RUNNING; returns the input, or null when the run was cancelled or taken meanwhile. */
-export async function claimRun(sql: Sql, id: string, worker: string): Promise<TrainInput | null> {
+export async function claimRun(sql: Sql, id: string, worker: string, codeVersion: string): Promise<TrainInput | null> {
   const rows = await sql`
-    UPDATE training_runs SET status = 'RUNNING', worker = ${worker}, started_at = now(), heartbeat_at = now(), stage = 'starting'
+    UPDATE training_runs SET status = 'RUNNING', worker = ${worker}, code_version = ${codeVersion}, started_at = now(), heartbeat_at = now(), stage = 'starting'
     WHERE id = ${id} AND status = 'QUEUED' RETURNING input`;
   return rows.length ? (rows[0].input as TrainInput) : null;
 }
 
-/** Progress of a running run; returns its status (CANCELLED tells the worker to stop). */
+/** Progress (and heartbeat) of a RUNNING run; null when it is no longer RUNNING (cancelled, or failed by a sweep): the worker stops. */
 export async function reportProgress(sql: Sql, id: string, p: { progress: number; stage: string; iteration?: number; backend?: string; curves?: unknown }): Promise<RunStatus | null> {
   const rows = await sql`
     UPDATE training_runs SET progress = ${Math.min(1, Math.max(0, p.progress))}, stage = ${p.stage}, iteration = ${p.iteration ?? null},
       backend = coalesce(${p.backend ?? null}, backend), heartbeat_at = now()
-    WHERE id = ${id} RETURNING status`;
+    WHERE id = ${id} AND status = 'RUNNING' RETURNING status`;
   return rows.length ? (rows[0].status as RunStatus) : null;
 }
 

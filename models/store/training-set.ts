@@ -26,8 +26,10 @@ function labelCondition(sql: Sql, input: Pick<TrainInput, "labelFilter">) {
     ${f.maxAvg === null ? sql`` : sql`AND g.sfr_avg <= ${f.maxAvg}`})`;
 }
 
-export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality" | "labelFilter">): Promise<number> {
-  const [{ count }] = await sql`SELECT count(*)::int AS count FROM galaxies g WHERE ${dataCondition(sql, input)} AND ${labelCondition(sql, input)}`;
+/** Labelled galaxies with the data a modality needs (`withRedshift`: and a redshift). */
+export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality" | "labelFilter">, withRedshift = false): Promise<number> {
+  const [{ count }] = await sql`SELECT count(*)::int AS count FROM galaxies g
+    WHERE ${dataCondition(sql, input)} AND ${labelCondition(sql, input)} ${withRedshift ? sql`AND g.redshift IS NOT NULL` : sql``}`;
   return count as number;
 }
 

@@ -1,9 +1,10 @@
 /**
  * Runs one queued training run in this process: claims it (QUEUED →
  * RUNNING), loads its galaxies, trains in a worker thread while relaying
- * progress (which doubles as the heartbeat and the cancellation check), and
- * saves the predictor, its predictions and the report in one transaction —
- * or marks the run FAILED with the reason.
+ * progress, and saves the predictor, its predictions and the report in one
+ * transaction — or marks the run FAILED with the reason. A heartbeat runs
+ * from claim to save; a heartbeat that finds the run no longer RUNNING
+ * (cancelled, or failed by a sweep) stops the worker.
  */
 import { Worker } from "node:worker_threads";
 import type { Database } from "../../db/database.js";
@@ -14,82 +15,110 @@ import type { TrainInput } from "./input.js";
 import type { Progress, TrainingGalaxies, TrainingOutcome } from "./pipeline.js";
 
 const PROGRESS_EVERY_MS = 500;
-const HEARTBEAT_EVERY_MS = 3000;
+export const HEARTBEAT_EVERY_MS = 3000;
+
+/** A run this process has claimed: its last progress, and its worker thread while training. */
+interface Claimed {
+  last: Progress;
+  worker?: Worker;
+}
 
 export class TrainingExecutor {
-  private readonly active = new Map<string, Worker>();
+  private readonly claimed = new Map<string, Claimed>();
 
   /** `threads`: cores a run may use (the server leaves one for serving). */
-  constructor(private readonly db: Database, private readonly cubePath: string, readonly workerName: string, private readonly threads?: number) {}
+  constructor(
+    private readonly db: Database,
+    private readonly cubePath: string,
+    readonly workerName: string,
+    private readonly codeVersion: string,
+    private readonly threads?: number,
+  ) {}
 
-  /** Runs currently training in this process. */
+  /** Runs this process has claimed and not finished. */
   get running(): string[] {
-    return [...this.active.keys()];
+    return [...this.claimed.keys()];
   }
 
   async execute(runId: string): Promise<void> {
     const sql = this.db.sql;
-    const input = await claimRun(sql, runId, this.workerName);
+    let input: TrainInput | null;
+    try {
+      input = await claimRun(sql, runId, this.workerName, this.codeVersion);
+    } catch (error) {
+      await failRun(sql, runId, `could not start: ${(error as Error).message}`).catch(() => {});
+      return;
+    }
     if (!input) return;
+    const claim: Claimed = { last: { progress: 0, stage: "loading galaxies" } };
+    this.claimed.set(runId, claim);
+    const heartbeat = setInterval(() => void this.beat(runId, claim), HEARTBEAT_EVERY_MS);
     const started = Date.now();
     try {
       const galaxies = await loadTrainingGalaxies(sql, input);
       const loaded = Date.now();
-      const outcome = await this.inWorker(runId, input, galaxies);
+      const outcome = await this.inWorker(runId, claim, input, galaxies);
       const trained = Date.now();
+      claim.last = { progress: 0.99, stage: "saving the predictor and its predictions" };
       const name = input.name ?? `${input.kind} ${input.modality} ${input.features} (run ${runId})`;
       const spec = { kind: input.kind, modality: input.modality, features: input.features, imageZoom: input.imageZoom, spectrumZoom: input.spectrumZoom };
-      await saveTrainedPredictor(sql, runId, name, spec, { ...outcome, model: Buffer.from(outcome.model) }, galaxies.ids, {
+      const saved = await saveTrainedPredictor(sql, runId, name, spec, { ...outcome, model: Buffer.from(outcome.model) }, galaxies.ids, () => ({
         loadSeconds: (loaded - started) / 1000,
         trainSeconds: (trained - loaded) / 1000,
         saveSeconds: (Date.now() - trained) / 1000,
         totalSeconds: (Date.now() - started) / 1000,
-      });
+      }));
+      if (saved === null) console.error(`training run ${runId}: trained, but no longer RUNNING (cancelled or failed meanwhile); nothing saved`);
     } catch (error) {
       const e = error as Error & { cancelled?: boolean };
       // A cancelled run is already CANCELLED; failRun only touches unfinished runs.
       if (!e.cancelled) await failRun(sql, runId, e.message || String(e)).catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
+      this.claimed.delete(runId);
     }
+  }
+
+  /** Writes progress and the heartbeat; a run no longer RUNNING is told to stop. */
+  private async beat(runId: string, claim: Claimed): Promise<void> {
+    const status = await reportProgress(this.db.sql, runId, claim.last).catch(() => "unknown" as const);
+    if (status === null) claim.worker?.postMessage({ type: "cancel" });
   }
 
   /** Asks a run training here to stop (it has been marked CANCELLED). */
   cancel(runId: string): void {
-    this.active.get(runId)?.postMessage({ type: "cancel" });
+    this.claimed.get(runId)?.worker?.postMessage({ type: "cancel" });
   }
 
-  /** Stops every run training here, marking it FAILED with the reason. */
+  /** Stops every run claimed here (loading, training or saving), marking it FAILED with the reason. */
   async stop(reason = "the server stopped during training; train again"): Promise<void> {
-    const ids = this.running;
-    await Promise.all(ids.map(async (id) => {
-      await this.active.get(id)?.terminate();
-      await failRun(this.db.sql, id, reason).catch(() => {});
-    }));
+    await Promise.all(
+      this.running.map(async (id) => {
+        await this.claimed.get(id)?.worker?.terminate();
+        await failRun(this.db.sql, id, reason).catch(() => {});
+      }),
+    );
   }
 
-  private inWorker(runId: string, input: TrainInput, galaxies: TrainingGalaxies): Promise<TrainingOutcome> {
+  private inWorker(runId: string, claim: Claimed, input: TrainInput, galaxies: TrainingGalaxies): Promise<TrainingOutcome> {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { input, galaxies, cubePath: this.cubePath, threads: this.threads } });
-    this.active.set(runId, worker);
-    let last: Progress & { backend?: string } = { progress: 0, stage: "starting" };
+    claim.worker = worker;
     let lastWrite = 0;
-    const write = async () => {
-      lastWrite = Date.now();
-      const status = await reportProgress(this.db.sql, runId, last).catch(() => null);
-      if (status === "CANCELLED") worker.postMessage({ type: "cancel" });
-    };
-    const heartbeat = setInterval(() => void write(), HEARTBEAT_EVERY_MS);
     return new Promise<TrainingOutcome>((resolve, reject) => {
       let settled = false;
       const finish = (f: () => void) => {
         if (settled) return;
         settled = true;
-        clearInterval(heartbeat);
-        this.active.delete(runId);
+        claim.worker = undefined;
         f();
       };
       worker.on("message", (message: { type: string } & Record<string, unknown>) => {
         if (message.type === "progress") {
-          last = message as unknown as Progress;
-          if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) void write();
+          claim.last = message as unknown as Progress;
+          if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
+            lastWrite = Date.now();
+            void this.beat(runId, claim);
+          }
         } else if (message.type === "done") {
           finish(() => resolve(message.outcome as TrainingOutcome));
         } else if (message.type === "failed") {

@@ -106,6 +106,9 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   const test = toGlobal(local.test);
   const foldsLocal = stratifiedFolds(local.train, eligibleLabels, groups, input.folds, input.seed);
   const folds = foldsLocal.map(toGlobal);
+  if (validation.length === 0 || test.length === 0 || folds.some((f) => f.length === 0)) {
+    throw new TrainingError(`the ${eligible.length} labelled galaxies (${new Set(groups).size} distinct objects) are too few for a validation and a test part and ${input.folds} non-empty folds; use fewer folds or more galaxies`);
+  }
 
   const memberParts: Part[][] = input.modality === "LATE_FUSION" ? [["image"], ["spectrum"]] : [partsOf(input.modality)];
   const memberData = memberParts.map((parts) => new MemberData(parts.map((p) => partData.get(p)!), input));
@@ -118,15 +121,19 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   const curves: LearningCurve[] = [];
   const members: Member[] = [];
   const chosenCv: CvSummary[] = [];
+  /** Per member, per fold: the chosen point's predictions for the held-out fold. */
+  const heldOutByMember: Float64Array[][] = [];
   const hyperparameters: Record<string, Hyperparameters> = {};
 
   for (const [m, parts] of memberParts.entries()) {
     const name = parts.join("+");
-    let best: { r2: number; point: Hyperparameters; fits: Fitted[]; cv: CvSummary; curves: LearningCurve[] } | null = null;
+    // Selected on the CV mean RMSE (lower is better; defined even for a fold whose labels do not vary, unlike R²).
+    let best: { rmse: number; point: Hyperparameters; fits: Fitted[]; cv: CvSummary; curves: LearningCurve[]; heldOut: Float64Array[] } | null = null;
     for (const point of points) {
       const fits: Fitted[] = [];
       const foldMetrics: Metrics[] = [];
       const pointCurves: LearningCurve[] = [];
+      const heldOut: Float64Array[] = [];
       for (let f = 0; f < input.folds; f++) {
         signal?.throwIfAborted();
         const held = new Set(folds[f]);
@@ -149,16 +156,18 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
         report({ progress: (fitsDone / totalFits) * 0.95, stage });
         const predicted = await fitted.predict(memberData[m], folds[f]);
         foldMetrics.push(regressionMetrics(folds[f].map((r) => labels[r]), predicted));
+        heldOut.push(predicted);
         fits.push(fitted);
         pointCurves.push(curve);
       }
       const cv = summariseFolds(foldMetrics);
       grid.push({ member: name, hyperparameters: point, cv });
-      if (!best || cv.r2Mean > best.r2 || Number.isNaN(best.r2)) best = { r2: cv.r2Mean, point, fits, cv, curves: pointCurves };
+      if (!best || cv.rmseMean < best.rmse) best = { rmse: cv.rmseMean, point, fits, cv, curves: pointCurves, heldOut };
     }
     members.push({ kind: input.kind, parts, weight: 1, hyperparameters: best!.point, folds: best!.fits });
     curves.push(...best!.curves);
     chosenCv.push(best!.cv);
+    heldOutByMember.push(best!.heldOut);
     hyperparameters[name] = best!.point;
   }
 
@@ -195,7 +204,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     grid,
     curves,
     metrics,
-    cv: members.length === 1 ? chosenCv[0] : averageCv(chosenCv),
+    cv: members.length === 1 ? chosenCv[0] : fusedCv(folds, labels, heldOutByMember, weights),
     members: memberReports,
     split: { seed: input.seed, train: ids(train), validation: ids(validation), test: ids(test) },
     featureNames: names,
@@ -210,13 +219,14 @@ function normalise(values: number[]): number[] {
   return values.map((v) => v / sum);
 }
 
-/** Late fusion reports the members' CV side by side; its summary is their mean. */
-function averageCv(list: CvSummary[]): CvSummary {
-  const out = { ...list[0] };
-  for (const key of Object.keys(out) as (keyof CvSummary)[]) {
-    if (key !== "folds") out[key] = list.reduce((s, c) => s + c[key], 0) / list.length;
-  }
-  return out;
+/** Late fusion's own CV: each fold's held-out predictions of the members, fused with the final weights. */
+function fusedCv(folds: number[][], labels: Float32Array, heldOut: Float64Array[][], weights: number[]): CvSummary {
+  return summariseFolds(
+    folds.map((rows, f) => {
+      const fused = rows.map((_, i) => heldOut.reduce((s, member, m) => s + weights[m] * member[f][i], 0));
+      return regressionMetrics(rows.map((r) => labels[r]), fused);
+    }),
+  );
 }
 
 function checkNotAllMissing(data: MemberData, train: number[], parts: Part[]): void {

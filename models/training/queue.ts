@@ -11,7 +11,15 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../../db/database.js";
 import { failAbandonedRuns, queuedRunIds } from "../store/runs.js";
-import type { TrainingExecutor } from "./executor.js";
+import { HEARTBEAT_EVERY_MS, type TrainingExecutor } from "./executor.js";
+
+export const TRAINING_QUEUE = "train-predictor";
+/** A heartbeat older than this (20 missed beats) means the process training the run is gone. */
+const STALE_SECONDS = Math.round((20 * HEARTBEAT_EVERY_MS) / 1000);
+/** How often every pg-boss process looks for runs whose process is gone. */
+const SWEEP_EVERY_MS = 30_000;
+/** pg-boss fails a job after this; a run may not train longer (pg-boss 10 caps expiry below 24 h). */
+export const MAX_RUN_SECONDS = 23 * 3600;
 
 export interface TrainingQueue {
   readonly kind: "local" | "pg-boss";
@@ -32,7 +40,9 @@ export class LocalQueue implements TrainingQueue {
   constructor(private readonly db: Database, private readonly executor: TrainingExecutor) {}
 
   async start(): Promise<void> {
-    await failAbandonedRuns(this.db.sql, 0);
+    // PGlite has one process: every RUNNING run is abandoned. A PostgreSQL
+    // database may be shared by other servers: only stale heartbeats are.
+    await failAbandonedRuns(this.db.sql, this.db.kind === "pglite" ? 0 : STALE_SECONDS);
     for (const id of await queuedRunIds(this.db.sql)) await this.enqueue(id);
   }
 
@@ -56,14 +66,13 @@ export class LocalQueue implements TrainingQueue {
   }
 }
 
-export const TRAINING_QUEUE = "train-predictor";
-/** A heartbeat older than this means the process training the run is gone. */
-const STALE_SECONDS = 60;
+
 
 export class PgBossQueue implements TrainingQueue {
   readonly kind = "pg-boss";
   private readonly boss: PgBoss;
   private readonly inFlight = new Set<Promise<void>>();
+  private sweep: NodeJS.Timeout | undefined;
 
   /** `work`: whether this process trains (the server may leave it to `npm run worker`). */
   constructor(private readonly db: Database, private readonly executor: TrainingExecutor, private readonly work: boolean) {
@@ -74,8 +83,11 @@ export class PgBossQueue implements TrainingQueue {
 
   async start(): Promise<void> {
     await this.boss.start();
-    await this.boss.createQueue(TRAINING_QUEUE, { name: TRAINING_QUEUE, retryLimit: 0, expireInSeconds: 23 * 3600 });
+    await this.boss.createQueue(TRAINING_QUEUE, { name: TRAINING_QUEUE, retryLimit: 0, expireInSeconds: MAX_RUN_SECONDS });
     await failAbandonedRuns(this.db.sql, STALE_SECONDS);
+    // A worker may die while the others live on: every process sweeps now and then.
+    this.sweep = setInterval(() => void failAbandonedRuns(this.db.sql, STALE_SECONDS).catch(() => {}), SWEEP_EVERY_MS);
+    this.sweep.unref();
     if (this.work) {
       await this.boss.work<{ runId: string }>(TRAINING_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
         const running = this.executor.execute(job.data.runId);
@@ -90,7 +102,7 @@ export class PgBossQueue implements TrainingQueue {
   }
 
   async enqueue(runId: string): Promise<void> {
-    await this.boss.send(TRAINING_QUEUE, { runId }, { retryLimit: 0, expireInSeconds: 23 * 3600 });
+    await this.boss.send(TRAINING_QUEUE, { runId }, { retryLimit: 0, expireInSeconds: MAX_RUN_SECONDS });
   }
 
   cancel(runId: string): void {
@@ -102,6 +114,7 @@ export class PgBossQueue implements TrainingQueue {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sweep);
     await this.executor.stop();
     await this.boss.stop({ graceful: false, close: true, wait: true, timeout: 5000 });
   }

@@ -9,7 +9,7 @@ import type { CubeReader } from "../../cube/store.js";
 import { loadPart, partsOf, type Part } from "../features/feature-set.js";
 import { countPredictions, deletePredictor, predictorModel, predictorsByIds, type PredictorRecord } from "../store/predictors.js";
 import { insertPredictions, predictionsByKeys, type PredictionRecord } from "../store/predictions.js";
-import { cancelRun, createRun, runsByIds, type RunRecord } from "../store/runs.js";
+import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../store/runs.js";
 import { countTrainable, featureSourcesOf } from "../store/training-set.js";
 import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
 import { checkTrainInput, expandGrid, type Problem, type TrainInput } from "./input.js";
@@ -55,6 +55,14 @@ export class TrainingService {
     }
     if (problems.length === 0) {
       const count = await countTrainable(this.db.sql, input);
+      const needsRedshift = input.features === "ENGINEERED" && partsOf(input.modality).includes("spectrum");
+      if (count >= MIN_TRAINING_GALAXIES && needsRedshift && (await countTrainable(this.db.sql, input, true)) === 0) {
+        problems.push({ argument: "input.features", message: "ENGINEERED spectrum features are measured in the rest frame, and none of the labelled galaxies has a redshift; use features: RAW" });
+      }
+      const trainingPart = Math.floor(count * 0.6);
+      if (count >= MIN_TRAINING_GALAXIES && input.folds > Math.floor(trainingPart / 5)) {
+        problems.push({ argument: "input.folds", message: `${input.folds} folds leave fewer than 5 of the ~${trainingPart} training galaxies per fold; use at most ${Math.max(2, Math.floor(trainingPart / 5))}` });
+      }
       if (count < MIN_TRAINING_GALAXIES) {
         problems.push({
           argument: "input",
@@ -64,7 +72,12 @@ export class TrainingService {
     }
     if (problems.length > 0) throw new ServiceError("BAD_USER_INPUT", problems.map((p) => `${p.argument}: ${p.message}`).join("; "), problems);
     const run = await createRun(this.db.sql, input, this.codeVersion);
-    await this.queue.enqueue(run.id);
+    try {
+      await this.queue.enqueue(run.id);
+    } catch (error) {
+      await failRun(this.db.sql, run.id, `could not be queued: ${(error as Error).message}`).catch(() => {});
+      throw error;
+    }
     return run;
   }
 
@@ -116,9 +129,17 @@ export class TrainingService {
       const data = ensemble.members.map((m) => new MemberData(m.parts.map((p) => parts.get(p)!), ensemble.spec));
       const rows = sources.map((_, i) => i);
       const predicted = await predictEnsemble(ensemble, data, rows);
-      await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma);
+      try {
+        await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma);
+      } catch (error) {
+        // The predictor (or a galaxy) was deleted meanwhile.
+        if ((error as { code?: string }).code === "23503") throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(predictor.id)} or one of the galaxies was deleted`);
+        throw error;
+      }
+      const computed = new Map(sources.map((s, i) => [s.id, { predictorId: predictor.id, galaxyId: s.id, value: predicted.value[i], sigma: predicted.sigma[i] }]));
+      return stored.map((p, i) => p ?? (Number.isFinite(computed.get(galaxyIds[i])?.value) ? computed.get(galaxyIds[i])! : null));
     }
-    return predictionsByKeys(this.db.sql, galaxyIds.map((galaxyId) => ({ predictorId: predictor.id, galaxyId })));
+    return stored;
   }
 
   async predictor(id: string): Promise<PredictorRecord> {

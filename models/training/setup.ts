@@ -23,7 +23,7 @@ export function queueKind(settings: Settings, db: Database): "local" | "pg-boss"
 export function makeQueue(settings: Settings, db: Database, cubePath: string, work: boolean, serving: boolean): TrainingQueue {
   const cores = availableParallelism();
   const threads = settings.trainingThreads || (serving ? Math.max(1, cores - 1) : cores);
-  const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`, threads);
+  const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`, codeVersion(), threads);
   return queueKind(settings, db) === "pg-boss" ? new PgBossQueue(db, executor, work) : new LocalQueue(db, executor);
 }
 
