@@ -30,31 +30,29 @@ export class ExactSplitFinder {
   readonly split = new Float64Array(splitFields);
   threshold = NaN;
   private readonly block: Float32Array;
-  private readonly keys: Float64Array;
-  /** Position multiplier in a sort key: key = orderedBits(value) · positions + position, exact below 2^53. */
-  private readonly positions: number;
+  /** Positions (in the leaf) in ascending value order, for one feature. */
+  private readonly order: Int32Array;
+  private readonly rowBins: Int32Array;
+  private readonly binCounts = new Int32Array(257);
 
-  /** `capacity`: most rows a leaf may have (at most 2^21). */
+  /** `capacity`: most rows a leaf may have. */
   constructor(readonly capacity: number) {
-    this.positions = 2 ** Math.ceil(Math.log2(Math.max(2, capacity)));
-    if (this.positions > 2 ** 21) throw new Error(`assertion: exact split capacity ${capacity} above 2^21`);
     this.block = new Float32Array(featureBlock * capacity);
-    this.keys = new Float64Array(capacity);
+    this.order = new Int32Array(capacity);
+    this.rowBins = new Int32Array(capacity);
   }
 
   /**
    * Searches `features` (ascending; strictly larger gain wins, so ties keep
    * the earlier feature and the lower cut), skipping those with
-   * hasMissing[feature] = 1. `bins` (column-major, binned from `raw`) give
-   * the split's threshold bin.
+   * hasMissing[feature] = 1. `bins` (column-major, binned from `raw`, at
+   * most 256 per feature) order the rows cheaply before the raw values do.
    */
   find(raw: Matrix, bins: Uint8Array, hasMissing: Uint8Array, features: Int32Array, leaf: LeafRows, constraints: SplitConstraints): void {
     const { minDataInLeaf, minSumHessianInLeaf, lambdaL2, minGainToSplit } = constraints;
     const { indices, gradients, hessians, start, count, sumGradient, sumHessian } = leaf;
     if (count > this.capacity) throw new Error(`assertion: leaf of ${count} rows above exact split capacity ${this.capacity}`);
-    const { split, block, positions } = this;
-    const keys = this.keys.subarray(0, count);
-    const blockBits = new Uint32Array(block.buffer, block.byteOffset, block.length);
+    const { split, block, order } = this;
     const { values, cols } = raw;
     const parentGain = leafGain(sumGradient, sumHessian, lambdaL2);
     split.fill(0);
@@ -70,18 +68,17 @@ export class ExactSplitFinder {
         const feature = features[k];
         if (hasMissing[feature] === 1) continue;
         const base = (k - from) * count;
-        for (let i = 0; i < count; i++) keys[i] = orderedBits(blockBits[base + i]) * positions + i;
-        keys.sort();
+        this.sortByValue(bins, feature * raw.rows, indices, start, count, base);
         let g = 0;
         let h = 0;
         for (let c = 1; c < count; c++) {
-          const position = keys[c - 1] % positions;
+          const position = order[c - 1];
           g += gradients[start + position];
           h += hessians[start + position];
           if (c < minDataInLeaf || h < minSumHessianInLeaf) continue;
           if (count - c < minDataInLeaf || sumHessian - h < minSumHessianInLeaf) break;
           const value = block[base + position];
-          if (block[base + (keys[c] % positions)] === value) continue; // no cut between equal values
+          if (block[base + order[c]] === value) continue; // no cut between equal values
           const rg = sumGradient - g;
           const gain = (g * g) / (h + lambdaL2) + (rg * rg) / (sumHessian - h + lambdaL2) - parentGain;
           if (gain > bestGain) {
@@ -101,9 +98,32 @@ export class ExactSplitFinder {
     }
     if (split[Split.gain] === -Infinity) this.threshold = NaN;
   }
-}
 
-/** Float32 bits as an unsigned key in numeric order (negatives inverted, positives get the sign bit). */
-function orderedBits(bits: number): number {
-  return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+  /**
+   * Fills `order` with the leaf's positions by ascending value of one
+   * feature (block[base + position]): a counting sort by bin (bins are
+   * monotone in value), then an insertion sort, which only has to reorder
+   * rows within a bin.
+   */
+  private sortByValue(bins: Uint8Array, column: number, indices: Int32Array, start: number, count: number, base: number): void {
+    const { order, rowBins, binCounts, block } = this;
+    binCounts.fill(0);
+    for (let i = 0; i < count; i++) {
+      const bin = bins[column + indices[start + i]];
+      rowBins[i] = bin;
+      binCounts[bin + 1]++;
+    }
+    for (let b = 1; b < binCounts.length; b++) binCounts[b] += binCounts[b - 1];
+    for (let i = 0; i < count; i++) order[binCounts[rowBins[i]]++] = i;
+    for (let i = 1; i < count; i++) {
+      const position = order[i];
+      const value = block[base + position];
+      let j = i - 1;
+      while (j >= 0 && block[base + order[j]] > value) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = position;
+    }
+  }
 }
