@@ -6,8 +6,10 @@
  * GBDT within 0.01 of LightGBM; decision tree within 0.005 of scikit-learn.
  * The tree is compared where binning loses nothing (every feature has fewer
  * distinct values than bins) and scikit-learn's tie-breaking cannot matter
- * (min_samples_leaf 5); on continuous features, where 255 bins coarsen the
- * thresholds, the training R² it reaches is compared.
+ * (min_samples_leaf 5); on continuous features, where leaves of at most
+ * 4,096 rows are split by an exact search over raw values, its predictions
+ * must equal scikit-learn's, and on bigger data the training R² it reaches
+ * is compared.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -62,6 +64,22 @@ describe("decision tree against scikit-learn", { skip }, () => {
       assert.ok(Math.abs(ours - reference) <= 0.005, `depth ${maxDepth}: R² ours ${ours.toFixed(4)}, scikit-learn ${reference.toFixed(4)}`);
     }
   });
+
+  for (const minDataInLeaf of [1, 5]) {
+    it(`splits exactly as scikit-learn on continuous features (same predictions at depths 1..6, min ${minDataInLeaf} rows per leaf)`, async () => {
+      // 1,000 rows: every leaf is small enough for the exact search over raw values.
+      const { x, y } = syntheticRegression({ rows: 1000, cols: 20, seed: 7 });
+      const references = sklearnTrees({ x, y, test: x }, depths, minDataInLeaf);
+      for (const [k, maxDepth] of depths.entries()) {
+        const model = await trainDecisionTree(x, y, { maxDepth, minDataInLeaf, threads: 1 }, { seed: 1 });
+        const ours = model.predict(x);
+        const reference = references[k].predictions;
+        let largest = 0;
+        for (let i = 0; i < ours.length; i++) largest = Math.max(largest, Math.abs(ours[i] - reference[i]));
+        assert.ok(largest <= 1e-9, `depth ${maxDepth}: predictions differ by up to ${largest}`);
+      }
+    });
+  }
 
   it("reaches scikit-learn's training R² within 0.005 at depths 1..6 on continuous features", async () => {
     const { x, y } = syntheticRegression({ rows: 3000, cols: 30, seed: 24 });

@@ -275,6 +275,15 @@ describe("decision tree", () => {
     for (const [p, [s, n]] of sums) assert.ok(Math.abs(p - s / n) < 1e-9);
   });
 
+  it("gives identical trees with 1 and 2 threads (histogram splits at the root, exact splits below, features with missing values)", async () => {
+    // 5,000 rows: the root is above exactSplitRows; 5,000 x 200 values: enough for two threads.
+    const { x, y } = syntheticRegression({ rows: 5000, cols: 200, seed: 13, missing: 0.05 });
+    assert.equal(participantCount(2, x.rows, x.cols), 2);
+    const one = await trainDecisionTree(x, y, { maxDepth: 6, threads: 1 }, { seed: 1 });
+    const two = await trainDecisionTree(x, y, { maxDepth: 6, threads: 2 }, { seed: 1 });
+    assert.deepEqual({ ...two.toJSON(), params: null }, { ...one.toJSON(), params: null });
+  });
+
   it("rejects a depth outside 1..16 together with any other bad parameter", async () => {
     await assert.rejects(trainDecisionTree(train.x, train.y, { maxDepth: 0, minDataInLeaf: 0 }, { seed: 1 }), (error: unknown) => {
       assert.ok(error instanceof GbdtParameterError);

@@ -2,10 +2,12 @@
  * The decision tree (the thesis DT, depth 1..6): the GBDT learner with one
  * tree, learning rate 1 and no shrinkage, so each leaf predicts the mean
  * label of its rows — scikit-learn's DecisionTreeRegressor (squared error)
- * up to binning: the feature and the bin of each split are chosen from
- * histograms of at most `maxBin` bins, then the threshold is refined among
- * the raw values in the two bins around it; exact when a feature has
- * ≤ maxBin distinct values.
+ * up to tie-breaking: leaves of at most 4,096 rows (tree-learner's
+ * exactSplitRows) are split by an exact search over every raw value of every
+ * feature without missing values; bigger leaves pick the feature and bin
+ * from histograms of at most `maxBin` bins, then refine the threshold among
+ * the raw values in the two bins around it (exact when a feature has
+ * ≤ maxBin distinct values).
  */
 import type { Matrix } from "../learner.js";
 import { boost, type GbdtFitControl } from "./booster.js";
@@ -21,9 +23,10 @@ export interface DecisionTreeParams {
   maxBin?: number;
   threads?: number;
   /**
-   * Refine each split to the best cut between the raw values of the leaf's
-   * rows in the two bins around the binned threshold (default true): closer
-   * to scikit-learn's exact search where 255 bins are coarse.
+   * Search small leaves exactly over raw values, and refine big leaves'
+   * splits to the best cut between the raw values of the rows in the two
+   * bins around the binned threshold (default true): scikit-learn's exact
+   * search where 255 bins are coarse.
    */
   exactThresholds?: boolean;
 }
