@@ -17,6 +17,16 @@ import type { Progress, TrainingGalaxies, TrainingOutcome } from "./pipeline.js"
 const PROGRESS_EVERY_MS = 500;
 export const HEARTBEAT_EVERY_MS = 3000;
 
+/**
+ * What a FAILED run says (anyone may read it). Database and system errors
+ * (they carry a `code`) may quote SQL or paths: logged, not stored.
+ */
+function reasonOf(runId: string, error: Error & { code?: unknown }): string {
+  if (error.code === undefined) return error.message || String(error);
+  console.error(`training run ${runId}:`, error);
+  return "an internal error stopped the run (details in the server log); train again";
+}
+
 /** A run this process has claimed: its last progress, and its worker thread while training. */
 interface Claimed {
   last: Progress;
@@ -70,9 +80,9 @@ export class TrainingExecutor {
       }));
       if (saved === null) console.error(`training run ${runId}: trained, but no longer RUNNING (cancelled or failed meanwhile); nothing saved`);
     } catch (error) {
-      const e = error as Error & { cancelled?: boolean };
+      const e = error as Error & { cancelled?: boolean; code?: unknown };
       // A cancelled run is already CANCELLED; failRun only touches unfinished runs.
-      if (!e.cancelled) await failRun(sql, runId, e.message || String(e)).catch(() => {});
+      if (!e.cancelled) await failRun(sql, runId, reasonOf(runId, e)).catch(() => {});
     } finally {
       clearInterval(heartbeat);
       this.claimed.delete(runId);
