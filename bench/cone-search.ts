@@ -9,7 +9,7 @@
  */
 import postgres from "postgres";
 import { coneSearch } from "../catalog/cone-search.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 import { syntheticSurvey } from "../ingest/synthetic/survey.js";
 import { benchDatabase, summarise } from "./support.js";
 

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { coneSearch } from "../catalog/cone-search.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 import { syntheticSurvey } from "../ingest/synthetic/survey.js";
 import { benchDatabase, summarise } from "./support.js";
 

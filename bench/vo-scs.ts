@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { galaxyColumns, toGalaxyRecord } from "../catalog/galaxy-record.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 import { syntheticSurvey } from "../ingest/synthetic/survey.js";
 import { columnsFor } from "../vo/scs/columns.js";
 import { votableChunks } from "../vo/votable/writer.js";

@@ -301,51 +301,44 @@ export class CubeReader {
   }
 
   /**
-   * The flux of many rows at one zoom, masked values as NaN, in the order of
-   * `rows` (row-major: rows × values per row). Consecutive rows are read with
-   * one slice, so loading a training set costs a few large reads.
+   * Parts of many rows at one zoom, in the order of `rows` (row-major: rows ×
+   * values per row). Nearby rows are read with one slice per part, so loading
+   * a training set or exporting the cube costs a few large reads.
    */
-  readFluxes(kind: "image" | "spectrum", rows: readonly number[], zoom: number): Float32Array {
+  readRows<P extends "flux" | "sigma" | "mask">(kind: "image" | "spectrum", rows: readonly number[], zoom: number, parts: readonly P[]): Record<P, Float32Array | Uint8Array> {
     const file = this.open();
     if (!file) throw new CubeError(`no cube at ${this.path}`);
     const total = (this.dataset(file, WCS_PATH).shape as number[])[0];
     const width = kind === "image" ? BAND_COUNT * imageSize(zoom) ** 2 : spectrumBins(zoom);
-    const path = (p: "flux" | "mask") => (kind === "image" ? imagePath(zoom, p) : spectrumPath(zoom, p));
-    const flux = this.dataset(file, path("flux"));
-    const mask = this.dataset(file, path("mask"));
-    const out = new Float32Array(rows.length * width);
+    const datasets = parts.map((p) => this.dataset(file, kind === "image" ? imagePath(zoom, p) : spectrumPath(zoom, p)));
+    const out = parts.map((p) => (p === "mask" ? new Uint8Array(rows.length * width) : new Float32Array(rows.length * width)));
     const order = rows.map((row, i) => [row, i] as const).sort((a, b) => a[0] - b[0]);
     const MAX_RUN = 256;
+    const MAX_GAP = 4;
     for (let start = 0; start < order.length; ) {
       let end = start + 1;
-      while (end < order.length && order[end][0] - order[start][0] < MAX_RUN && order[end][0] - order[end - 1][0] <= 4) end++;
+      while (end < order.length && order[end][0] - order[start][0] < MAX_RUN && order[end][0] - order[end - 1][0] <= MAX_GAP) end++;
       const first = order[start][0];
       const last = order[end - 1][0];
       if (!Number.isInteger(first) || first < 0 || last >= total) throw new CubeError(`row ${first < 0 ? first : last} is outside the cube (${total} rows)`);
-      const f = flux.slice([[first, last + 1]]) as Float32Array;
-      const m = mask.slice([[first, last + 1]]) as Uint8Array;
-      for (let k = start; k < end; k++) {
-        const [row, at] = order[k];
-        const from = (row - first) * width;
-        const to = at * width;
-        for (let j = 0; j < width; j++) out[to + j] = m[from + j] ? NaN : f[from + j];
-      }
+      datasets.forEach((dataset, p) => {
+        const block = dataset.slice([[first, last + 1]]) as Float32Array | Uint8Array;
+        for (let k = start; k < end; k++) {
+          const [row, at] = order[k];
+          out[p].set(block.subarray((row - first) * width, (row - first + 1) * width), at * width);
+        }
+      });
       start = end;
     }
-    return out;
+    return Object.fromEntries(parts.map((p, i) => [p, out[i]])) as Record<P, Float32Array | Uint8Array>;
   }
 
-  /**
-   * Value, sigma and mask of the consecutive rows [first, first + count) at
-   * one zoom, each part read with one slice (exports read whole blocks).
-   */
-  readBlock(kind: "image" | "spectrum", first: number, count: number, zoom: number): Measured {
-    const file = this.open();
-    if (!file) throw new CubeError(`no cube at ${this.path}`);
-    const total = (this.dataset(file, WCS_PATH).shape as number[])[0];
-    if (!Number.isInteger(first) || first < 0 || count < 1 || first + count > total) throw new CubeError(`rows ${first}..${first + count - 1} are outside the cube (${total} rows)`);
-    const part = (p: "flux" | "sigma" | "mask") => this.dataset(file, kind === "image" ? imagePath(zoom, p) : spectrumPath(zoom, p)).slice([[first, first + count]]);
-    return { value: part("flux") as Float32Array, sigma: part("sigma") as Float32Array, mask: part("mask") as Uint8Array };
+  /** The flux of many rows at one zoom, masked values as NaN, in the order of `rows`. */
+  readFluxes(kind: "image" | "spectrum", rows: readonly number[], zoom: number): Float32Array {
+    const { flux, mask } = this.readRows(kind, rows, zoom, ["flux", "mask"]);
+    const out = flux as Float32Array;
+    for (let j = 0; j < out.length; j++) if (mask[j]) out[j] = NaN;
+    return out;
   }
 
   /** The zoom-0 TAN WCS of a row (null when the row has no image). */

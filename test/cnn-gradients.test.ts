@@ -8,12 +8,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { loadBackend } from "../models/cnn/index.js";
-import { Random } from "../models/cnn/random.js";
+import { Random } from "../random/random.js";
 import { applyDense } from "../models/cnn/layers.js";
 
 function randomArray(random: Random, n: number): Float32Array {
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = random.uniform() * 2 - 1;
+  for (let i = 0; i < n; i++) out[i] = random.fraction32() * 2 - 1;
   return out;
 }
 

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { insertGalaxies, type NewGalaxy } from "../catalog/bulk-load.js";
 import { coneSearch } from "../catalog/cone-search.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 import { angularDistanceDeg } from "../sky/angles.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 

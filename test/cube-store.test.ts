@@ -13,7 +13,7 @@ import { rebin1d, rebinImage, edgesFromCentres, overlapWeights, type Measured } 
 import { appendToCube, CubeError, CubeReader, CubeWriter, type CubeRecord } from "../cube/store.js";
 import { imageView, spectrumView } from "../cube/views.js";
 import { spectrumBins, wavelengthGrid } from "../cube/zoom.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 
 function measured(n: number, random: Random, maskedFraction = 0.02): Measured {
   const m: Measured = { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };

@@ -7,7 +7,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { calibrateNoise, ONE_SIGMA_COVERAGE, type Predicted } from "../models/training/ensemble.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 
 function sample(n: number, random: Random, residual: () => number, foldSd: (i: number) => number) {
   const truth = new Float64Array(n);

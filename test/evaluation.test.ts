@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { median, nmad, regressionMetrics, summariseFolds } from "../models/evaluation/metrics.js";
 import { sameObjectGroups } from "../models/evaluation/groups.js";
 import { stratifiedFolds, trainValidationTestSplit } from "../models/evaluation/split.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 
 describe("regression metrics", () => {
   it("computes R², MAE, RMSE, NMAD and coverage by their definitions", () => {

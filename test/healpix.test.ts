@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ang2pix_nest } from "@hscmap/healpix";
 import { cellCount, cellRange29, cellSizeDeg, degrade, faceXY, MAX_ORDER, nested29 } from "../sky/healpix.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 
 const ORDERS = [0, 1, 5, 10, 13, 15, 20, 25, 28, 29];

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { edgesFromCentres, overlapWeights, rebin1d, rebinImage, type Measured } from "../cube/rebin.js";
 import { rescaleWcs, spectrumBins, wavelengthGrid } from "../cube/zoom.js";
-import { Random } from "../ingest/synthetic/random.js";
+import { Random } from "../random/random.js";
 
 const DRAWS = 4000;
 

@@ -10,7 +10,7 @@
  * logged, never returned (no stack traces, no parameters).
  */
 import { GraphQLError } from "graphql";
-import { ErrorCode, httpStatusOf } from "../errors/codes.js";
+import { ErrorCode, httpStatusOf, type InputChecker } from "../errors/codes.js";
 import { escapeXml } from "./votable/xml.js";
 import { VOTABLE_CONTENT_TYPE, VOTABLE_NAMESPACE } from "./votable/writer.js";
 
@@ -65,4 +65,13 @@ export function faultDocument(fault: Fault): string {
 export function faultResponse(error: unknown): Response {
   const fault = faultOf(error);
   return new Response(faultDocument(fault), { status: fault.status, headers: { "content-type": VOTABLE_CONTENT_TYPE } });
+}
+
+/** Every problem the checker collected, as one UsageFault. */
+export function throwUsageFaults(checker: InputChecker): void {
+  try {
+    checker.throwIfAny();
+  } catch (error) {
+    throw new VoUsageError((error as Error).message);
+  }
 }

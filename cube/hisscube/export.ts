@@ -60,16 +60,6 @@ function group(file: H5File, path: string, attributes: Record<string, string> = 
   return g;
 }
 
-/** Calls `visit(start, firstRow, count)` for each run of consecutive cube rows (at most 256) in `rows`. */
-function forEachRun(rows: number[], visit: (start: number, firstRow: number, count: number) => void): void {
-  for (let start = 0; start < rows.length; ) {
-    let end = start + 1;
-    while (end < rows.length && rows[end] === rows[end - 1] + 1 && end - start < 256) end++;
-    visit(start, rows[start], end - start);
-    start = end;
-  }
-}
-
 export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string): Promise<{ targets: number }> {
   await h5wasm.ready;
   const galaxies = await sql`
@@ -115,28 +105,25 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
       const sFlux = new Float32Array(n * bins);
       const sSigma = new Float32Array(n * bins);
       const scales = BAND_NAMES.map((band) => hisscubePerNanomaggy(band));
-      forEachRun(galaxies.map((g) => g.cube_row as number), (start, first, count) => {
-        const images = cube.readBlock("image", first, count, zoom);
-        const spectra = cube.readBlock("spectrum", first, count, zoom);
-        for (let k = 0; k < count; k++) {
-          const t = start + k;
-          for (let b = 0; b < 5; b++) {
-            const scale = scales[b];
-            const from = (k * 5 + b) * pixels;
-            const to = (t * 5 + b) * pixels;
-            for (let i = 0; i < pixels; i++) {
-              const masked = images.mask[from + i] !== 0;
-              flux[to + i] = masked ? NaN : images.value[from + i] * scale;
-              sigma[to + i] = masked ? NaN : images.sigma[from + i] * scale;
-            }
-          }
-          for (let i = 0; i < bins; i++) {
-            const masked = spectra.mask[k * bins + i] !== 0;
-            sFlux[t * bins + i] = masked ? NaN : spectra.value[k * bins + i] * 1e-17;
-            sSigma[t * bins + i] = masked ? NaN : spectra.sigma[k * bins + i] * 1e-17;
+      const rows = galaxies.map((g) => g.cube_row as number);
+      const imageRows = cube.readRows("image", rows, zoom, ["flux", "sigma", "mask"]);
+      const spectrumRows = cube.readRows("spectrum", rows, zoom, ["flux", "sigma", "mask"]);
+      for (let t = 0; t < n; t++) {
+        for (let b = 0; b < 5; b++) {
+          const scale = scales[b];
+          const at = (t * 5 + b) * pixels;
+          for (let i = at; i < at + pixels; i++) {
+            const masked = imageRows.mask[i] !== 0;
+            flux[i] = masked ? NaN : imageRows.flux[i] * scale;
+            sigma[i] = masked ? NaN : imageRows.sigma[i] * scale;
           }
         }
-      });
+      }
+      for (let i = 0; i < n * bins; i++) {
+        const masked = spectrumRows.mask[i] !== 0;
+        sFlux[i] = masked ? NaN : spectrumRows.flux[i] * 1e-17;
+        sSigma[i] = masked ? NaN : spectrumRows.sigma[i] * 1e-17;
+      }
       const semi = `semi_sparse_cube/${zoom}`;
       group(file, semi);
       group(file, `${semi}/images`);

@@ -24,7 +24,7 @@
 import type { CubeRecord } from "../../cube/store.js";
 import { BAND_COUNT, PIXEL_SCALE_ARCSEC } from "../../cube/layout.js";
 import { IMAGE_SIZE_0, SPECTRUM_BINS_0, wavelengthGrid } from "../../cube/zoom.js";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 import type { SyntheticGalaxy } from "./survey.js";
 
 const C_KM_S = 299792.458;

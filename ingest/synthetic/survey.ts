@@ -12,7 +12,7 @@
  * rises with mass (Peng et al. 2010, ApJ 721, 193, mass quenching).
  */
 import type { NewGalaxy } from "../../catalog/bulk-load.js";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 
 export interface Footprint {
   name: string;

@@ -11,7 +11,7 @@
  * - Dropout masks come from the same generator, so a seed fixes them too.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 
 export interface NamedWeight {
   name: string;
@@ -26,7 +26,7 @@ export class WeightStore {
   private add(name: string, shape: number[], limit: number): tf.Variable {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
-    if (limit > 0) for (let i = 0; i < size; i++) values[i] = (this.random.uniform() * 2 - 1) * limit;
+    if (limit > 0) for (let i = 0; i < size; i++) values[i] = (this.random.fraction32() * 2 - 1) * limit;
     const initial = tf.tensor(values, shape);
     const variable = tf.variable(initial, true);
     initial.dispose();
@@ -88,6 +88,6 @@ export function applyDropout(x: tf.Tensor2D, rate: number, random: Random | unde
   if (!random || rate <= 0) return x;
   const keep = 1 / (1 - rate);
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = random.uniform() < rate ? 0 : keep;
+  for (let i = 0; i < mask.length; i++) mask[i] = random.fraction32() < rate ? 0 : keep;
   return tf.mul(x, tf.tensor2d(mask, x.shape));
 }

@@ -19,7 +19,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { applyConv, applyDense, applyDropout, WeightStore, type Conv, type Dense, type NamedWeight } from "./layers.js";
 import type { Architecture } from "./params.js";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 
 export interface NetworkLayout {
   architecture: Architecture;

@@ -15,7 +15,7 @@
  * spectra [n, 1, bins, c] (a 1-D convolution is a 1 x k 2-D one).
  */
 import type { ArrayInputs } from "../learner.js";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 
 export interface ChannelScaling {
   /** Per input channel (band), in the input's flux unit. */
@@ -47,7 +47,7 @@ function robustScaling(count: number, valueAt: (i: number) => number): { center:
   const sample: number[] = [];
   const random = count > SAMPLE ? new Random(0) : undefined;
   for (let k = 0; k < Math.min(count, SAMPLE); k++) {
-    const v = valueAt(random ? Math.floor(random.uniform() * count) : k);
+    const v = valueAt(random ? Math.floor(random.fraction32() * count) : k);
     if (Number.isFinite(v)) sample.push(v);
   }
   if (sample.length === 0) return { center: 0, scale: 1 };

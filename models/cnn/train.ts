@@ -11,7 +11,7 @@ import { fitNormalisation } from "./normalisation.js";
 import { buildNetwork } from "./network.js";
 import { CnnModel, forwardAll, inputTensors, networkLayout, predictionBatchSize } from "./model.js";
 import { CnnInputError, resolveCnnParams, type CnnParams, type ParamProblem } from "./params.js";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 
 export interface CnnFitControl extends FitControl {
   /** Held-out rows for early stopping and the validation curve. */
@@ -81,9 +81,9 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
   const target = Float32Array.from(y, (v) => (v - mean) / std);
 
   const random = new Random(control.seed);
-  const networkSeed = random.seed();
-  const order = new Random(random.seed());
-  const dropout = new Random(random.seed());
+  const networkSeed = random.nextUint32();
+  const order = new Random(random.nextUint32());
+  const dropout = new Random(random.nextUint32());
   const network = buildNetwork(networkLayout(p, normalisation), networkSeed);
   const variables = network.weights.map((w) => w.variable);
   const optimizer = tf.train.adam(p.learningRate);

@@ -8,21 +8,13 @@
  * a seeded shuffle decides who goes where, so every part spans the whole
  * label range in the same proportions.
  */
-import { Random } from "../../ingest/synthetic/random.js";
+import { Random } from "../../random/random.js";
 
 export interface Split {
   /** Row indices of each part, ascending. */
   train: number[];
   validation: number[];
   test: number[];
-}
-
-function shuffle<T>(items: T[], random: Random): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = random.nextUint32() % (i + 1);
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
 }
 
 /** Groups (as lists of row indices) sorted by mean label, ties by first row. */
@@ -50,7 +42,7 @@ function deal(rows: number[], labels: ArrayLike<number>, groups: ArrayLike<numbe
   const sorted = groupsByLabel(rows, labels, groups);
   for (let start = 0; start < sorted.length; start += slots.length) {
     const block = sorted.slice(start, start + slots.length);
-    const assignment = shuffle(slots.slice(), random).slice(0, block.length);
+    const assignment = random.shuffle(slots.slice()).slice(0, block.length);
     block.forEach((members, b) => {
       for (const row of members) part[row] = assignment[b];
     });

@@ -18,6 +18,8 @@
  * (≥ 8.8 Å per bin from zoom 3) Hα and [NII] blend: their windows overlap.
  * A feature whose window is off the spectrum or fully masked is NaN.
  */
+import { median } from "../evaluation/metrics.js";
+
 const LINES = [
   { name: "Halpha", centre: 6564.6, half: 12, blue: [6490, 6530], red: [6610, 6650] },
   { name: "Hbeta", centre: 4862.7, half: 12, blue: [4800, 4840], red: [4885, 4925] },
@@ -50,13 +52,6 @@ export function luminosityDistanceCm(z: number): number {
   return (1 + z) * comovingMpc * MPC_CM;
 }
 
-function medianOf(values: number[]): number {
-  if (values.length === 0) return NaN;
-  values.sort((a, b) => a - b);
-  const n = values.length;
-  return n % 2 ? values[(n - 1) / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 /** Unmasked flux values whose rest wavelength lies in [from, to). */
 function inBand(flux: Float32Array, rest: Float64Array, from: number, to: number): number[] {
   const out: number[] = [];
@@ -76,11 +71,11 @@ export function spectrumFeatures(flux: Float32Array, wavelength: Float64Array, r
   const dLambdaObs = wavelength.length > 1 ? wavelength[1] - wavelength[0] : 1;
   let k = offset;
   out[k++] = z;
-  out[k++] = Math.log10(medianOf(inBand(flux, rest, 5300, 5700)));
+  out[k++] = Math.log10(median(inBand(flux, rest, 5300, 5700)));
   const fluxes: number[] = [];
   const ews: number[] = [];
   for (const line of LINES) {
-    const continuum = medianOf([...inBand(flux, rest, line.blue[0], line.blue[1]), ...inBand(flux, rest, line.red[0], line.red[1])]);
+    const continuum = median([...inBand(flux, rest, line.blue[0], line.blue[1]), ...inBand(flux, rest, line.red[0], line.red[1])]);
     const window = inBand(flux, rest, line.centre - line.half, line.centre + line.half);
     const f = window.length > 0 && Number.isFinite(continuum) ? window.reduce((s, v) => s + (v - continuum), 0) * dLambdaObs : NaN;
     fluxes.push(f);

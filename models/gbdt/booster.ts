@@ -12,7 +12,7 @@ import { rootMeanSquaredError } from "./metric.js";
 import { GbdtModel, type ModelTree } from "./model.js";
 import { objectives } from "./objective.js";
 import { GbdtParameterError, resolveGbdtParams, type GbdtParams, type ParameterProblem } from "./params.js";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 import { TreeLearner } from "./tree-learner.js";
 
 export interface GbdtFitControl extends FitControl {

@@ -6,7 +6,7 @@
 import type { Matrix } from "../learner.js";
 import { findBinMapperSorted, totalBins, type BinMapper } from "./bin-mapper.js";
 import { Float32Argsort } from "./radix-sort.js";
-import { Random } from "./random.js";
+import { Random } from "../../random/random.js";
 
 /** Rows sampled to choose bin boundaries (LightGBM's bin_construct_sample_cnt). */
 export const binConstructSampleCount = 200_000;

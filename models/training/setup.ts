@@ -20,20 +20,21 @@ export function queueKind(settings: Settings, db: Database): "local" | "pg-boss"
  * `serving`: the process also answers HTTP, so training leaves it one core
  * (training must not starve serving); a standalone worker uses them all.
  */
-export function makeQueue(settings: Settings, db: Database, cubePath: string, work: boolean, serving: boolean): TrainingQueue {
+export function makeQueue(settings: Settings, db: Database, cubePath: string, work: boolean, serving: boolean, version = codeVersion()): TrainingQueue {
   const cores = availableParallelism();
   const threads = settings.trainingThreads || (serving ? Math.max(1, cores - 1) : cores);
-  const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`, codeVersion(), threads);
+  const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`, version, threads);
   return queueKind(settings, db) === "pg-boss" ? new PgBossQueue(db, executor, work) : new LocalQueue(db, executor);
 }
 
 export async function startTraining(settings: Settings, db: Database, cube: CubeReader, cubePath: string): Promise<TrainingService> {
-  const queue = makeQueue(settings, db, cubePath, settings.trainInServer === "true", true);
+  const version = codeVersion();
+  const queue = makeQueue(settings, db, cubePath, settings.trainInServer === "true", true, version);
   try {
     await queue.start();
   } catch (error) {
     await queue.stop().catch(() => {});
     throw error;
   }
-  return new TrainingService(db, cube, queue, { maxGridPoints: settings.maxGridPoints }, codeVersion());
+  return new TrainingService(db, cube, queue, { maxGridPoints: settings.maxGridPoints }, version);
 }

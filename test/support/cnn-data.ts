@@ -4,7 +4,7 @@
  * strength, or their sum.
  */
 import type { ArrayInputs } from "../../models/learner.js";
-import { Random } from "../../models/cnn/random.js";
+import { Random } from "../../random/random.js";
 
 export interface Synthetic {
   x: ArrayInputs;
@@ -15,7 +15,7 @@ export interface Synthetic {
 }
 
 function normal(random: Random): number {
-  return Math.sqrt(-2 * Math.log(1 - random.uniform())) * Math.cos(2 * Math.PI * random.uniform());
+  return Math.sqrt(-2 * Math.log(1 - random.fraction32())) * Math.cos(2 * Math.PI * random.fraction32());
 }
 
 export function syntheticGalaxies(rows: number, seed: number, options: { bands?: number; size?: number; bins?: number; maskFraction?: number } = {}): Synthetic {
@@ -27,17 +27,17 @@ export function syntheticGalaxies(rows: number, seed: number, options: { bands?:
   const lineLabel = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     if (image) {
-      const logFlux = 1 + 2 * random.uniform();
-      const radius = 1 + 2 * random.uniform();
-      const cx = size / 2 + (random.uniform() - 0.5) * 2;
-      const cy = size / 2 + (random.uniform() - 0.5) * 2;
+      const logFlux = 1 + 2 * random.fraction32();
+      const radius = 1 + 2 * random.fraction32();
+      const cx = size / 2 + (random.fraction32() - 0.5) * 2;
+      const cy = size / 2 + (random.fraction32() - 0.5) * 2;
       let total = 0;
       const profile = new Float64Array(size * size);
       for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) total += profile[i * size + j] = Math.exp(-((i - cy) ** 2 + (j - cx) ** 2) / (2 * radius * radius));
       for (let b = 0; b < bands; b++) {
         const bandFlux = (10 ** logFlux / bands) * (0.6 + 0.8 * (b / Math.max(1, bands - 1)));
         for (let p = 0; p < size * size; p++) {
-          const masked = random.uniform() < maskFraction;
+          const masked = random.fraction32() < maskFraction;
           image[(r * bands + b) * size * size + p] = masked ? NaN : (bandFlux * profile[p]) / total + 0.05 * normal(random);
         }
       }
@@ -46,12 +46,12 @@ export function syntheticGalaxies(rows: number, seed: number, options: { bands?:
       imageLabel[r] = Math.log10(sum);
     }
     if (spectrum) {
-      const logLine = 2 * random.uniform();
+      const logLine = 2 * random.fraction32();
       const centre = bins * 0.6;
       const width = bins / 100;
-      const continuum = 1 + 0.5 * random.uniform();
+      const continuum = 1 + 0.5 * random.fraction32();
       for (let k = 0; k < bins; k++) {
-        const masked = random.uniform() < maskFraction;
+        const masked = random.fraction32() < maskFraction;
         spectrum[r * bins + k] = masked ? NaN : continuum + 10 ** logLine * Math.exp(-((k - centre) ** 2) / (2 * width * width)) + 0.1 * normal(random);
       }
       lineLabel[r] = logLine;

@@ -9,9 +9,9 @@ import type { Context } from "hono";
 import { InputChecker } from "../../errors/codes.js";
 import { baseUrlOf } from "../base-url.js";
 import type { VoContext } from "../context.js";
-import { faultResponse, VoUsageError } from "../faults.js";
+import { faultResponse, throwUsageFaults } from "../faults.js";
 import { selectGalaxies } from "../galaxy-query.js";
-import { maxrecOf } from "../limits.js";
+import { checkedMaxrec } from "../limits.js";
 import { DalParameters, parseNumber } from "../params.js";
 import { votableResponse, type Info } from "../votable/writer.js";
 import { columnsFor } from "./columns.js";
@@ -37,12 +37,9 @@ export function parseConeRequest(params: DalParameters, maxRadiusDeg: number): C
   const verbText = params.get("VERB");
   const verb = verbText === undefined ? 2 : Number(verbText);
   checker.check([1, 2, 3].includes(verb) && /^\d$/.test(verbText ?? "2"), "VERB", "must be 1, 2 or 3");
-  try {
-    checker.throwIfAny();
-  } catch (error) {
-    throw new VoUsageError((error as Error).message);
-  }
-  return { raDeg, decDeg, radiusDeg, verb, maxrec: maxrecOf(params) };
+  const maxrec = checkedMaxrec(params, checker);
+  throwUsageFaults(checker);
+  return { raDeg, decDeg, radiusDeg, verb, maxrec };
 }
 
 export function scsService(vo: VoContext) {

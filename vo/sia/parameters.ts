@@ -11,9 +11,9 @@
  * Other parameters are ignored (DALI §3.1).
  */
 import { InputChecker } from "../../errors/codes.js";
-import { VoUsageError } from "../faults.js";
+import { throwUsageFaults } from "../faults.js";
 import type { Cone } from "../galaxy-query.js";
-import { maxrecOf } from "../limits.js";
+import { checkedMaxrec } from "../limits.js";
 import { parseNumber, type DalParameters } from "../params.js";
 
 export type Interval = [number, number];
@@ -74,17 +74,8 @@ export function parseSiaRequest(params: DalParameters, maxRadiusDeg: number): Si
   const calibs = params.all("CALIB").map(Number);
   checker.check(calibs.every((c) => Number.isInteger(c) && c >= 0 && c <= 4), "CALIB", "must be an integer in [0, 4]");
   const dptypes = params.all("DPTYPE").map((d) => d.toLowerCase());
-  let maxrec = 0;
-  try {
-    maxrec = maxrecOf(params);
-  } catch (error) {
-    checker.check(false, "MAXREC", (error as Error).message.replace(/^MAXREC: /, ""));
-  }
-  try {
-    checker.throwIfAny();
-  } catch (error) {
-    throw new VoUsageError((error as Error).message);
-  }
+  const maxrec = checkedMaxrec(params, checker);
+  throwUsageFaults(checker);
   return {
     cone, band, time, fov, spatres, exptime, calibs, dptypes, maxrec,
     pol: params.all("POL"),

@@ -11,9 +11,9 @@
  */
 import { InputChecker } from "../../errors/codes.js";
 import { ZOOM_LEVELS } from "../../cube/zoom.js";
-import { VoUsageError } from "../faults.js";
+import { throwUsageFaults } from "../faults.js";
 import type { Cone } from "../galaxy-query.js";
-import { maxrecOf } from "../limits.js";
+import { checkedMaxrec } from "../limits.js";
 import { parseNumber, type DalParameters } from "../params.js";
 
 export const DEFAULT_SIZE_DEG = 0.1;
@@ -105,16 +105,7 @@ export function parseSsaRequest(params: DalParameters, maxRadiusDeg: number): Ss
   const zoom = zoomText === undefined ? 0 : Number(zoomText);
   checker.check(/^\d+$/.test(zoomText ?? "0") && zoom < ZOOM_LEVELS, "ZOOM", `must be an integer in [0, ${ZOOM_LEVELS - 1}]`);
 
-  let maxrec = 0;
-  try {
-    maxrec = maxrecOf(params);
-  } catch (error) {
-    checker.check(false, "MAXREC", (error as Error).message.replace(/^MAXREC: /, ""));
-  }
-  try {
-    checker.throwIfAny();
-  } catch (error) {
-    throw new VoUsageError((error as Error).message);
-  }
+  const maxrec = checkedMaxrec(params, checker);
+  throwUsageFaults(checker);
   return { cone, bandMetres, timeMjd, formats, maxrec, zoom };
 }

@@ -9,9 +9,9 @@ import type { Context } from "hono";
 import { InputChecker } from "../../errors/codes.js";
 import { baseUrlOf } from "../base-url.js";
 import type { VoContext } from "../context.js";
-import { faultResponse, VoUsageError } from "../faults.js";
+import { faultResponse, throwUsageFaults, VoUsageError } from "../faults.js";
 import { selectGalaxies } from "../galaxy-query.js";
-import { maxrecOf } from "../limits.js";
+import { checkedMaxrec } from "../limits.js";
 import { DalParameters } from "../params.js";
 import { SCS_COLUMNS } from "../scs/columns.js";
 import { votableResponse } from "../votable/writer.js";
@@ -44,12 +44,9 @@ function parse(params: DalParameters, maxRadiusDeg: number): { query: ConeQuery;
   const known = new Set(SCS_COLUMNS.map((c) => c.field.name));
   const unknown = query.columns === "*" ? [] : query.columns.filter((c) => !known.has(c));
   checker.check(unknown.length === 0, "QUERY", `unknown column(s) ${unknown.join(", ")}; see /vo/tap/tables`);
-  try {
-    checker.throwIfAny();
-  } catch (error) {
-    throw new VoUsageError((error as Error).message);
-  }
-  return { query, maxrec: maxrecOf(params) };
+  const maxrec = checkedMaxrec(params, checker);
+  throwUsageFaults(checker);
+  return { query, maxrec };
 }
 
 export function tapSyncService(vo: VoContext) {
