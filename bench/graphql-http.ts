@@ -16,9 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { coneSearch } from "../catalog/cone-search.js";
-import { Random } from "../random/random.js";
-import { syntheticSurvey } from "../ingest/synthetic/survey.js";
-import { benchDatabase, summarise } from "./support.js";
+import { benchConeCentres, benchDatabase, summarise } from "./support.js";
 
 const count = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -27,8 +25,7 @@ const radiusDeg = 1 / 60;
 const port = 4999;
 
 const { db, url } = await benchDatabase(count, connections);
-const random = new Random(5);
-const centres = [...syntheticSurvey(2000, 1, 1000)].map((g) => [(g.raDeg + random.uniform(-1, 1) / 60 + 360) % 360, g.decDeg + random.uniform(-1, 1) / 60]);
+const centres = benchConeCentres();
 const query = `query($ra: Float!, $dec: Float!, $r: Float!) { coneSearch(ra: $ra, dec: $dec, radius: $r, first: 50) {
   edges { node { id ra dec redshift distance sfr { avg flag } } } } }`;
 

@@ -4,6 +4,8 @@ import { countGalaxies } from "../catalog/bulk-load.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
+import { syntheticSurvey } from "../ingest/synthetic/survey.js";
+import { Random } from "../random/random.js";
 
 export const benchAdminUrl = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 
@@ -36,4 +38,10 @@ export function percentile(sorted: number[], p: number): number {
 export function summarise(latenciesMs: number[]): { n: number; p50: number; p99: number; mean: number } {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+/** 2,000 cone centres within 1 arcmin of demo galaxies (seed 1), the same for every HTTP cone bench. */
+export function benchConeCentres(): [number, number][] {
+  const random = new Random(5);
+  return [...syntheticSurvey(2000, 1, 1000)].map((g) => [(g.raDeg + random.uniform(-1, 1) / 60 + 360) % 360, g.decDeg + random.uniform(-1, 1) / 60]);
 }

@@ -16,11 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { galaxyColumns, toGalaxyRecord } from "../catalog/galaxy-record.js";
-import { Random } from "../random/random.js";
-import { syntheticSurvey } from "../ingest/synthetic/survey.js";
 import { columnsFor } from "../vo/scs/columns.js";
 import { votableChunks } from "../vo/votable/writer.js";
-import { benchDatabase } from "./support.js";
+import { benchConeCentres, benchDatabase } from "./support.js";
 
 const count = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -29,8 +27,7 @@ const radiusDeg = 1 / 60;
 const port = 4998;
 
 const { db, url } = await benchDatabase(count, connections);
-const random = new Random(5);
-const centres = [...syntheticSurvey(2000, 1, 1000)].map((g) => [(g.raDeg + random.uniform(-1, 1) / 60 + 360) % 360, g.decDeg + random.uniform(-1, 1) / 60]);
+const centres = benchConeCentres();
 
 // 1. VOTable serialisation alone: 10,000 catalogue rows, VERB=3 (23 columns), chunks consumed as produced.
 const records = (await db.sql`SELECT ${galaxyColumns(db.sql)} FROM galaxies g ORDER BY g.id LIMIT 10000`).map(toGalaxyRecord);
