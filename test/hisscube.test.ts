@@ -188,13 +188,24 @@ def tree(path):
     with h5py.File(path, "r") as f:
         names = []
         f.visit(lambda n: names.append(n if not n.startswith("semi_sparse_cube") or n.count("/") < 4 else None))
-        return {"names": sorted(n for n in names if n and (n.startswith("dense_cube") or n.startswith("fits"))), "attrs": sorted(f.attrs.keys())}
+        kept = sorted(n for n in names if n and (n.startswith("dense_cube") or n.startswith("fits")))
+        # Each dataset's element type (compound fields, string sizes) and rank.
+        types = {n: [str(f[n].dtype), f[n].ndim] for n in kept if isinstance(f[n], h5py.Dataset)}
+        refs = f["dense_cube/0/ml_image/image_cutout_refs"]
+        return {"names": kept, "attrs": sorted(f.attrs.keys()), "types": types,
+                "refStored": int(refs.id.get_storage_size()), "refNominal": int(refs.size * refs.dtype.itemsize),
+                "emptySlot": [int(refs[0, 0, 1]["x_max"]), refs[0, 0, 1]["ds_path"].decode()]}
 paths = json.load(sys.stdin)
 print(json.dumps([tree(p) for p in paths]))
 `;
-      const [theirs, oursTree] = runPython<{ names: string[]; attrs: string[] }[]>(layout, [file, out]);
+      type Tree = { names: string[]; attrs: string[]; types: Record<string, [string, number]>; refStored: number; refNominal: number; emptySlot: [number, string] };
+      const [theirs, oursTree] = runPython<Tree[]>(layout, [file, out]);
       assert.deepEqual(oursTree.attrs, theirs.attrs);
       assert.deepEqual(oursTree.names, theirs.names);
+      assert.deepEqual(oursTree.types, theirs.types);
+      // The 199 empty reference slots read as zero but take no space in the file.
+      assert.deepEqual(oursTree.emptySlot, [0, ""]);
+      assert.ok(oursTree.refStored * 50 < oursTree.refNominal, `reference slots stored ${oursTree.refStored} of ${oursTree.refNominal} bytes`);
     } finally {
       await db.drop();
     }

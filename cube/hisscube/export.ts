@@ -26,11 +26,16 @@ const ZOOMS = 4; // HiSS-Cube writes zoom levels 0..3
 const REFS = 200; // reference slots per target, as HiSS-Cube allocates
 const REGION_DTYPE: [string, string][] = [["ds_path", "S64"], ["ds_slice_idx", "<q"], ["x_min", "<i"], ["x_max", "<i"], ["y_min", "<i"], ["y_max", "<i"]];
 
+/** Targets per chunk of a region-reference dataset. */
+const REF_CHUNK_ROWS = 1024;
+
 /**
  * A region-reference dataset of shape [...rows, REFS] whose slot 0 points at
  * `slices` of `path` (whole images when extent > 0, a metadata row when 0)
- * and whose other slots stay empty (zero), as HiSS-Cube leaves them. Only
- * slot 0 is written: the 199 empty slots are the dataset's fill value.
+ * and whose other slots stay empty (zero), as HiSS-Cube leaves them. A chunk
+ * holds one slot of many targets, and only slot 0 is written: the chunks of
+ * the 199 empty slots are never allocated and read as the fill value (zero),
+ * so the file holds ~1/200 of the dataset's nominal size.
  */
 function writeRegionRefs(file: H5File, name: string, rows: number[], path: string, slices: number[], extent: number): void {
   const count = slices.length;
@@ -39,7 +44,7 @@ function writeRegionRefs(file: H5File, name: string, rows: number[], path: strin
     ["x_min", new Int32Array(0)], ["x_max", new Int32Array(0)], ["y_min", new Int32Array(0)], ["y_max", new Int32Array(0)],
   ]);
   const shape = [0, ...rows.slice(1), REFS];
-  const dataset = file.create_dataset({ name, data: empty as never, shape, maxshape: [null, ...rows.slice(1), REFS], chunks: [1, ...rows.slice(1), REFS], dtype: REGION_DTYPE });
+  const dataset = file.create_dataset({ name, data: empty as never, shape, maxshape: [null, ...rows.slice(1), REFS], chunks: [Math.max(1, Math.min(REF_CHUNK_ROWS, rows[0])), ...rows.slice(1), 1], dtype: REGION_DTYPE });
   if (rows[0] === 0) return;
   dataset.resize([...rows, REFS]);
   const values = new Map<string, unknown>([
