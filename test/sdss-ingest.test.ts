@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CubeReader } from "../cube/store.js";
 import { fitsFile } from "../ingest/fits/write.js";
-import { readFrame } from "../ingest/sdss/frame.js";
+import { detectorNoise, readFrame } from "../ingest/sdss/frame.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { readSdssSpectrum } from "../ingest/sdss/spectrum.js";
 import { backends, type TestDatabase } from "./support/databases.js";
@@ -49,6 +49,28 @@ function writeMpaJhu(dir: string): [string, string] {
   ] }]));
   return [info, sfr];
 }
+
+describe("SDSS detectors: gain and dark variance of the frame data model", () => {
+  it("gives each camcol its own CCDs, with the data model's run-dependent values", () => {
+    assert.deepEqual(detectorNoise(3, "r", 2820), { gain: 4.72, darkVariance: 1.3225 });
+    assert.deepEqual(detectorNoise(1, "g", 756), { gain: 3.32, darkVariance: 15.6025 });
+    assert.deepEqual(detectorNoise(6, "z", 4000), { gain: 4.69, darkVariance: 1.21 });
+    // Camcol 2's u amplifier after run 1100; four CCDs' dark variance after run 1500.
+    assert.equal(detectorNoise(2, "u", 1100).gain, 1.595);
+    assert.equal(detectorNoise(2, "u", 1101).gain, 1.825);
+    assert.equal(detectorNoise(2, "i", 1500).darkVariance, 5.76);
+    assert.equal(detectorNoise(2, "i", 1501).darkVariance, 6.25);
+    assert.equal(detectorNoise(4, "i", 2000).darkVariance, 7.5625);
+    assert.equal(detectorNoise(4, "z", 2000).darkVariance, 12.6025);
+    assert.equal(detectorNoise(5, "z", 2000).darkVariance, 2.1025);
+    assert.equal(detectorNoise(5, "z", 1000).darkVariance, 1.8225);
+  });
+
+  it("refuses a camcol outside 1..6", () => {
+    assert.throws(() => detectorNoise(7, "r", 2820), /no SDSS detector for camcol 7/);
+    assert.throws(() => detectorNoise(0, "r", 2820), /no SDSS detector for camcol 0/);
+  });
+});
 
 describe("SDSS frames: per-pixel errors", { skip }, () => {
   it("match the scatter of blank sky within 20 % in all five bands", () => {

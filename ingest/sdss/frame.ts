@@ -18,7 +18,11 @@ import { BinaryTable } from "../fits/table.js";
 export type FrameBand = "u" | "g" | "r" | "i" | "z";
 const BANDS: FrameBand[] = ["u", "g", "r", "i", "z"];
 
-/** Electrons per count, by camcol (1..6) then band u,g,r,i,z (SDSS frame data model). */
+/**
+ * Electrons per count, by camcol (1..6) then band u,g,r,i,z, as the SDSS
+ * `frame` data model publishes them. Camcol 2's u amplifier changed after
+ * run 1100 (see `detectorNoise`).
+ */
 const GAIN = [
   [1.62, 3.32, 4.71, 5.165, 4.745],
   [1.595, 3.855, 4.6, 6.565, 5.155],
@@ -27,15 +31,30 @@ const GAIN = [
   [1.47, 4.05, 4.725, 4.64, 3.48],
   [2.17, 4.035, 4.895, 4.76, 4.69],
 ];
-/** Dark variance (counts²), by camcol then band (SDSS frame data model). */
+/**
+ * Dark variance (counts², dark current and read noise), by camcol then band,
+ * from the same data model, for runs up to 1500; four CCDs have a second
+ * value for later runs (see `detectorNoise`).
+ */
 const DARK_VARIANCE = [
-  [9.61, 1.8225, 1.21, 1.8225, 0.81],
-  [12.6025, 1.96, 1.44, 5.76, 1.0],
+  [9.61, 15.6025, 1.8225, 7.84, 0.81],
+  [12.6025, 1.44, 1.0, 5.76, 1.0],
   [8.7025, 1.3225, 1.3225, 4.6225, 1.0],
-  [12.6025, 1.3225, 1.96, 6.25, 9.61],
-  [9.3025, 0.81, 1.1025, 7.84, 1.8225],
-  [7.0225, 0.9025, 1.8225, 5.0625, 1.21],
+  [12.6025, 1.96, 1.3225, 6.25, 9.61],
+  [9.3025, 1.1025, 0.81, 7.84, 1.8225],
+  [7.0225, 1.8225, 0.9025, 5.0625, 1.21],
 ];
+/** Dark variances of runs after 1500, where the data model gives a second value: "camcol band" → counts². */
+const DARK_VARIANCE_AFTER_RUN_1500: Record<string, number> = { "2 i": 6.25, "4 i": 7.5625, "4 z": 12.6025, "5 z": 2.1025 };
+
+/** The gain (e⁻/count) and dark variance (counts²) of one SDSS CCD, as the frame data model gives them. */
+export function detectorNoise(camcol: number, band: FrameBand, run: number): { gain: number; darkVariance: number } {
+  const b = BANDS.indexOf(band);
+  if (!Number.isInteger(camcol) || camcol < 1 || camcol > 6 || b < 0) throw new FitsError(`no SDSS detector for camcol ${camcol}, band ${band}`);
+  const gain = camcol === 2 && band === "u" && run > 1100 ? 1.825 : GAIN[camcol - 1][b];
+  const darkVariance = (run > 1500 ? DARK_VARIANCE_AFTER_RUN_1500[`${camcol} ${band}`] : undefined) ?? DARK_VARIANCE[camcol - 1][b];
+  return { gain, darkVariance };
+}
 
 export interface Frame {
   file: string;
@@ -101,9 +120,7 @@ function frameFromHdus(path: string, hdus: Hdu[]): Frame {
   const yInterp = (skyTable.column("YINTERP") as Float64Array[])[0];
   const tdim = String(hdus[2].header.get("TDIM1") ?? "(256,192)");
   const [skyCols, skyRows] = tdim.replace(/[()\s]/g, "").split(",").map(Number);
-  const b = BANDS.indexOf(band as FrameBand);
-  const c = Number(camcol) - 1;
-  const [gain, dark] = [GAIN[c][b], DARK_VARIANCE[c][b]];
+  const { gain, darkVariance: dark } = detectorNoise(Number(camcol), band as FrameBand, Number(run));
   const image = values instanceof Float32Array ? values : Float32Array.from(values);
   const sigma = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
