@@ -8,7 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CubeReader } from "../cube/store.js";
@@ -82,7 +82,7 @@ describe("SDSS frames: per-pixel errors", { skip }, () => {
         for (let x = 100; x < 300; x += 2) {
           const i = y * frame.width + x;
           differences.push(frame.image[i] - frame.image[i + 1]);
-          sigmas.push(frame.sigma[i]);
+          sigmas.push(frame.sigmaAt(x, y));
         }
       const sorted = [...differences].sort((a, b) => a - b);
       const centre = sorted[sorted.length >> 1];
@@ -109,6 +109,32 @@ describe("SDSS spectra: rebinning onto the cube grid", { skip }, () => {
       path,
     );
     assert.ok(Math.abs(rebinned / raw - 1) < 0.005, `rebinned ${rebinned}, raw ${raw}`);
+  });
+});
+
+describe("ingest sdss with a field that cannot be read", { skip: skip || backends[0].skip }, () => {
+  it("reports the bad frame, cuts from the good field, and keeps every object", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "skycube-sdss-bad-"));
+    const db = await backends[0].open();
+    try {
+      const frames = join(dir, "frames");
+      mkdirSync(frames);
+      for (const band of ["u", "g", "r", "i", "z"]) {
+        symlinkSync(`${framesDir}/frame-${band}-002820-3-0122.fits.bz2`, join(frames, `frame-${band}-002820-3-0122.fits.bz2`));
+        // Field 121 sorts first and is read first: its g frame is not bzip2 at all.
+        const good = readFileSync(`${framesDir}/frame-${band}-002820-3-0122.fits.bz2`);
+        writeFileSync(join(frames, `frame-${band}-002820-3-0121.fits.bz2`), band === "g" ? Buffer.from("not a bzip2 stream") : good);
+      }
+      const report = await ingestSdss(db.sql, { spectraDir, framesDir: frames, cubePath: join(dir, "cube.h5") });
+      assert.deepEqual([report.objects, report.inserted, report.withImage], [16, 16, 2]);
+      assert.deepEqual(report.skipped.map((s) => s.file), ["frame-g-002820-3-0121.fits.bz2"]);
+      assert.match(report.skipped[0].reason, /bzip2/i);
+      const sources = await db.sql`SELECT DISTINCT file FROM galaxy_sources WHERE role = 'FRAME' ORDER BY file`;
+      assert.deepEqual(sources.map((r) => r.file), ["u", "g", "r", "i", "z"].map((b) => `frame-${b}-002820-3-0122.fits.bz2`).sort());
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

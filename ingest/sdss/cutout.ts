@@ -46,7 +46,7 @@ export function cutOut(frames: Frame[], raDeg: number, decDeg: number): Cutout |
         if (x >= 0 && y >= 0 && x < frame.width && y < frame.height) {
           const i = y * frame.width + x;
           out.value[j] = frame.image[i];
-          out.sigma[j] = frame.sigma[i];
+          out.sigma[j] = frame.sigmaAt(x, y);
           onFrame++;
         } else {
           out.value[j] = NaN;

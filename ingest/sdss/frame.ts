@@ -67,7 +67,12 @@ export interface Frame {
   height: number;
   /** Row-major, nanomaggies. */
   image: Float32Array;
-  sigma: Float32Array;
+  /**
+   * The error of pixel (x, y) (0-based column and row) in nanomaggies, from
+   * the noise model above. Computed on demand: ingest needs it only for the
+   * cutouts, a few thousand of a frame's three million pixels.
+   */
+  sigmaAt(x: number, y: number): number;
   wcs: TanWcs;
 }
 
@@ -122,14 +127,10 @@ function frameFromHdus(path: string, hdus: Hdu[]): Frame {
   const [skyCols, skyRows] = tdim.replace(/[()\s]/g, "").split(",").map(Number);
   const { gain, darkVariance: dark } = detectorNoise(Number(camcol), band as FrameBand, Number(run));
   const image = values instanceof Float32Array ? values : Float32Array.from(values);
-  const sigma = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const sky = bilinear(allsky, skyRows, skyCols, xInterp[x], yInterp[y]);
-      const dn = image[i] / calib[x] + sky;
-      sigma[i] = Math.sqrt(Math.max(dn, 0) / gain + dark) * calib[x];
-    }
-  }
-  return { file: basename(path), band: band as FrameBand, run: Number(run), camcol: Number(camcol), field: Number(field), width, height, image, sigma, wcs };
+  const sigmaAt = (x: number, y: number) => {
+    const sky = bilinear(allsky, skyRows, skyCols, xInterp[x], yInterp[y]);
+    const dn = image[y * width + x] / calib[x] + sky;
+    return Math.sqrt(Math.max(dn, 0) / gain + dark) * calib[x];
+  };
+  return { file: basename(path), band: band as FrameBand, run: Number(run), camcol: Number(camcol), field: Number(field), width, height, image, sigmaAt, wcs };
 }

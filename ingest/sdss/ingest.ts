@@ -4,23 +4,25 @@
  * Stages: read spectra → group repeat observations (1″) → combine each
  * group by inverse-variance weighting → attach MPA-JHU labels (by plate,
  * MJD, fibre of any member) → find the field whose r frame holds the object
- * and cut 64 x 64 from its five frames → load rows, cube rows and sources in
- * one transaction with one cube write session.
+ * and cut 64 x 64 from its five frames (fields read one at a time, see
+ * `cutOutAll`) → load rows, cube rows and sources in one transaction with
+ * one cube write session.
  *
  * Policy for bad input: a file that cannot be read is skipped and reported
  * with the reason; nothing else is written for it. A field missing one of
- * its five bands is reported and not used. Idempotent: objects are keyed by
+ * its five bands, or with a frame that cannot be read, is reported and not
+ * used (its objects keep their spectra). Idempotent: objects are keyed by
  * the SPECOBJID of their first spectrum (in plate, MJD, fibre order), so a
  * second run inserts nothing.
  */
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { insertBatchReturning, type NewGalaxy } from "../../catalog/bulk-load.js";
 import type { SfrLabel } from "../../catalog/galaxy-record.js";
 import { CubeWriter, type CubeRecord } from "../../cube/store.js";
 import { lockCubeWrites } from "../cube-lock.js";
 import type { Sql } from "../../db/database.js";
-import { cutOut, positionOnFrame } from "./cutout.js";
+import { cutOut, positionOnFrame, type Cutout } from "./cutout.js";
 import { readFrameAsync, type Frame } from "./frame.js";
 import { groupByPosition } from "./group.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
@@ -50,7 +52,6 @@ const FRAME = /^frame-([ugriz])-(\d{6}-\d-\d{4})\.fits(\.bz2)?$/;
 interface Field {
   key: string;
   files: Map<string, string>;
-  frames?: Frame[];
 }
 
 function listFields(dir: string, report: IngestReport): Field[] {
@@ -69,15 +70,51 @@ function listFields(dir: string, report: IngestReport): Field[] {
   });
 }
 
-/** The five frames of a field, read once (the five decompress in parallel). */
-async function framesOf(field: Field): Promise<Frame[]> {
-  field.frames ??= await Promise.all(["u", "g", "r", "i", "z"].map((band) => readFrameAsync(field.files.get(band)!)));
-  return field.frames;
+class FrameReadError extends Error {
+  constructor(readonly file: string, cause: Error) {
+    super(cause.message);
+  }
 }
 
-async function fieldHolding(fields: Field[], raDeg: number, decDeg: number): Promise<Field | undefined> {
-  for (const field of fields) if (positionOnFrame((await framesOf(field))[2], raDeg, decDeg) !== null) return field;
-  return undefined;
+/** The five frames of a field in u,g,r,i,z order. */
+function readField(field: Field): Promise<Frame[]> {
+  const read = (path: string) => readFrameAsync(path).catch((error: Error) => Promise.reject(new FrameReadError(basename(path), error)));
+  const frames = Promise.all(["u", "g", "r", "i", "z"].map((band) => read(field.files.get(band)!)));
+  frames.catch(() => {}); // a prefetched field that fails is reported when it is awaited
+  return frames;
+}
+
+type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
+
+/**
+ * Cutouts of the objects at `positions`, each from the first field (in name
+ * order) whose r frame holds it. Fields are read one at a time, each at most
+ * once, the next one decompressing while the current one is cut, and dropped
+ * once cut: memory holds two fields however many there are. Reading stops
+ * when every object has its field. A field that cannot be read is reported
+ * in `report.skipped` and passed over.
+ */
+async function cutOutAll(fields: Field[], positions: { raDeg: number; decDeg: number }[], report: IngestReport): Promise<({ cutout: Cutout; frames: FrameSource[] } | undefined)[]> {
+  const cuts: ({ cutout: Cutout; frames: FrameSource[] } | undefined)[] = new Array(positions.length).fill(undefined);
+  let waiting = positions.map((_, i) => i);
+  let next = fields.length > 0 && waiting.length > 0 ? readField(fields[0]) : undefined;
+  for (let f = 0; next; f++) {
+    let frames: Frame[] | undefined;
+    try {
+      frames = await next;
+    } catch (error) {
+      const failure = error as FrameReadError;
+      report.skipped.push({ file: failure.file ?? `frame-?-${fields[f].key}`, reason: failure.message });
+    }
+    const here = frames ? waiting.filter((i) => positionOnFrame(frames[2], positions[i].raDeg, positions[i].decDeg) !== null) : [];
+    waiting = waiting.filter((i) => !here.includes(i));
+    next = f + 1 < fields.length && waiting.length > 0 ? readField(fields[f + 1]) : undefined;
+    for (const i of here) {
+      const cutout = cutOut(frames!, positions[i].raDeg, positions[i].decDeg);
+      if (cutout) cuts[i] = { cutout, frames: frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field })) };
+    }
+  }
+  return cuts;
 }
 
 /** The spectrum with the most good bins speaks for the group (identifiers, redshift, class). */
@@ -139,17 +176,15 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
     try {
       const records: CubeRecord[] = [];
       const sources: Record<string, unknown>[] = [];
+      const cuts = await cutOutAll(fields, todo.map((o) => o.galaxy), report);
       for (const [i, object] of todo.entries()) {
         const id = freshKeys.get(object.galaxy.sourceKey)!;
-        const { raDeg, decDeg } = object.galaxy;
-        const field = await fieldHolding(fields, raDeg, decDeg);
-        const frames = field ? await framesOf(field) : null;
-        const cutout = frames ? cutOut(frames, raDeg, decDeg) : null;
-        records.push({ spectrum: combineSpectra(object.members.map((m) => m.rebinned)), image: cutout ?? undefined });
+        const cut = cuts[i];
+        records.push({ spectrum: combineSpectra(object.members.map((m) => m.rebinned)), image: cut?.cutout });
         for (const m of object.members) sources.push({ galaxy_id: id, role: "SPECTRUM", file: m.file, plate: m.plate, mjd: m.mjd, fiberid: m.fiberid, run: null, camcol: null, field: null, band: null });
-        if (cutout && frames) {
+        if (cut) {
           report.withImage++;
-          for (const frame of frames) {
+          for (const frame of cut.frames) {
             sources.push({ galaxy_id: id, role: "FRAME", file: frame.file, plate: null, mjd: null, fiberid: null, run: frame.run, camcol: frame.camcol, field: frame.field, band: frame.band });
           }
         }
