@@ -55,6 +55,20 @@ function writeRegionRefs(file: H5File, name: string, rows: number[], path: strin
   dataset.write_slice([...rows.map((n) => [0, n] as [number, number]), [0, 1]], values);
 }
 
+/**
+ * Values in HiSS-Cube's units, masked ones as NaN: `values` scaled in runs of
+ * `run` values, each by `scale(start of the run)`. In place: the arrays are
+ * fresh from `CubeReader.readRows`.
+ */
+function toHisscube(values: Float32Array | Uint8Array, mask: Float32Array | Uint8Array, scale: (start: number) => number, run: number): Float32Array {
+  const out = values as Float32Array;
+  for (let start = 0; start < out.length; start += run) {
+    const factor = scale(start);
+    for (let i = start; i < start + run; i++) out[i] = mask[i] !== 0 ? NaN : out[i] * factor;
+  }
+  return out;
+}
+
 function metadata(paths: string[], headers: string[], size: number) {
   return { data: new Map<string, unknown>([["path", paths], ["header", headers]]), dtype: [["path", "S256"], ["header", `S${size}`]] as [string, string][] };
 }
@@ -105,30 +119,14 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
       const size = imageSize(zoom);
       const bins = spectrumBins(zoom);
       const pixels = size * size;
-      const flux = new Float32Array(n * 5 * pixels);
-      const sigma = new Float32Array(n * 5 * pixels);
-      const sFlux = new Float32Array(n * bins);
-      const sSigma = new Float32Array(n * bins);
-      const scales = BAND_NAMES.map((band) => hisscubePerNanomaggy(band));
       const rows = galaxies.map((g) => g.cube_row as number);
       const imageRows = cube.readRows("image", rows, zoom, ["flux", "sigma", "mask"]);
       const spectrumRows = cube.readRows("spectrum", rows, zoom, ["flux", "sigma", "mask"]);
-      for (let t = 0; t < n; t++) {
-        for (let b = 0; b < 5; b++) {
-          const scale = scales[b];
-          const at = (t * 5 + b) * pixels;
-          for (let i = at; i < at + pixels; i++) {
-            const masked = imageRows.mask[i] !== 0;
-            flux[i] = masked ? NaN : imageRows.flux[i] * scale;
-            sigma[i] = masked ? NaN : imageRows.sigma[i] * scale;
-          }
-        }
-      }
-      for (let i = 0; i < n * bins; i++) {
-        const masked = spectrumRows.mask[i] !== 0;
-        sFlux[i] = masked ? NaN : spectrumRows.flux[i] * 1e-17;
-        sSigma[i] = masked ? NaN : spectrumRows.sigma[i] * 1e-17;
-      }
+      const scales = BAND_NAMES.map((band) => hisscubePerNanomaggy(band));
+      const flux = toHisscube(imageRows.flux, imageRows.mask, (i) => scales[Math.floor(i / pixels) % 5], pixels);
+      const sigma = toHisscube(imageRows.sigma, imageRows.mask, (i) => scales[Math.floor(i / pixels) % 5], pixels);
+      const sFlux = toHisscube(spectrumRows.flux, spectrumRows.mask, () => 1e-17, bins);
+      const sSigma = toHisscube(spectrumRows.sigma, spectrumRows.mask, () => 1e-17, bins);
       const semi = `semi_sparse_cube/${zoom}`;
       group(file, semi);
       group(file, `${semi}/images`);
