@@ -41,9 +41,10 @@ let lbzip2: boolean | undefined;
 /** lbzip2 decompresses one file on every core; runs wait for each other here. */
 let lbzip2Queue: Promise<unknown> = Promise.resolve();
 
-function decompressInChild(tool: "bzip2" | "lbzip2", path: string): Promise<Uint8Array> {
+function decompressInChild(tool: "bzip2" | "lbzip2", path: string, signal?: AbortSignal): Promise<Uint8Array> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, ["-dc", path]);
+    const child = spawn(tool, ["-dc", path], { signal });
     const chunks: Buffer[] = [];
     const errors: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -51,32 +52,38 @@ function decompressInChild(tool: "bzip2" | "lbzip2", path: string): Promise<Uint
     child.on("error", reject);
     child.on("close", (code) => {
       if (code === 0) resolve(Buffer.concat(chunks));
-      else reject(new FitsError(`${tool} could not decompress ${path}: ${Buffer.concat(errors).toString().trim()}`));
+      else reject(signal?.aborted ? signal.reason : new FitsError(`${tool} could not decompress ${path}: ${Buffer.concat(errors).toString().trim()}`));
     });
   });
 }
 
+/** Whether bzip2 files decompress in child processes here (lbzip2 or bzip2 installed), off the main thread. */
+export function bunzipInBackground(): boolean {
+  lbzip2 ??= spawnSync("lbzip2", ["--version"]).error === undefined;
+  nativeBzip2 ??= spawnSync("bzip2", ["--help"]).error === undefined;
+  return lbzip2 || nativeBzip2;
+}
+
 /**
  * bunzip in a child process, concurrently with other work. With Debian's
- * `lbzip2` (multi-threaded, and ~2x less CPU than bzip2 on SDSS frames),
- * files are decompressed one at a time on every core; with `bzip2`, several
- * files at once on several cores; with neither, in JavaScript.
+ * `lbzip2` (multi-threaded), files are decompressed one at a time on every
+ * core; with `bzip2`, several files at once on several cores; with neither,
+ * in JavaScript. Aborting `signal` stops the child (or a queued run) and
+ * rejects with the signal's reason.
  */
-function bunzipAsync(path: string): Promise<Uint8Array> {
-  lbzip2 ??= spawnSync("lbzip2", ["--version"]).error === undefined;
+function bunzipAsync(path: string, signal?: AbortSignal): Promise<Uint8Array> {
+  if (!bunzipInBackground()) return Promise.resolve(bunzip(readFileSync(path), false));
   if (lbzip2) {
-    const run = lbzip2Queue.then(() => decompressInChild("lbzip2", path));
+    const run = lbzip2Queue.then(() => decompressInChild("lbzip2", path, signal));
     lbzip2Queue = run.catch(() => {});
     return run;
   }
-  nativeBzip2 ??= spawnSync("bzip2", ["--help"]).error === undefined;
-  if (!nativeBzip2) return Promise.resolve(bunzip(readFileSync(path), false));
-  return decompressInChild("bzip2", path);
+  return decompressInChild("bzip2", path, signal);
 }
 
 /** Like openFits, decompressing .bz2 files in a child process (concurrently with other work). */
-export async function openFitsAsync(path: string): Promise<Hdu[]> {
-  return path.endsWith(".bz2") ? parseFits(await bunzipAsync(path)) : openFits(path);
+export async function openFitsAsync(path: string, signal?: AbortSignal): Promise<Hdu[]> {
+  return path.endsWith(".bz2") ? parseFits(await bunzipAsync(path, signal)) : openFits(path);
 }
 
 /** Reads a FITS file (plain or bzip2-compressed) from disk. */

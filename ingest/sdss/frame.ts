@@ -95,8 +95,8 @@ export function readFrame(path: string): Frame {
 }
 
 /** Reads a frame, decompressing it in a child process: several frames read at once use several cores. */
-export async function readFrameAsync(path: string): Promise<Frame> {
-  return frameFromHdus(path, await openFitsAsync(path));
+export async function readFrameAsync(path: string, signal?: AbortSignal): Promise<Frame> {
+  return frameFromHdus(path, await openFitsAsync(path, signal));
 }
 
 function frameFromHdus(path: string, hdus: Hdu[]): Frame {

@@ -23,6 +23,7 @@ import { CubeWriter, type CubeRecord } from "../../cube/store.js";
 import { lockCubeWrites } from "../cube-lock.js";
 import type { Sql } from "../../db/database.js";
 import { cutOut, positionOnFrame, type Cutout } from "./cutout.js";
+import { bunzipInBackground } from "../fits/file.js";
 import { readFrameAsync, type Frame } from "./frame.js";
 import { groupByPosition } from "./group.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
@@ -77,8 +78,8 @@ class FrameReadError extends Error {
 }
 
 /** The five frames of a field in u,g,r,i,z order. */
-function readField(field: Field): Promise<Frame[]> {
-  const read = (path: string) => readFrameAsync(path).catch((error: Error) => Promise.reject(new FrameReadError(basename(path), error)));
+function readField(field: Field, signal?: AbortSignal): Promise<Frame[]> {
+  const read = (path: string) => readFrameAsync(path, signal).catch((error: Error) => Promise.reject(new FrameReadError(basename(path), error)));
   const frames = Promise.all(["u", "g", "r", "i", "z"].map((band) => read(field.files.get(band)!)));
   frames.catch(() => {}); // a prefetched field that fails is reported when it is awaited
   return frames;
@@ -92,12 +93,13 @@ type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
  * once, the next one decompressing while the current one is cut, and dropped
  * once cut: memory holds two fields however many there are. Reading stops
  * when every object has its field. A field that cannot be read is reported
- * in `report.skipped` and passed over.
+ * in `report.skipped` and passed over. `first` is the first field's read
+ * when it has already started.
  */
-async function cutOutAll(fields: Field[], positions: { raDeg: number; decDeg: number }[], report: IngestReport): Promise<({ cutout: Cutout; frames: FrameSource[] } | undefined)[]> {
+async function cutOutAll(fields: Field[], positions: { raDeg: number; decDeg: number }[], report: IngestReport, first?: Promise<Frame[]>): Promise<({ cutout: Cutout; frames: FrameSource[] } | undefined)[]> {
   const cuts: ({ cutout: Cutout; frames: FrameSource[] } | undefined)[] = new Array(positions.length).fill(undefined);
   let waiting = positions.map((_, i) => i);
-  let next = fields.length > 0 && waiting.length > 0 ? readField(fields[0]) : undefined;
+  let next = fields.length > 0 && waiting.length > 0 ? first ?? readField(fields[0]) : undefined;
   for (let f = 0; next; f++) {
     let frames: Frame[] | undefined;
     try {
@@ -125,6 +127,19 @@ function representative(group: SdssSpectrum[]): SdssSpectrum {
 
 export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<IngestReport> {
   const report: IngestReport = { spectraRead: 0, objects: 0, inserted: 0, alreadyPresent: 0, withImage: 0, withSfrLabel: 0, skipped: [] };
+  const fields = options.framesDir ? listFields(options.framesDir, report) : [];
+  // The first field starts decompressing (in child processes) at once, while
+  // the spectra are read and the catalogue written; stopped if no new object needs it.
+  const early = new AbortController();
+  const firstField = fields.length > 0 && bunzipInBackground() ? readField(fields[0], early.signal) : undefined;
+  try {
+    return await ingest(sql, options, report, fields, firstField);
+  } finally {
+    early.abort();
+  }
+}
+
+async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], firstField: Promise<Frame[]> | undefined): Promise<IngestReport> {
   const files = readdirSync(options.spectraDir).filter((f) => /^spec-\d{4,}-\d{5}-\d{4}\.fits$/.test(f)).sort();
   const spectra: SdssSpectrum[] = [];
   files.forEach((file, i) => {
@@ -137,7 +152,6 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
   });
   report.spectraRead = spectra.length;
   const labels = options.sfr ? readMpaJhu(...options.sfr) : new Map<string, SfrLabel>();
-  const fields = options.framesDir ? listFields(options.framesDir, report) : [];
   const groups = groupByPosition(spectra);
   report.objects = groups.length;
 
@@ -176,7 +190,7 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
     try {
       const records: CubeRecord[] = [];
       const sources: Record<string, unknown>[] = [];
-      const cuts = await cutOutAll(fields, todo.map((o) => o.galaxy), report);
+      const cuts = await cutOutAll(fields, todo.map((o) => o.galaxy), report, firstField);
       for (const [i, object] of todo.entries()) {
         const id = freshKeys.get(object.galaxy.sourceKey)!;
         const cut = cuts[i];
