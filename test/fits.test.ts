@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { FitsError } from "../ingest/fits/errors.js";
-import { bunzip, findHdu, openFits, parseFits, readImage } from "../ingest/fits/file.js";
+import { bunzip, findHdu, imageAccess, openFits, parseFits, readImage } from "../ingest/fits/file.js";
 import { BinaryTable } from "../ingest/fits/table.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 import { sharedData, sharedDataMissing } from "./support/shared-data.js";
@@ -95,6 +95,12 @@ describe("FITS reader against astropy on real SDSS files", { skip }, () => {
     assert.deepEqual([image.shape[1], image.shape[0]], ref.shape);
     const at = (y: number, x: number) => image.values[y * image.shape[0] + x];
     assert.deepEqual([[0, 0], [10, 20], [744, 1024], [1488, 2047], [1000, 5]].map(([y, x]) => at(y, x)), ref.pixels);
+    // Random access reads the same numbers without converting the image.
+    const access = imageAccess(hdus[0]);
+    assert.deepEqual(access.shape, image.shape);
+    assert.deepEqual([[0, 0], [10, 20], [744, 1024], [1488, 2047], [1000, 5]].map(([y, x]) => access.at(y * image.shape[0] + x)), ref.pixels);
+    for (let i = 0; i < image.values.length; i += 9973) assert.equal(access.at(i), image.values[i], `pixel ${i}`);
+    assert.throws(() => access.at(image.values.length), RangeError);
     const header = hdus[0].header;
     assert.equal(header.number("CRVAL1"), ref.crval1);
     assert.equal(header.number("CRPIX2"), ref.crpix2);

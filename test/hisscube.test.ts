@@ -127,7 +127,7 @@ for (const backend of backends) {
           for (let y = 28; y < 36; y++)
             for (let x = 28; x < 36; x++) {
               const ours = image.value[b * 4096 + y * 64 + x];
-              const sdss = frame.image[(row + y) * frame.width + column + x];
+              const sdss = frame.valueAt(column + x, row + y);
               assert.ok(Math.abs(ours - sdss) <= 0.005 * Math.abs(sdss) + 1e-6, `${band} (${y}, ${x}): ${ours} vs frame ${sdss} nanomaggies`);
             }
         }

@@ -80,8 +80,7 @@ describe("SDSS frames: per-pixel errors", { skip }, () => {
       const sigmas: number[] = [];
       for (let y = 1000; y < 1200; y++)
         for (let x = 100; x < 300; x += 2) {
-          const i = y * frame.width + x;
-          differences.push(frame.image[i] - frame.image[i + 1]);
+          differences.push(frame.valueAt(x, y) - frame.valueAt(x + 1, y));
           sigmas.push(frame.sigmaAt(x, y));
         }
       const sorted = [...differences].sort((a, b) => a - b);

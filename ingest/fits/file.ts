@@ -148,6 +148,33 @@ export function readImage(hdu: Hdu): Image {
   return { shape, values };
 }
 
+/**
+ * Random access to the image of an HDU without converting all of it: `at(i)`
+ * is the physical value of pixel i (row-major, NAXIS1 fastest), the same
+ * number `readImage` gives, read when asked.
+ */
+export function imageAccess(hdu: Hdu): { shape: number[]; at(index: number): number } {
+  const { header, data } = hdu;
+  const naxis = header.number("NAXIS");
+  const shape = Array.from({ length: naxis }, (_, i) => header.number(`NAXIS${i + 1}`));
+  const count = shape.reduce((a, b) => a * b, naxis === 0 ? 0 : 1);
+  const bitpix = header.number("BITPIX");
+  const scale = header.number("BSCALE", 1);
+  const zero = header.number("BZERO", 0);
+  const read = scalarReader(bitpix);
+  const bytes = Math.abs(bitpix) / 8;
+  if (data.byteLength < count * bytes) throw new FitsError(`the image claims ${count * bytes} bytes but its data unit has ${data.byteLength}`);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const round = bitpix === -64 ? (x: number) => x : Math.fround;
+  return {
+    shape,
+    at: (index) => {
+      if (!(index >= 0 && index < count)) throw new RangeError(`pixel ${index} is outside the image (${count} pixels)`);
+      return round(read(view, index * bytes) * scale + zero);
+    },
+  };
+}
+
 function scalarReader(bitpix: number): (view: DataView, offset: number) => number {
   switch (bitpix) {
     case 8:

@@ -44,8 +44,7 @@ export function cutOut(frames: Frame[], raDeg: number, decDeg: number): Cutout |
         const [x, y] = [x0 + col, y0 + row];
         const j = band * n + row * size + col;
         if (x >= 0 && y >= 0 && x < frame.width && y < frame.height) {
-          const i = y * frame.width + x;
-          out.value[j] = frame.image[i];
+          out.value[j] = frame.valueAt(x, y);
           out.sigma[j] = frame.sigmaAt(x, y);
           onFrame++;
         } else {

@@ -12,7 +12,7 @@
 import { basename } from "node:path";
 import type { TanWcs } from "../../cube/zoom.js";
 import { FitsError } from "../fits/errors.js";
-import { openFits, openFitsAsync, readImage, type Hdu } from "../fits/file.js";
+import { imageAccess, openFits, openFitsAsync, readImage, type Hdu } from "../fits/file.js";
 import { BinaryTable } from "../fits/table.js";
 
 export type FrameBand = "u" | "g" | "r" | "i" | "z";
@@ -65,12 +65,15 @@ export interface Frame {
   /** Columns (NAXIS1) and rows (NAXIS2). */
   width: number;
   height: number;
-  /** Row-major, nanomaggies. */
-  image: Float32Array;
+  /**
+   * The value of pixel (x, y) (0-based column and row) in nanomaggies, read
+   * from the file's bytes when asked: ingest needs a few thousand of a
+   * frame's three million pixels.
+   */
+  valueAt(x: number, y: number): number;
   /**
    * The error of pixel (x, y) (0-based column and row) in nanomaggies, from
-   * the noise model above. Computed on demand: ingest needs it only for the
-   * cutouts, a few thousand of a frame's three million pixels.
+   * the noise model above, computed when asked.
    */
   sigmaAt(x: number, y: number): number;
   wcs: TanWcs;
@@ -103,8 +106,8 @@ function frameFromHdus(path: string, hdus: Hdu[]): Frame {
   const match = NAME.exec(basename(path));
   if (!match) throw new FitsError(`${basename(path)} is not named like an SDSS frame (frame-[ugriz]-RUN-CAMCOL-FIELD.fits[.bz2])`);
   const [, band, run, camcol, field] = match;
-  const { shape, values } = readImage(hdus[0]);
-  const [width, height] = shape;
+  const image = imageAccess(hdus[0]);
+  const [width, height] = image.shape;
   const header = hdus[0].header;
   if (header.string("CTYPE1", "").trim() !== "RA---TAN" || header.string("CTYPE2", "").trim() !== "DEC--TAN") throw new FitsError(`${basename(path)}: not a TAN WCS`);
   const wcs: TanWcs = {
@@ -126,11 +129,11 @@ function frameFromHdus(path: string, hdus: Hdu[]): Frame {
   const tdim = String(hdus[2].header.get("TDIM1") ?? "(256,192)");
   const [skyCols, skyRows] = tdim.replace(/[()\s]/g, "").split(",").map(Number);
   const { gain, darkVariance: dark } = detectorNoise(Number(camcol), band as FrameBand, Number(run));
-  const image = values instanceof Float32Array ? values : Float32Array.from(values);
+  const valueAt = (x: number, y: number) => image.at(y * width + x);
   const sigmaAt = (x: number, y: number) => {
     const sky = bilinear(allsky, skyRows, skyCols, xInterp[x], yInterp[y]);
-    const dn = image[y * width + x] / calib[x] + sky;
+    const dn = valueAt(x, y) / calib[x] + sky;
     return Math.sqrt(Math.max(dn, 0) / gain + dark) * calib[x];
   };
-  return { file: basename(path), band: band as FrameBand, run: Number(run), camcol: Number(camcol), field: Number(field), width, height, image, sigmaAt, wcs };
+  return { file: basename(path), band: band as FrameBand, run: Number(run), camcol: Number(camcol), field: Number(field), width, height, valueAt, sigmaAt, wcs };
 }
