@@ -169,16 +169,21 @@ describe("export hisscube", { skip: pythonModuleMissing("h5py") }, () => {
         targets.forEach((target, t) => {
           const ours = cube.readImage(rows[t].cube_row, zoom);
           const pixels = target.size * target.size;
+          const close = (got: number, expected: number) => (Number.isNaN(expected) ? Number.isNaN(got) : Math.abs(got - expected) <= 1e-5 * Math.abs(expected) + 1e-9);
           target.bands.forEach((band, b) => {
             const scale = hisscubePerNanomaggy(band.band);
-            for (let i = 0; i < pixels; i += 7) {
-              const expected = ours.value[b * pixels + i];
-              const got = band.flux[i] / scale;
-              assert.ok(Number.isNaN(expected) ? Number.isNaN(got) : Math.abs(got - expected) <= 1e-5 * Math.abs(expected) + 1e-9, `zoom ${zoom} ${band.band} pixel ${i}`);
+            for (let i = 0; i < pixels; i++) {
+              // flux from the dense cube, sigma from the semi-sparse errors the region references point at
+              assert.ok(close(band.flux[i] / scale, ours.value[b * pixels + i]), `zoom ${zoom} ${band.band} pixel ${i} flux`);
+              assert.ok(close(band.sigma[i] / scale, ours.sigma[b * pixels + i]), `zoom ${zoom} ${band.band} pixel ${i} sigma`);
             }
           });
           const spectrum = cube.readSpectrum(rows[t].cube_row, zoom);
-          assert.ok(Math.abs(target.flux[100] * 1e17 - spectrum.value[100]) <= 1e-5 * Math.abs(spectrum.value[100]));
+          for (let i = 0; i < spectrum.value.length; i++) {
+            const masked = spectrum.mask[i] === 1;
+            assert.ok(close(target.flux[i] * 1e17, masked ? NaN : spectrum.value[i]), `zoom ${zoom} bin ${i} flux`);
+            assert.ok(close(target.sigma[i] * 1e17, masked ? NaN : spectrum.sigma[i]), `zoom ${zoom} bin ${i} sigma`);
+          }
           assert.equal(target.wavelengthAngstrom.length, spectrum.value.length);
         });
       }
@@ -187,6 +192,7 @@ describe("export hisscube", { skip: pythonModuleMissing("h5py") }, () => {
       const layout = `
 import json, sys
 import h5py
+import numpy as np
 def tree(path):
     with h5py.File(path, "r") as f:
         names = []
@@ -194,20 +200,28 @@ def tree(path):
         kept = sorted(n for n in names if n and (n.startswith("dense_cube") or n.startswith("fits")))
         # Each dataset's element type (compound fields, string sizes) and rank.
         types = {n: [str(f[n].dtype), f[n].ndim] for n in kept if isinstance(f[n], h5py.Dataset)}
+        # The semi-sparse cube holds the same cutouts and spectra as the dense one.
+        same = all(np.array_equal(f[f"semi_sparse_cube/{z}/images/{a}"][()].reshape(f[f"dense_cube/{z}/ml_image/{b}"].shape), f[f"dense_cube/{z}/ml_image/{b}"][()], equal_nan=True)
+                   and np.array_equal(f[f"semi_sparse_cube/{z}/spectra/{a}"][()], f[f"dense_cube/{z}/ml_spectrum/{c}"][()], equal_nan=True)
+                   for z in range(4) for a, b, c in [("data", f"cutout_3d_cube_zoom_{z}", f"spectral_1d_cube_zoom_{z}"), ("errors", "errors", "errors")]) if "skycube" in f["fits_spectra_metadata"][0]["path"].decode() else None
         refs = f["dense_cube/0/ml_image/image_cutout_refs"]
         return {"names": kept, "attrs": sorted(f.attrs.keys()), "types": types,
                 "refStored": int(refs.id.get_storage_size()), "refNominal": int(refs.size * refs.dtype.itemsize),
-                "emptySlot": [int(refs[0, 0, 1]["x_max"]), refs[0, 0, 1]["ds_path"].decode()]}
+                "emptySlot": [int(refs[0, 0, 1]["x_max"]), refs[0, 0, 1]["ds_path"].decode()], "same": same,
+                "lastSlot": [refs[-1, 4, 0]["ds_path"].decode(), int(refs[-1, 4, 0]["ds_slice_idx"]), int(refs[-1, 4, 0]["x_max"])]}
 paths = json.load(sys.stdin)
 print(json.dumps([tree(p) for p in paths]))
 `;
-      type Tree = { names: string[]; attrs: string[]; types: Record<string, [string, number]>; refStored: number; refNominal: number; emptySlot: [number, string] };
+      type Tree = { names: string[]; attrs: string[]; types: Record<string, [string, number]>; refStored: number; refNominal: number; emptySlot: [number, string]; same: boolean | null; lastSlot: [string, number, number] };
       const [theirs, oursTree] = runPython<Tree[]>(layout, [file, out]);
       assert.deepEqual(oursTree.attrs, theirs.attrs);
       assert.deepEqual(oursTree.names, theirs.names);
       assert.deepEqual(oursTree.types, theirs.types);
       // The 199 empty reference slots read as zero but take no space in the file.
       assert.deepEqual(oursTree.emptySlot, [0, ""]);
+      assert.equal(oursTree.same, true, "semi-sparse and dense cubes hold the same values");
+      // Target 3's z band (slot 4) is semi-sparse image 3 × 5 + 4, written by the second block.
+      assert.deepEqual(oursTree.lastSlot, ["/semi_sparse_cube/0/images/data", 19, 64]);
       assert.ok(oursTree.refStored * 50 < oursTree.refNominal, `reference slots stored ${oursTree.refStored} of ${oursTree.refNominal} bytes`);
     } finally {
       await db.drop();

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CubeReader } from "../cube/store.js";
@@ -130,6 +130,26 @@ describe("ingest sdss with a field that cannot be read", { skip: skip || backend
       assert.match(report.skipped[0].reason, /bzip2/i);
       const sources = await db.sql`SELECT DISTINCT file FROM galaxy_sources WHERE role = 'FRAME' ORDER BY file`;
       assert.deepEqual(sources.map((r) => r.file), ["u", "g", "r", "i", "z"].map((b) => `frame-${b}-002820-3-0122.fits.bz2`).sort());
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails whole, writing nothing, when a frame cannot be read for a reason other than its data", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "skycube-sdss-fail-"));
+    const db = await backends[0].open();
+    try {
+      const frames = join(dir, "frames");
+      mkdirSync(frames);
+      for (const band of ["u", "g", "r", "i", "z"]) {
+        // A directory where a frame should be: reading it fails with EISDIR, a system error, not bad data.
+        mkdirSync(join(frames, `frame-${band}-002820-3-0122.fits`));
+      }
+      await assert.rejects(ingestSdss(db.sql, { spectraDir, framesDir: frames, cubePath: join(dir, "cube.h5") }), /EISDIR/);
+      const [{ count }] = await db.sql`SELECT count(*)::int AS count FROM galaxies`;
+      assert.equal(count, 0);
+      assert.deepEqual(readdirSync(dir), ["frames"], "no cube and no temporary cube left");
     } finally {
       await db.drop();
       rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,8 @@
  *
  * Streamed: every dataset is created empty at its final size, then filled
  * block by block of BLOCK targets (read from our cube, converted, written),
- * so memory stays at a few tens of MB whatever the number of galaxies.
+ * so the data in memory is one block's (~50 MB at zoom 0) whatever the
+ * number of galaxies; only the list of targets grows with it.
  * Written to a temporary file and renamed into place.
  */
 import h5wasm, { type Dataset, type File as H5File } from "h5wasm/node";
@@ -23,7 +24,7 @@ import { renameSync, rmSync } from "node:fs";
 import type { Sql } from "../../db/database.js";
 import { BAND_NAMES } from "../layout.js";
 import type { CubeReader } from "../store.js";
-import { imageSize, rescaleWcs, spectrumBins, wavelengthGrid, type TanWcs } from "../zoom.js";
+import { imageSize, rescaleWcs, spectrumBins, wavelengthGrid } from "../zoom.js";
 import { hisscubePerNanomaggy } from "./read.js";
 
 const ZOOMS = 4; // HiSS-Cube writes zoom levels 0..3
@@ -59,23 +60,29 @@ function emptyDataset(file: H5File, name: string, dtype: Dtype, rows: number, ro
 }
 
 /**
- * A region-reference dataset of shape [...rows, REFS] whose slot 0 points at
- * `slices` of `path` (whole images when extent > 0, a metadata row when 0)
- * and whose other slots stay empty (zero), as HiSS-Cube leaves them. A chunk
- * holds one slot of many targets, and only slot 0 is written: the chunks of
- * the 199 empty slots are never allocated and read as the fill value (zero),
- * so the file holds ~1/200 of the dataset's nominal size.
+ * A region-reference dataset of shape [...rows, REFS]: per target (and band)
+ * REFS slots, of which HiSS-Cube fills the first and leaves the others empty
+ * (zero). A chunk holds one slot of many targets, so the chunks of the 199
+ * empty slots are never allocated and read as the fill value (zero): the
+ * file holds ~1/200 of the dataset's nominal size.
  */
-function writeRegionRefs(file: H5File, name: string, rows: number[], path: string, slices: number[], extent: number): void {
-  const count = slices.length;
-  const dataset = emptyDataset(file, name, REGION_DTYPE, rows[0], [...rows.slice(1), REFS], [Math.max(1, Math.min(REF_CHUNK_ROWS, rows[0])), ...rows.slice(1), 1]);
-  if (rows[0] === 0) return;
+function regionRefs(file: H5File, name: string, rows: number[]): Dataset {
+  return emptyDataset(file, name, REGION_DTYPE, rows[0], [...rows.slice(1), REFS], [Math.max(1, Math.min(REF_CHUNK_ROWS, rows[0])), ...rows.slice(1), 1]);
+}
+
+/**
+ * Slot 0 of targets [from, from + count) of a region-reference dataset:
+ * consecutive `path` slices from `firstSlice` (whole images when extent > 0,
+ * a metadata row when 0), `perTarget` per target (bands, or 1).
+ */
+function writeRegionSlots(dataset: Dataset, from: number, count: number, perTarget: number, path: string, firstSlice: number, extent: number): void {
+  const n = count * perTarget;
   const values = new Map<string, unknown>([
-    ["ds_path", new Array(count).fill(path)], ["ds_slice_idx", BigInt64Array.from(slices, BigInt)],
-    ["x_min", new Int32Array(count)], ["x_max", new Int32Array(count).fill(extent)],
-    ["y_min", new Int32Array(count)], ["y_max", new Int32Array(count).fill(extent)],
+    ["ds_path", new Array(n).fill(path)], ["ds_slice_idx", BigInt64Array.from({ length: n }, (_, i) => BigInt(firstSlice + i))],
+    ["x_min", new Int32Array(n)], ["x_max", new Int32Array(n).fill(extent)],
+    ["y_min", new Int32Array(n)], ["y_max", new Int32Array(n).fill(extent)],
   ]);
-  dataset.write_slice([...rows.map((n) => [0, n] as [number, number]), [0, 1]], values);
+  dataset.write_slice([[from, from + count], ...(perTarget > 1 ? [[0, perTarget] as [number, number]] : []), [0, 1]], values);
 }
 
 /** Rows [from, to) of a metadata dataset: paths and JSON headers. */
@@ -118,10 +125,10 @@ interface Target {
 }
 
 /** The JSON FITS-like header of each band's cutout of `targets` at `zoom` (u,g,r,i,z per target). */
-function imageHeaders(wcs0: Map<number, TanWcs | null>, targets: Target[], zoom: number): string[] {
+function imageHeaders(cube: CubeReader, targets: Target[], zoom: number): string[] {
   const size = imageSize(zoom);
   return targets.flatMap((target) => {
-    const w0 = wcs0.get(target.cube_row);
+    const w0 = cube.readWcs(target.cube_row);
     const w = w0 && rescaleWcs(w0, 2 ** zoom);
     return BAND_NAMES.map((band) =>
       JSON.stringify({ FILTER: band, NAXIS: 2, NAXIS1: size, NAXIS2: size, CTYPE1: "RA---TAN", CTYPE2: "DEC--TAN", ...(w && { CRVAL1: w.crval1, CRVAL2: w.crval2, CRPIX1: w.crpix1, CRPIX2: w.crpix2, CD1_1: w.cd1_1, CD1_2: w.cd1_2, CD2_1: w.cd2_1, CD2_2: w.cd2_2 }) }),
@@ -142,12 +149,12 @@ export interface ExportOptions {
 }
 
 export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string, { onProgress, blockSize = BLOCK }: ExportOptions = {}): Promise<{ targets: number }> {
+  if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`blockSize must be a positive integer, not ${blockSize}`);
   await h5wasm.ready;
   const targets = (await sql`
     SELECT id, ra, dec, redshift, plate, mjd, fiberid, objid, cube_row FROM galaxies
     WHERE has_image AND has_spectrum AND cube_row IS NOT NULL ORDER BY id`) as unknown as Target[];
   const n = targets.length;
-  const wcs0 = new Map(targets.map((t) => [t.cube_row, cube.readWcs(t.cube_row)]));
   const blocks = Array.from({ length: Math.ceil(n / blockSize) }, (_, b) => targets.slice(b * blockSize, (b + 1) * blockSize));
   const chunkRows = (rows: number) => Math.max(1, Math.min(64, rows));
   const denseChunk = Math.max(1, Math.min(DENSE_CHUNK, n));
@@ -163,7 +170,7 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
     const spectrumMetadata = emptyDataset(file, "fits_spectra_metadata", SPECTRUM_METADATA, n, [], [chunkRows(n)]);
     let from = 0;
     for (const block of blocks) {
-      writeMetadata(imageMetadata, from * 5, imagePaths(block, true), imageHeaders(wcs0, block, 0));
+      writeMetadata(imageMetadata, from * 5, imagePaths(block, true), imageHeaders(cube, block, 0));
       writeMetadata(spectrumMetadata, from, spectrumPaths(block, true), spectrumHeaders(block));
       from += block.length;
     }
@@ -196,6 +203,11 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
         denseSpectra: emptyDataset(file, `${dense}/ml_spectrum/spectral_1d_cube_zoom_${zoom}`, "<f", n, [bins], [denseChunk, bins]),
         denseSpectraSigma: emptyDataset(file, `${dense}/ml_spectrum/errors`, "<f", n, [bins], [denseChunk, bins]),
       };
+      const refs = {
+        cutouts: regionRefs(file, `${dense}/ml_image/image_cutout_refs`, [n, 5]),
+        images: regionRefs(file, `${dense}/ml_image/image_metadata_refs`, [n, 5]),
+        spectra: regionRefs(file, `${dense}/ml_spectrum/spec_metadata_refs`, [n]),
+      };
       sets.denseFlux.create_attribute("interpretation", "image");
       sets.denseSpectra.create_attribute("interpretation", "spectrum");
       let at = 0;
@@ -216,17 +228,16 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
         for (const [dataset, values] of [[sets.semiSpectra, sFlux], [sets.semiSpectraSigma, sSigma], [sets.denseSpectra, sFlux], [sets.denseSpectraSigma, sSigma]] as const) {
           dataset.write_slice([span], values);
         }
-        writeMetadata(sets.semiMetadata, at * 5, imagePaths(block, false), imageHeaders(wcs0, block, zoom));
+        writeRegionSlots(refs.cutouts, at, block.length, 5, `/${semi}/images/data`, at * 5, size);
+        writeRegionSlots(refs.images, at, block.length, 5, `/${semi}/images/metadata`, at * 5, 0);
+        writeRegionSlots(refs.spectra, at, block.length, 1, `/${semi}/spectra/metadata`, at, 0);
+        writeMetadata(sets.semiMetadata, at * 5, imagePaths(block, false), imageHeaders(cube, block, zoom));
         writeMetadata(sets.semiSpectraMetadata, at, spectrumPaths(block, true), spectrumHeaders(block));
         at += block.length;
         onProgress?.(zoom * n + at, ZOOMS * n);
       }
       const grid = Float32Array.from(wavelengthGrid(bins));
       file.create_dataset({ name: `${semi}/spectra/wl`, data: grid, shape: [bins], dtype: "<f" });
-      const slots = Array.from({ length: n * 5 }, (_, i) => i);
-      writeRegionRefs(file, `${dense}/ml_image/image_cutout_refs`, [n, 5], `/${semi}/images/data`, slots, size);
-      writeRegionRefs(file, `${dense}/ml_image/image_metadata_refs`, [n, 5], `/${semi}/images/metadata`, slots, 0);
-      writeRegionRefs(file, `${dense}/ml_spectrum/spec_metadata_refs`, [n], `/${semi}/spectra/metadata`, Array.from({ length: n }, (_, t) => t), 0);
       file.create_dataset({ name: `${dense}/ml_spectrum/wl`, data: grid, shape: [bins], dtype: "<f" });
     }
   } catch (error) {

@@ -23,6 +23,7 @@ import { CubeWriter, type CubeRecord } from "../../cube/store.js";
 import { lockCubeWrites } from "../cube-lock.js";
 import type { Sql } from "../../db/database.js";
 import { cutOut, positionOnFrame, type Cutout } from "./cutout.js";
+import { FitsError } from "../fits/errors.js";
 import { bunzipInBackground } from "../fits/file.js";
 import { readFrameAsync, type Frame } from "./frame.js";
 import { groupByPosition } from "./group.js";
@@ -71,18 +72,37 @@ function listFields(dir: string, report: IngestReport): Field[] {
   });
 }
 
+/** A frame whose file cannot be read as an SDSS frame (bad data, not a system failure). */
 class FrameReadError extends Error {
-  constructor(readonly file: string, cause: Error) {
-    super(cause.message);
+  constructor(readonly file: string, cause: FitsError) {
+    super(cause.message, { cause });
   }
 }
 
-/** The five frames of a field in u,g,r,i,z order. */
-function readField(field: Field, signal?: AbortSignal): Promise<Frame[]> {
-  const read = (path: string) => readFrameAsync(path, signal).catch((error: Error) => Promise.reject(new FrameReadError(basename(path), error)));
+/** The five frames of a field being read (u,g,r,i,z), and a way to stop the decompressors. */
+interface FieldRead {
+  frames: Promise<Frame[]>;
+  stop(): void;
+}
+
+/**
+ * Starts reading a field's five frames. A frame with bad data rejects with a
+ * FrameReadError and stops the field's other decompressors; so does `signal`.
+ */
+function readField(field: Field, signal: AbortSignal): FieldRead {
+  const controller = new AbortController();
+  const stop = () => controller.abort(signal.reason);
+  if (signal.aborted) stop();
+  else signal.addEventListener("abort", stop, { once: true });
+  const read = (path: string) =>
+    readFrameAsync(path, controller.signal).catch((error: unknown) => Promise.reject(error instanceof FitsError ? new FrameReadError(basename(path), error) : error));
   const frames = Promise.all(["u", "g", "r", "i", "z"].map((band) => read(field.files.get(band)!)));
-  frames.catch(() => {}); // a prefetched field that fails is reported when it is awaited
-  return frames;
+  const done = (failed: boolean) => {
+    signal.removeEventListener("abort", stop);
+    if (failed) controller.abort();
+  };
+  frames.then(() => done(false), () => done(true)); // also marks a prefetched field's failure handled until it is awaited
+  return { frames, stop: () => controller.abort() };
 }
 
 type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
@@ -92,29 +112,45 @@ type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
  * order) whose r frame holds it. Fields are read one at a time, each at most
  * once, the next one decompressing while the current one is cut, and dropped
  * once cut: memory holds two fields however many there are. Reading stops
- * when every object has its field. A field that cannot be read is reported
- * in `report.skipped` and passed over. `first` is the first field's read
- * when it has already started.
+ * when every object has its field. A field with a frame that cannot be read
+ * is reported in `report.skipped` and passed over; any other failure ends
+ * the ingest. `prefetched.read`, when set, is the first field's read already
+ * under way (taken, so that its frames are not kept).
  */
-async function cutOutAll(fields: Field[], positions: { raDeg: number; decDeg: number }[], report: IngestReport, first?: Promise<Frame[]>): Promise<({ cutout: Cutout; frames: FrameSource[] } | undefined)[]> {
+async function cutOutAll(
+  fields: Field[],
+  positions: { raDeg: number; decDeg: number }[],
+  report: IngestReport,
+  signal: AbortSignal,
+  prefetched: { read?: FieldRead },
+  onProgress?: SdssIngestOptions["onProgress"],
+): Promise<({ cutout: Cutout; frames: FrameSource[] } | undefined)[]> {
   const cuts: ({ cutout: Cutout; frames: FrameSource[] } | undefined)[] = new Array(positions.length).fill(undefined);
   let waiting = positions.map((_, i) => i);
-  let next = fields.length > 0 && waiting.length > 0 ? first ?? readField(fields[0]) : undefined;
-  for (let f = 0; next; f++) {
-    let frames: Frame[] | undefined;
-    try {
-      frames = await next;
-    } catch (error) {
-      const failure = error as FrameReadError;
-      report.skipped.push({ file: failure.file ?? `frame-?-${fields[f].key}`, reason: failure.message });
+  let next = fields.length > 0 && waiting.length > 0 ? prefetched.read ?? readField(fields[0], signal) : undefined;
+  prefetched.read = undefined;
+  let examined = 0;
+  try {
+    for (let f = 0; next; f++) {
+      let frames: Frame[] | undefined;
+      try {
+        frames = await next.frames;
+      } catch (error) {
+        if (!(error instanceof FrameReadError)) throw error;
+        report.skipped.push({ file: error.file, reason: error.message });
+      }
+      onProgress?.("fields", (examined = f + 1), fields.length);
+      const here = frames ? waiting.filter((i) => positionOnFrame(frames[2], positions[i].raDeg, positions[i].decDeg) !== null) : [];
+      waiting = waiting.filter((i) => !here.includes(i));
+      next = f + 1 < fields.length && waiting.length > 0 ? readField(fields[f + 1], signal) : undefined;
+      for (const i of here) {
+        const cutout = cutOut(frames!, positions[i].raDeg, positions[i].decDeg);
+        if (cutout) cuts[i] = { cutout, frames: frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field })) };
+      }
     }
-    const here = frames ? waiting.filter((i) => positionOnFrame(frames[2], positions[i].raDeg, positions[i].decDeg) !== null) : [];
-    waiting = waiting.filter((i) => !here.includes(i));
-    next = f + 1 < fields.length && waiting.length > 0 ? readField(fields[f + 1]) : undefined;
-    for (const i of here) {
-      const cutout = cutOut(frames!, positions[i].raDeg, positions[i].decDeg);
-      if (cutout) cuts[i] = { cutout, frames: frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field })) };
-    }
+    if (examined < fields.length) onProgress?.("fields", fields.length, fields.length); // the rest are not needed
+  } finally {
+    next?.stop();
   }
   return cuts;
 }
@@ -129,27 +165,30 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
   const report: IngestReport = { spectraRead: 0, objects: 0, inserted: 0, alreadyPresent: 0, withImage: 0, withSfrLabel: 0, skipped: [] };
   const fields = options.framesDir ? listFields(options.framesDir, report) : [];
   // The first field starts decompressing (in child processes) at once, while
-  // the spectra are read and the catalogue written; stopped if no new object needs it.
-  const early = new AbortController();
-  const firstField = fields.length > 0 && bunzipInBackground() ? readField(fields[0], early.signal) : undefined;
+  // the spectra are read and the catalogue written; every decompressor still
+  // running when the ingest ends (no new object needed it, or a failure) is stopped.
+  const reading = new AbortController();
+  const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bunzipInBackground();
+  const prefetched = { read: background ? readField(fields[0], reading.signal) : undefined };
   try {
-    return await ingest(sql, options, report, fields, firstField);
+    return await ingest(sql, options, report, fields, reading.signal, prefetched);
   } finally {
-    early.abort();
+    reading.abort();
   }
 }
 
-async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], firstField: Promise<Frame[]> | undefined): Promise<IngestReport> {
+async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], signal: AbortSignal, prefetched: { read?: FieldRead }): Promise<IngestReport> {
   const files = readdirSync(options.spectraDir).filter((f) => /^spec-\d{4,}-\d{5}-\d{4}\.fits$/.test(f)).sort();
   const spectra: SdssSpectrum[] = [];
-  files.forEach((file, i) => {
+  for (const [i, file] of files.entries()) {
     try {
       spectra.push(readSdssSpectrum(join(options.spectraDir, file)));
     } catch (error) {
       report.skipped.push({ file, reason: (error as Error).message });
     }
     options.onProgress?.("spectra", i + 1, files.length);
-  });
+    await new Promise((resolve) => setImmediate(resolve)); // lets the decompressors start and their output drain
+  }
   report.spectraRead = spectra.length;
   const labels = options.sfr ? readMpaJhu(...options.sfr) : new Map<string, SfrLabel>();
   const groups = groupByPosition(spectra);
@@ -190,7 +229,7 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     try {
       const records: CubeRecord[] = [];
       const sources: Record<string, unknown>[] = [];
-      const cuts = await cutOutAll(fields, todo.map((o) => o.galaxy), report, firstField);
+      const cuts = await cutOutAll(fields, todo.map((o) => o.galaxy), report, signal, prefetched, options.onProgress);
       for (const [i, object] of todo.entries()) {
         const id = freshKeys.get(object.galaxy.sourceKey)!;
         const cut = cuts[i];
