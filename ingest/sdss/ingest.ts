@@ -8,10 +8,12 @@
  * `cutOutAll`) → load rows, cube rows and sources in one transaction with
  * one cube write session.
  *
- * Policy for bad input: a file that cannot be read is skipped and reported
- * with the reason; nothing else is written for it. A field missing one of
- * its five bands, or with a frame that cannot be read, is reported and not
- * used (its objects keep their spectra). Idempotent: objects are keyed by
+ * Policy for bad input: a spectrum file that cannot be read is skipped and
+ * reported with the reason; nothing else is written for it. A field missing
+ * one of its five bands, or with a frame whose data cannot be read (not
+ * bzip2, not FITS, not an SDSS frame), is reported and not used: its objects
+ * keep their spectra. A frame that fails for a system reason (I/O, the
+ * decompressor could not start) ends the ingest, and nothing is written. Idempotent: objects are keyed by
  * the SPECOBJID of their first spectrum (in plate, MJD, fibre order), so a
  * second run inserts nothing.
  */
