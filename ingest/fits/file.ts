@@ -50,9 +50,12 @@ function decompressInChild(tool: "bzip2" | "lbzip2", path: string, signal?: Abor
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => errors.push(chunk));
     child.on("error", reject);
-    child.on("close", (code) => {
+    child.on("close", (code, killedBy) => {
       if (code === 0) resolve(Buffer.concat(chunks));
-      else reject(signal?.aborted ? signal.reason : new FitsError(`${tool} could not decompress ${path}: ${Buffer.concat(errors).toString().trim()}`));
+      else if (signal?.aborted) reject(signal.reason);
+      // Killed (out of memory, say): a system failure, not bad data.
+      else if (code === null) reject(new Error(`${tool} was stopped by ${killedBy} while decompressing ${path}`));
+      else reject(new FitsError(`${tool} could not decompress ${path}: ${Buffer.concat(errors).toString().trim()}`));
     });
   });
 }
