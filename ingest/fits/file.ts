@@ -134,29 +134,8 @@ export interface Image {
   values: Float32Array | Float64Array;
 }
 
-/** The image of an HDU as physical values. */
-export function readImage(hdu: Hdu): Image {
-  const { header, data } = hdu;
-  const naxis = header.number("NAXIS");
-  const shape = Array.from({ length: naxis }, (_, i) => header.number(`NAXIS${i + 1}`));
-  const count = shape.reduce((a, b) => a * b, naxis === 0 ? 0 : 1);
-  const bitpix = header.number("BITPIX");
-  const scale = header.number("BSCALE", 1);
-  const zero = header.number("BZERO", 0);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const values = bitpix === -64 ? new Float64Array(count) : new Float32Array(count);
-  const read = scalarReader(bitpix);
-  const bytes = Math.abs(bitpix) / 8;
-  for (let i = 0; i < count; i++) values[i] = read(view, i * bytes) * scale + zero;
-  return { shape, values };
-}
-
-/**
- * Random access to the image of an HDU without converting all of it: `at(i)`
- * is the physical value of pixel i (row-major, NAXIS1 fastest), the same
- * number `readImage` gives, read when asked.
- */
-export function imageAccess(hdu: Hdu): { shape: number[]; at(index: number): number } {
+/** An image HDU's axes and a reader of its stored values (BSCALE × stored + BZERO). */
+function imageUnit(hdu: Hdu) {
   const { header, data } = hdu;
   const naxis = header.number("NAXIS");
   const shape = Array.from({ length: naxis }, (_, i) => header.number(`NAXIS${i + 1}`));
@@ -168,12 +147,30 @@ export function imageAccess(hdu: Hdu): { shape: number[]; at(index: number): num
   const bytes = Math.abs(bitpix) / 8;
   if (data.byteLength < count * bytes) throw new FitsError(`the image claims ${count * bytes} bytes but its data unit has ${data.byteLength}`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return { shape, count, bitpix, value: (index: number) => read(view, index * bytes) * scale + zero };
+}
+
+/** The image of an HDU as physical values. */
+export function readImage(hdu: Hdu): Image {
+  const { shape, count, bitpix, value } = imageUnit(hdu);
+  const values = bitpix === -64 ? new Float64Array(count) : new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = value(i);
+  return { shape, values };
+}
+
+/**
+ * Random access to the image of an HDU without converting all of it: `at(i)`
+ * is the physical value of pixel i (row-major, NAXIS1 fastest), the same
+ * number `readImage` gives, read when asked.
+ */
+export function imageAccess(hdu: Hdu): { shape: number[]; at(index: number): number } {
+  const { shape, count, bitpix, value } = imageUnit(hdu);
   const round = bitpix === -64 ? (x: number) => x : Math.fround;
   return {
     shape,
     at: (index) => {
       if (!(index >= 0 && index < count)) throw new RangeError(`pixel ${index} is outside the image (${count} pixels)`);
-      return round(read(view, index * bytes) * scale + zero);
+      return round(value(index));
     },
   };
 }
