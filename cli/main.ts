@@ -159,7 +159,7 @@ const commands: Record<string, Command> = {
         const cube = await CubeReader.open(cubePathOf(settings));
         try {
           let progress: Progress | undefined;
-          const { targets } = await exportHisscube(db.sql, cube, out, { onProgress: (done, total) => (progress ??= new Progress("export (targets × zoom levels)", total)).update(done) });
+          const { targets } = await exportHisscube(db.sql, cube, out, { onProgress: (done, total) => (progress ??= new Progress("export", total)).update(done) });
           progress?.finish();
           console.log(`export hisscube: ${targets} targets written to ${out}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
         } finally {

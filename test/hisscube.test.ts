@@ -161,7 +161,7 @@ describe("export hisscube", { skip: pythonModuleMissing("h5py") }, () => {
       // Blocks of 3 targets: a full block and a partial one.
       const progress: number[] = [];
       assert.deepEqual(await exportHisscube(db.sql, cube, out, { blockSize: 3, onProgress: (done, total) => progress.push(done / total) }), { targets: 4 });
-      assert.deepEqual(progress, [3, 4, 7, 8, 11, 12, 15, 16].map((done) => done / 16));
+      assert.deepEqual(progress, [3 / 4, 4 / 4]);
       const rows = await db.sql`SELECT cube_row, ra, dec FROM galaxies ORDER BY id`;
       for (const zoom of [0, 1, 2, 3]) {
         const targets = await readHisscube(out, zoom);

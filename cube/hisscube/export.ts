@@ -24,7 +24,7 @@ import { renameSync, rmSync } from "node:fs";
 import type { Sql } from "../../db/database.js";
 import { BAND_NAMES } from "../layout.js";
 import type { CubeReader } from "../store.js";
-import { imageSize, rescaleWcs, spectrumBins, wavelengthGrid } from "../zoom.js";
+import { imageSize, rescaleWcs, spectrumBins, wavelengthGrid, type TanWcs } from "../zoom.js";
 import { hisscubePerNanomaggy } from "./read.js";
 
 const ZOOMS = 4; // HiSS-Cube writes zoom levels 0..3
@@ -124,11 +124,10 @@ interface Target {
   cube_row: number;
 }
 
-/** The JSON FITS-like header of each band's cutout of `targets` at `zoom` (u,g,r,i,z per target). */
-function imageHeaders(cube: CubeReader, targets: Target[], zoom: number): string[] {
+/** The JSON FITS-like header of each band's cutout at `zoom` (u,g,r,i,z per target), from each target's zoom-0 WCS. */
+function imageHeaders(wcs0: (TanWcs | null)[], zoom: number): string[] {
   const size = imageSize(zoom);
-  return targets.flatMap((target) => {
-    const w0 = cube.readWcs(target.cube_row);
+  return wcs0.flatMap((w0) => {
     const w = w0 && rescaleWcs(w0, 2 ** zoom);
     return BAND_NAMES.map((band) =>
       JSON.stringify({ FILTER: band, NAXIS: 2, NAXIS1: size, NAXIS2: size, CTYPE1: "RA---TAN", CTYPE2: "DEC--TAN", ...(w && { CRVAL1: w.crval1, CRVAL2: w.crval2, CRPIX1: w.crpix1, CRPIX2: w.crpix2, CD1_1: w.cd1_1, CD1_2: w.cd1_2, CD2_1: w.cd2_1, CD2_2: w.cd2_2 }) }),
@@ -142,10 +141,78 @@ const spectrumHeaders = (targets: Target[]) =>
   targets.map((t) => JSON.stringify({ PLUG_RA: t.ra, PLUG_DEC: t.dec, Z: t.redshift, PLATEID: t.plate, MJD: t.mjd, FIBERID: t.fiberid, OBJID: t.objid }));
 
 export interface ExportOptions {
-  /** Called after each block with targets done (summed over zoom levels) and the total. */
+  /** Called after each block with the targets written so far and their total. */
   onProgress?: (done: number, total: number) => void;
   /** Targets per read-convert-write step (default BLOCK). */
   blockSize?: number;
+}
+
+/** The datasets of one zoom level, created empty at their final size. */
+function createLevel(file: H5File, zoom: number, n: number) {
+  const size = imageSize(zoom);
+  const bins = spectrumBins(zoom);
+  const semi = `semi_sparse_cube/${zoom}`;
+  const dense = `dense_cube/${zoom}`;
+  const chunkRows = (rows: number) => Math.max(1, Math.min(64, rows));
+  const denseChunk = Math.max(1, Math.min(DENSE_CHUNK, n));
+  group(file, semi);
+  group(file, `${semi}/images`);
+  group(file, `${semi}/spectra`);
+  group(file, dense, { default: `/${dense}/ml_image` });
+  group(file, `${dense}/ml_image`, { NX_class: "NXdata", signal: `cutout_3d_cube_zoom_${zoom}` });
+  group(file, `${dense}/ml_spectrum`, { NX_class: "NXdata", signal: `spectral_1d_cube_zoom_${zoom}` });
+  const grid = Float32Array.from(wavelengthGrid(bins));
+  file.create_dataset({ name: `${semi}/spectra/wl`, data: grid, shape: [bins], dtype: "<f" });
+  file.create_dataset({ name: `${dense}/ml_spectrum/wl`, data: grid, shape: [bins], dtype: "<f" });
+  // One chunk per image in the semi-sparse cube, per DENSE_CHUNK targets in the dense cube and the spectra.
+  const level = {
+    zoom, size, bins, semi,
+    semiFlux: emptyDataset(file, `${semi}/images/data`, "<f", n * 5, [size, size], [1, size, size]),
+    semiSigma: emptyDataset(file, `${semi}/images/errors`, "<f", n * 5, [size, size], [1, size, size]),
+    semiMetadata: emptyDataset(file, `${semi}/images/metadata`, IMAGE_METADATA, n * 5, [], [chunkRows(n * 5)]),
+    semiSpectra: emptyDataset(file, `${semi}/spectra/data`, "<f", n, [bins], [denseChunk, bins]),
+    semiSpectraSigma: emptyDataset(file, `${semi}/spectra/errors`, "<f", n, [bins], [denseChunk, bins]),
+    semiSpectraMetadata: emptyDataset(file, `${semi}/spectra/metadata`, SPECTRUM_METADATA, n, [], [chunkRows(n)]),
+    denseFlux: emptyDataset(file, `${dense}/ml_image/cutout_3d_cube_zoom_${zoom}`, "<f", n, [5, size, size], [denseChunk, 5, size, size]),
+    denseSigma: emptyDataset(file, `${dense}/ml_image/errors`, "<f", n, [5, size, size], [denseChunk, 5, size, size]),
+    denseSpectra: emptyDataset(file, `${dense}/ml_spectrum/spectral_1d_cube_zoom_${zoom}`, "<f", n, [bins], [denseChunk, bins]),
+    denseSpectraSigma: emptyDataset(file, `${dense}/ml_spectrum/errors`, "<f", n, [bins], [denseChunk, bins]),
+    cutoutRefs: regionRefs(file, `${dense}/ml_image/image_cutout_refs`, [n, 5]),
+    imageRefs: regionRefs(file, `${dense}/ml_image/image_metadata_refs`, [n, 5]),
+    spectrumRefs: regionRefs(file, `${dense}/ml_spectrum/spec_metadata_refs`, [n]),
+  };
+  level.denseFlux.create_attribute("interpretation", "image");
+  level.denseSpectra.create_attribute("interpretation", "spectrum");
+  return level;
+}
+
+const SCALES = BAND_NAMES.map((band) => hisscubePerNanomaggy(band));
+
+/** Targets [at, at + block.length) of one zoom level: read from our cube, converted, written. */
+function writeLevelBlock(cube: CubeReader, level: ReturnType<typeof createLevel>, block: Target[], wcs0: (TanWcs | null)[], at: number): void {
+  const { zoom, size, bins, semi } = level;
+  const pixels = size * size;
+  const rows = block.map((t) => t.cube_row);
+  const span: [number, number] = [at, at + block.length];
+  const bandSpan: [number, number] = [at * 5, (at + block.length) * 5];
+  const image = cube.readRows("image", rows, zoom, ["flux", "sigma", "mask"]);
+  const bandScale = (i: number) => SCALES[Math.floor(i / pixels) % 5];
+  const flux = toHisscube(image.flux, image.mask, bandScale, pixels);
+  const sigma = toHisscube(image.sigma, image.mask, bandScale, pixels);
+  for (const [dataset, values, range] of [[level.semiFlux, flux, bandSpan], [level.semiSigma, sigma, bandSpan], [level.denseFlux, flux, span], [level.denseSigma, sigma, span]] as const) {
+    dataset.write_slice([range], values);
+  }
+  const spectrum = cube.readRows("spectrum", rows, zoom, ["flux", "sigma", "mask"]);
+  const sFlux = toHisscube(spectrum.flux, spectrum.mask, () => 1e-17, bins);
+  const sSigma = toHisscube(spectrum.sigma, spectrum.mask, () => 1e-17, bins);
+  for (const [dataset, values] of [[level.semiSpectra, sFlux], [level.semiSpectraSigma, sSigma], [level.denseSpectra, sFlux], [level.denseSpectraSigma, sSigma]] as const) {
+    dataset.write_slice([span], values);
+  }
+  writeRegionSlots(level.cutoutRefs, at, block.length, 5, `/${semi}/images/data`, at * 5, size);
+  writeRegionSlots(level.imageRefs, at, block.length, 5, `/${semi}/images/metadata`, at * 5, 0);
+  writeRegionSlots(level.spectrumRefs, at, block.length, 1, `/${semi}/spectra/metadata`, at, 0);
+  writeMetadata(level.semiMetadata, at * 5, imagePaths(block, false), imageHeaders(wcs0, zoom));
+  writeMetadata(level.semiSpectraMetadata, at, spectrumPaths(block, true), spectrumHeaders(block));
 }
 
 export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string, { onProgress, blockSize = BLOCK }: ExportOptions = {}): Promise<{ targets: number }> {
@@ -155,9 +222,6 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
     SELECT id, ra, dec, redshift, plate, mjd, fiberid, objid, cube_row FROM galaxies
     WHERE has_image AND has_spectrum AND cube_row IS NOT NULL ORDER BY id`) as unknown as Target[];
   const n = targets.length;
-  const blocks = Array.from({ length: Math.ceil(n / blockSize) }, (_, b) => targets.slice(b * blockSize, (b + 1) * blockSize));
-  const chunkRows = (rows: number) => Math.max(1, Math.min(64, rows));
-  const denseChunk = Math.max(1, Math.min(DENSE_CHUNK, n));
   const temporary = `${outPath}.tmp-${process.pid}`;
   rmSync(temporary, { force: true });
   const file = new h5wasm.File(temporary, "w");
@@ -166,79 +230,19 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
     file.create_attribute("default", "/dense_cube");
     file.create_attribute("image_count", BigInt64Array.of(BigInt(n * BAND_NAMES.length)), [], "<q");
     file.create_attribute("spectrum_count", BigInt64Array.of(BigInt(n)), [], "<q");
-    const imageMetadata = emptyDataset(file, "fits_images_metadata", IMAGE_METADATA, n * 5, [], [chunkRows(n * 5)]);
-    const spectrumMetadata = emptyDataset(file, "fits_spectra_metadata", SPECTRUM_METADATA, n, [], [chunkRows(n)]);
-    let from = 0;
-    for (const block of blocks) {
-      writeMetadata(imageMetadata, from * 5, imagePaths(block, true), imageHeaders(cube, block, 0));
-      writeMetadata(spectrumMetadata, from, spectrumPaths(block, true), spectrumHeaders(block));
-      from += block.length;
-    }
-
+    const imageMetadata = emptyDataset(file, "fits_images_metadata", IMAGE_METADATA, n * 5, [], [Math.max(1, Math.min(64, n * 5))]);
+    const spectrumMetadata = emptyDataset(file, "fits_spectra_metadata", SPECTRUM_METADATA, n, [], [Math.max(1, Math.min(64, n))]);
     group(file, "semi_sparse_cube");
     group(file, "dense_cube", { NX_class: "NXprocess", default: "/dense_cube/0" }).create_attribute("target_count", BigInt64Array.of(BigInt(n)), [], "<q");
-    const scales = BAND_NAMES.map((band) => hisscubePerNanomaggy(band));
-    for (let zoom = 0; zoom < ZOOMS; zoom++) {
-      const size = imageSize(zoom);
-      const bins = spectrumBins(zoom);
-      const pixels = size * size;
-      const semi = `semi_sparse_cube/${zoom}`;
-      const dense = `dense_cube/${zoom}`;
-      group(file, semi);
-      group(file, `${semi}/images`);
-      group(file, `${semi}/spectra`);
-      group(file, dense, { default: `/${dense}/ml_image` });
-      group(file, `${dense}/ml_image`, { NX_class: "NXdata", signal: `cutout_3d_cube_zoom_${zoom}` });
-      group(file, `${dense}/ml_spectrum`, { NX_class: "NXdata", signal: `spectral_1d_cube_zoom_${zoom}` });
-      // One chunk per image in the semi-sparse cube, per DENSE_CHUNK targets in the dense cube and the spectra.
-      const sets = {
-        semiFlux: emptyDataset(file, `${semi}/images/data`, "<f", n * 5, [size, size], [1, size, size]),
-        semiSigma: emptyDataset(file, `${semi}/images/errors`, "<f", n * 5, [size, size], [1, size, size]),
-        semiMetadata: emptyDataset(file, `${semi}/images/metadata`, IMAGE_METADATA, n * 5, [], [chunkRows(n * 5)]),
-        semiSpectra: emptyDataset(file, `${semi}/spectra/data`, "<f", n, [bins], [denseChunk, bins]),
-        semiSpectraSigma: emptyDataset(file, `${semi}/spectra/errors`, "<f", n, [bins], [denseChunk, bins]),
-        semiSpectraMetadata: emptyDataset(file, `${semi}/spectra/metadata`, SPECTRUM_METADATA, n, [], [chunkRows(n)]),
-        denseFlux: emptyDataset(file, `${dense}/ml_image/cutout_3d_cube_zoom_${zoom}`, "<f", n, [5, size, size], [denseChunk, 5, size, size]),
-        denseSigma: emptyDataset(file, `${dense}/ml_image/errors`, "<f", n, [5, size, size], [denseChunk, 5, size, size]),
-        denseSpectra: emptyDataset(file, `${dense}/ml_spectrum/spectral_1d_cube_zoom_${zoom}`, "<f", n, [bins], [denseChunk, bins]),
-        denseSpectraSigma: emptyDataset(file, `${dense}/ml_spectrum/errors`, "<f", n, [bins], [denseChunk, bins]),
-      };
-      const refs = {
-        cutouts: regionRefs(file, `${dense}/ml_image/image_cutout_refs`, [n, 5]),
-        images: regionRefs(file, `${dense}/ml_image/image_metadata_refs`, [n, 5]),
-        spectra: regionRefs(file, `${dense}/ml_spectrum/spec_metadata_refs`, [n]),
-      };
-      sets.denseFlux.create_attribute("interpretation", "image");
-      sets.denseSpectra.create_attribute("interpretation", "spectrum");
-      let at = 0;
-      for (const block of blocks) {
-        const rows = block.map((t) => t.cube_row);
-        const span: [number, number] = [at, at + block.length];
-        const bandSpan: [number, number] = [at * 5, (at + block.length) * 5];
-        const image = cube.readRows("image", rows, zoom, ["flux", "sigma", "mask"]);
-        const bandScale = (i: number) => scales[Math.floor(i / pixels) % 5];
-        const flux = toHisscube(image.flux, image.mask, bandScale, pixels);
-        const sigma = toHisscube(image.sigma, image.mask, bandScale, pixels);
-        for (const [dataset, values, range] of [[sets.semiFlux, flux, bandSpan], [sets.semiSigma, sigma, bandSpan], [sets.denseFlux, flux, span], [sets.denseSigma, sigma, span]] as const) {
-          dataset.write_slice([range], values);
-        }
-        const spectrum = cube.readRows("spectrum", rows, zoom, ["flux", "sigma", "mask"]);
-        const sFlux = toHisscube(spectrum.flux, spectrum.mask, () => 1e-17, bins);
-        const sSigma = toHisscube(spectrum.sigma, spectrum.mask, () => 1e-17, bins);
-        for (const [dataset, values] of [[sets.semiSpectra, sFlux], [sets.semiSpectraSigma, sSigma], [sets.denseSpectra, sFlux], [sets.denseSpectraSigma, sSigma]] as const) {
-          dataset.write_slice([span], values);
-        }
-        writeRegionSlots(refs.cutouts, at, block.length, 5, `/${semi}/images/data`, at * 5, size);
-        writeRegionSlots(refs.images, at, block.length, 5, `/${semi}/images/metadata`, at * 5, 0);
-        writeRegionSlots(refs.spectra, at, block.length, 1, `/${semi}/spectra/metadata`, at, 0);
-        writeMetadata(sets.semiMetadata, at * 5, imagePaths(block, false), imageHeaders(cube, block, zoom));
-        writeMetadata(sets.semiSpectraMetadata, at, spectrumPaths(block, true), spectrumHeaders(block));
-        at += block.length;
-        onProgress?.(zoom * n + at, ZOOMS * n);
-      }
-      const grid = Float32Array.from(wavelengthGrid(bins));
-      file.create_dataset({ name: `${semi}/spectra/wl`, data: grid, shape: [bins], dtype: "<f" });
-      file.create_dataset({ name: `${dense}/ml_spectrum/wl`, data: grid, shape: [bins], dtype: "<f" });
+    const levels = Array.from({ length: ZOOMS }, (_, zoom) => createLevel(file, zoom, n));
+    // One pass over the targets: each block's WCS is read once and serves every zoom level.
+    for (let at = 0; at < n; at += blockSize) {
+      const block = targets.slice(at, at + blockSize);
+      const wcs0 = block.map((t) => cube.readWcs(t.cube_row));
+      writeMetadata(imageMetadata, at * 5, imagePaths(block, true), imageHeaders(wcs0, 0));
+      writeMetadata(spectrumMetadata, at, spectrumPaths(block, true), spectrumHeaders(block));
+      for (const level of levels) writeLevelBlock(cube, level, block, wcs0, at);
+      onProgress?.(at + block.length, n);
     }
   } catch (error) {
     file.close();
