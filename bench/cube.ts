@@ -15,13 +15,14 @@
  *   npm run bench:cube
  */
 import postgres from "postgres";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
+import { bzip2Tool } from "../ingest/fits/file.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { exportHisscube } from "../cube/hisscube/export.js";
 import { CubeReader } from "../cube/store.js";
@@ -58,7 +59,8 @@ if (existsSync(shared)) {
   // The floor: decompressing the five frames alone as ingest does (lbzip2 one
   // file after another on every core, else the five bzip2 at once), timed in
   // the same minutes: this shared machine's speed varies by up to 2x.
-  const tool = spawnSync("lbzip2", ["--version"]).error === undefined ? "lbzip2" : "bzip2";
+  const tool = bzip2Tool();
+  if (tool === null) throw new Error("bench:cube needs lbzip2 or bzip2 (apt-get install lbzip2)");
   const decompress = (file: string) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn(tool, ["-dc", `${shared}frames/${file}`], { stdio: ["ignore", "ignore", "inherit"] });

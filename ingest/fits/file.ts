@@ -21,15 +21,25 @@ export interface Hdu {
   data: Uint8Array;
 }
 
-let nativeBzip2: boolean | undefined;
+const installed = new Map<string, boolean>();
+/** Whether a command runs here (looked up once). */
+function has(command: "bzip2" | "lbzip2"): boolean {
+  let found = installed.get(command);
+  if (found === undefined) installed.set(command, (found = spawnSync(command, ["--help"]).error === undefined));
+  return found;
+}
+
+/** The bzip2 decompressor ingest uses here: Debian's multi-threaded `lbzip2`, else `bzip2`, else none (JavaScript). */
+export function bzip2Tool(): "lbzip2" | "bzip2" | null {
+  return has("lbzip2") ? "lbzip2" : has("bzip2") ? "bzip2" : null;
+}
 
 /**
  * Decompresses bzip2 data: with the system's `bzip2` when there is one (about
  * 7x faster on SDSS frames), else with seek-bzip in JavaScript.
  */
 export function bunzip(compressed: Uint8Array, useNative = true): Uint8Array {
-  nativeBzip2 ??= spawnSync("bzip2", ["--help"]).error === undefined;
-  if (useNative && nativeBzip2) {
+  if (useNative && has("bzip2")) {
     const result = spawnSync("bzip2", ["-dc"], { input: compressed, maxBuffer: 1 << 30 });
     if (result.status === 0) return result.stdout;
     throw new FitsError(`bzip2 could not decompress the file: ${result.stderr.toString().trim()}`);
@@ -37,7 +47,6 @@ export function bunzip(compressed: Uint8Array, useNative = true): Uint8Array {
   return Bunzip.decode(Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength));
 }
 
-let lbzip2: boolean | undefined;
 /** lbzip2 decompresses one file on every core; runs wait for each other here. */
 let lbzip2Queue: Promise<unknown> = Promise.resolve();
 
@@ -60,13 +69,6 @@ function decompressInChild(tool: "bzip2" | "lbzip2", path: string, signal?: Abor
   });
 }
 
-/** Whether bzip2 files decompress in child processes here (lbzip2 or bzip2 installed), off the main thread. */
-export function bunzipInBackground(): boolean {
-  lbzip2 ??= spawnSync("lbzip2", ["--version"]).error === undefined;
-  nativeBzip2 ??= spawnSync("bzip2", ["--help"]).error === undefined;
-  return lbzip2 || nativeBzip2;
-}
-
 /**
  * bunzip in a child process, concurrently with other work. With Debian's
  * `lbzip2` (multi-threaded), files are decompressed one at a time on every
@@ -75,8 +77,9 @@ export function bunzipInBackground(): boolean {
  * rejects with the signal's reason.
  */
 function bunzipAsync(path: string, signal?: AbortSignal): Promise<Uint8Array> {
-  if (!bunzipInBackground()) return Promise.resolve(bunzip(readFileSync(path), false));
-  if (lbzip2) {
+  const tool = bzip2Tool();
+  if (tool === null) return Promise.resolve(bunzip(readFileSync(path), false));
+  if (tool === "lbzip2") {
     const run = lbzip2Queue.then(() => decompressInChild("lbzip2", path, signal));
     lbzip2Queue = run.catch(() => {});
     return run;

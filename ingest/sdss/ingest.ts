@@ -26,7 +26,7 @@ import { lockCubeWrites } from "../cube-lock.js";
 import type { Sql } from "../../db/database.js";
 import { cutOut, positionOnFrame, type Cutout } from "./cutout.js";
 import { FitsError } from "../fits/errors.js";
-import { bunzipInBackground } from "../fits/file.js";
+import { bzip2Tool } from "../fits/file.js";
 import { readFrameAsync, type Frame } from "./frame.js";
 import { groupByPosition } from "./group.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
@@ -170,7 +170,7 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
   // the spectra are read and the catalogue written; every decompressor still
   // running when the ingest ends (no new object needed it, or a failure) is stopped.
   const reading = new AbortController();
-  const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bunzipInBackground();
+  const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bzip2Tool() !== null;
   const prefetched = { read: background ? readField(fields[0], reading.signal) : undefined };
   try {
     return await ingest(sql, options, report, fields, reading.signal, prefetched);
