@@ -111,13 +111,22 @@ describe("SDSS spectra: rebinning onto the cube grid", { skip }, () => {
   });
 });
 
+/** A fresh database and a scratch folder with an empty `frames/`, both removed afterwards. */
+async function withScratch(run: (db: TestDatabase, dir: string, frames: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "skycube-sdss-scratch-"));
+  const db = await backends[0].open();
+  try {
+    mkdirSync(join(dir, "frames"));
+    await run(db, dir, join(dir, "frames"));
+  } finally {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("ingest sdss with a field that cannot be read", { skip: skip || backends[0].skip }, () => {
-  it("reports the bad frame, cuts from the good field, and keeps every object", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "skycube-sdss-bad-"));
-    const db = await backends[0].open();
-    try {
-      const frames = join(dir, "frames");
-      mkdirSync(frames);
+  it("reports the bad frame, cuts from the good field, and keeps every object", () =>
+    withScratch(async (db, dir, frames) => {
       for (const band of ["u", "g", "r", "i", "z"]) {
         symlinkSync(`${framesDir}/frame-${band}-002820-3-0122.fits.bz2`, join(frames, `frame-${band}-002820-3-0122.fits.bz2`));
         // Field 121 sorts first and is read first: its g frame is not bzip2 at all.
@@ -130,18 +139,10 @@ describe("ingest sdss with a field that cannot be read", { skip: skip || backend
       assert.match(report.skipped[0].reason, /bzip2/i);
       const sources = await db.sql`SELECT DISTINCT file FROM galaxy_sources WHERE role = 'FRAME' ORDER BY file`;
       assert.deepEqual(sources.map((r) => r.file), ["u", "g", "r", "i", "z"].map((b) => `frame-${b}-002820-3-0122.fits.bz2`).sort());
-    } finally {
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("fails whole, writing nothing, when a frame cannot be read for a reason other than its data", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "skycube-sdss-fail-"));
-    const db = await backends[0].open();
-    try {
-      const frames = join(dir, "frames");
-      mkdirSync(frames);
+  it("fails whole, writing nothing, when a frame cannot be read for a reason other than its data", () =>
+    withScratch(async (db, dir, frames) => {
       for (const band of ["u", "g", "r", "i", "z"]) {
         // A directory where a frame should be: reading it fails with EISDIR, a system error, not bad data.
         mkdirSync(join(frames, `frame-${band}-002820-3-0122.fits`));
@@ -150,11 +151,7 @@ describe("ingest sdss with a field that cannot be read", { skip: skip || backend
       const [{ count }] = await db.sql`SELECT count(*)::int AS count FROM galaxies`;
       assert.equal(count, 0);
       assert.deepEqual(readdirSync(dir), ["frames"], "no cube and no temporary cube left");
-    } finally {
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 for (const backend of backends) {
