@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
-import { bzip2Tool } from "../ingest/fits/file.js";
+import { bzip2Tool } from "../fits/file.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { exportHisscube } from "../cube/hisscube/export.js";
 import { CubeReader } from "../cube/store.js";

@@ -13,7 +13,8 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, re
 import { dirname } from "node:path";
 import { rebin1d, rebinImage, type Measured } from "./rebin.js";
 import { BAND_COUNT, CUBE_FORMAT, CUBE_VERSION, WCS_PATH, imagePath, spectrumPath } from "./layout.js";
-import { IMAGE_SIZE_0, SPECTRUM_BINS_0, ZOOM_LEVELS, imageSize, rescaleWcs, spectrumBins, wavelengthGrid, type TanWcs } from "./zoom.js";
+import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
+import { IMAGE_SIZE_0, SPECTRUM_BINS_0, ZOOM_LEVELS, imageSize, spectrumBins, wavelengthGrid } from "./zoom.js";
 import { edgesFromCentres, overlapWeights, type OverlapWeights } from "./rebin.js";
 
 /** One galaxy's data at zoom 0, as ingest produces it. */

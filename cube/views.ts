@@ -8,7 +8,8 @@ import { InputChecker } from "../errors/codes.js";
 import { BAND_NAMES, PIXEL_SCALE_ARCSEC, type BandName } from "./layout.js";
 import { edgesFromCentres, overlapWeights, rebin1d, rebinImage, type Measured } from "./rebin.js";
 import type { CubeReader } from "./store.js";
-import { ZOOM_LEVELS, imageSize, rescaleWcs, spectrumBins, wavelengthGrid, type TanWcs } from "./zoom.js";
+import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
+import { ZOOM_LEVELS, imageSize, spectrumBins, wavelengthGrid } from "./zoom.js";
 
 export interface ImageRequest {
   zoom?: number | null;

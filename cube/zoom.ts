@@ -30,31 +30,3 @@ export function wavelengthGrid(bins: number): Float64Array {
   const step = (WAVELENGTH_LAST_ANGSTROM - WAVELENGTH_FIRST_ANGSTROM) / (bins - 1);
   return Float64Array.from({ length: bins }, (_, i) => WAVELENGTH_FIRST_ANGSTROM + i * step);
 }
-
-/**
- * A TAN WCS rescaled for an image binned by `factor` (input pixels per output
- * pixel): pixel centres move, so CRPIX' = (CRPIX − 0.5) / factor + 0.5 (FITS
- * pixel 1 is centred on 1.0, its edge at 0.5) and the CD matrix grows by factor.
- */
-export interface TanWcs {
-  crval1: number;
-  crval2: number;
-  crpix1: number;
-  crpix2: number;
-  cd1_1: number;
-  cd1_2: number;
-  cd2_1: number;
-  cd2_2: number;
-}
-
-export function rescaleWcs(wcs: TanWcs, factor: number): TanWcs {
-  return {
-    ...wcs,
-    crpix1: (wcs.crpix1 - 0.5) / factor + 0.5,
-    crpix2: (wcs.crpix2 - 0.5) / factor + 0.5,
-    cd1_1: wcs.cd1_1 * factor,
-    cd1_2: wcs.cd1_2 * factor,
-    cd2_1: wcs.cd2_1 * factor,
-    cd2_2: wcs.cd2_2 * factor,
-  };
-}

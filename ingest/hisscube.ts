@@ -13,7 +13,7 @@ import { insertBatchReturning, type NewGalaxy } from "../catalog/bulk-load.js";
 import { BANDS, hisscubePerNanomaggy, readHisscube } from "../cube/hisscube/read.js";
 import type { Measured } from "../cube/rebin.js";
 import { CubeWriter, type CubeRecord } from "../cube/store.js";
-import type { TanWcs } from "../cube/zoom.js";
+import type { TanWcs } from "../sky/tan-wcs.js";
 import { lockCubeWrites } from "./cube-lock.js";
 import type { Sql } from "../db/database.js";
 import type { IngestReport } from "./sdss/ingest.js";

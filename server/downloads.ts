@@ -14,7 +14,7 @@ import type { CubeReader } from "../cube/store.js";
 import { imageView, spectrumView } from "../cube/views.js";
 import type { Database } from "../db/database.js";
 import { ErrorCode, httpStatusOf, UserInputError } from "../errors/codes.js";
-import { fitsFile, type CardValue } from "../ingest/fits/write.js";
+import { fitsFile, type CardValue } from "../fits/write.js";
 import { cutoutPng, spectrumPng } from "../render/previews.js";
 
 function fail(c: HonoContext, code: ErrorCode, message: string): Response {

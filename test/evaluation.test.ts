@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { median, nmad, regressionMetrics, summariseFolds } from "../models/evaluation/metrics.js";
-import { sameObjectGroups } from "../models/evaluation/groups.js";
+import { sameObjectGroups } from "../sky/cross-match.js";
 import { stratifiedFolds, trainValidationTestSplit } from "../models/evaluation/split.js";
 import { Random } from "../random/random.js";
 

@@ -7,9 +7,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { FitsError } from "../ingest/fits/errors.js";
-import { bunzip, findHdu, imageAccess, openFits, parseFits, readImage } from "../ingest/fits/file.js";
-import { BinaryTable } from "../ingest/fits/table.js";
+import { FitsError } from "../fits/errors.js";
+import { bunzip, findHdu, imageAccess, openFits, parseFits, readImage } from "../fits/file.js";
+import { BinaryTable } from "../fits/table.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 import { sharedData, sharedDataMissing } from "./support/shared-data.js";
 

@@ -8,7 +8,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { edgesFromCentres, overlapWeights, rebin1d, rebinImage, type Measured } from "../cube/rebin.js";
-import { rescaleWcs, spectrumBins, wavelengthGrid } from "../cube/zoom.js";
+import { rescaleWcs } from "../sky/tan-wcs.js";
+import { spectrumBins, wavelengthGrid } from "../cube/zoom.js";
 import { Random } from "../random/random.js";
 
 const DRAWS = 4000;

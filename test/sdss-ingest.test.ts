@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CubeReader } from "../cube/store.js";
-import { fitsFile } from "../ingest/fits/write.js";
+import { fitsFile } from "../fits/write.js";
 import { detectorNoise, readFrame } from "../ingest/sdss/frame.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { readSdssSpectrum } from "../ingest/sdss/spectrum.js";

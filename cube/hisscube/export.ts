@@ -24,7 +24,8 @@ import { renameSync, rmSync } from "node:fs";
 import type { Sql } from "../../db/database.js";
 import { BAND_NAMES } from "../layout.js";
 import type { CubeReader } from "../store.js";
-import { imageSize, rescaleWcs, spectrumBins, wavelengthGrid, type TanWcs } from "../zoom.js";
+import { rescaleWcs, type TanWcs } from "../../sky/tan-wcs.js";
+import { imageSize, spectrumBins, wavelengthGrid } from "../zoom.js";
 import { hisscubePerNanomaggy } from "./read.js";
 
 const ZOOMS = 4; // HiSS-Cube writes zoom levels 0..3

@@ -8,7 +8,8 @@
  * CRPIX shifted to the cutout.
  */
 import type { Measured } from "../../cube/rebin.js";
-import { IMAGE_SIZE_0, type TanWcs } from "../../cube/zoom.js";
+import { IMAGE_SIZE_0 } from "../../cube/zoom.js";
+import type { TanWcs } from "../../sky/tan-wcs.js";
 import { skyToPixel } from "../../sky/tan-wcs.js";
 import type { Frame } from "./frame.js";
 

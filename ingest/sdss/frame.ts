@@ -10,10 +10,10 @@
  * with gain and dark variance per camcol and band from the frame data model.
  */
 import { basename } from "node:path";
-import type { TanWcs } from "../../cube/zoom.js";
-import { FitsError } from "../fits/errors.js";
-import { imageAccess, openFits, openFitsAsync, readImage, type Hdu } from "../fits/file.js";
-import { BinaryTable } from "../fits/table.js";
+import type { TanWcs } from "../../sky/tan-wcs.js";
+import { FitsError } from "../../fits/errors.js";
+import { imageAccess, openFits, openFitsAsync, readImage, type Hdu } from "../../fits/file.js";
+import { BinaryTable } from "../../fits/table.js";
 
 export type FrameBand = "u" | "g" | "r" | "i" | "z";
 const BANDS: FrameBand[] = ["u", "g", "r", "i", "z"];

@@ -25,10 +25,10 @@ import { CubeWriter, type CubeRecord } from "../../cube/store.js";
 import { lockCubeWrites } from "../cube-lock.js";
 import type { Sql } from "../../db/database.js";
 import { cutOut, positionOnFrame, type Cutout } from "./cutout.js";
-import { FitsError } from "../fits/errors.js";
-import { bzip2Tool } from "../fits/file.js";
+import { FitsError } from "../../fits/errors.js";
+import { bzip2Tool } from "../../fits/file.js";
 import { readFrameAsync, type Frame } from "./frame.js";
-import { groupByPosition } from "./group.js";
+import { groupByPosition } from "../../sky/cross-match.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
 import { combineSpectra, readSdssSpectrum, type SdssSpectrum } from "./spectrum.js";
 

@@ -5,9 +5,9 @@
  * label (Brinchmann et al. 2004, MNRAS 351, 1151; the DR7 release notes).
  */
 import type { SfrLabel } from "../../catalog/galaxy-record.js";
-import { FitsError } from "../fits/errors.js";
-import { openFits } from "../fits/file.js";
-import { BinaryTable } from "../fits/table.js";
+import { FitsError } from "../../fits/errors.js";
+import { openFits } from "../../fits/file.js";
+import { BinaryTable } from "../../fits/table.js";
 
 export const spectrumKey = (plate: number, mjd: number, fiberid: number) => `${plate}-${mjd}-${fiberid}`;
 

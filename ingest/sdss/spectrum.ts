@@ -13,9 +13,9 @@
 import { basename } from "node:path";
 import { edgesFromCentres, overlapWeights, rebin1d, type Measured } from "../../cube/rebin.js";
 import { SPECTRUM_BINS_0, wavelengthGrid } from "../../cube/zoom.js";
-import { FitsError } from "../fits/errors.js";
-import { findHdu, openFits } from "../fits/file.js";
-import { BinaryTable } from "../fits/table.js";
+import { FitsError } from "../../fits/errors.js";
+import { findHdu, openFits } from "../../fits/file.js";
+import { BinaryTable } from "../../fits/table.js";
 
 export interface SdssSpectrum {
   file: string;

@@ -9,7 +9,7 @@
  *   metrics on test → predictions for every galaxy that has the data.
  */
 import type { CubeReader } from "../../cube/store.js";
-import { sameObjectGroups } from "../evaluation/groups.js";
+import { sameObjectGroups } from "../../sky/cross-match.js";
 import { regressionMetrics, summariseFolds, type CvSummary, type Metrics } from "../evaluation/metrics.js";
 import { stratifiedFolds, trainValidationTestSplit } from "../evaluation/split.js";
 import { featureNames, loadPart, partsOf, type Part, type PartData } from "../features/feature-set.js";

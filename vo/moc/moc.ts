@@ -4,7 +4,7 @@
  * its three serialisations: NUNIQ FITS (§4.3.1), ASCII (§4.3.2) and JSON
  * (§4.3.3). Cell numbers are BigInts: at order 29 they exceed 2^53.
  */
-import { fitsFile } from "../../ingest/fits/write.js";
+import { fitsFile } from "../../fits/write.js";
 
 /** Cells per order, each list sorted ascending. */
 export type Moc = Map<number, bigint[]>;

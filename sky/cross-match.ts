@@ -1,13 +1,17 @@
 /**
- * Repeat observations of one object must never straddle the train /
- * validation / test split. Two catalogue rows are the same object when they
- * lie within `radiusArcsec` of each other (transitively): a sweep in
- * declination with union–find, O(n log n) for survey-like densities.
+ * Cross-match: which positions are the same object. Two positions are the
+ * same object when they lie within `radiusArcsec` of each other
+ * (transitively): a sweep in declination with union–find, O(n log n) for
+ * survey-like densities. Ingest uses it to combine repeat observations;
+ * evaluation, to keep the repeats of one object on one side of a split.
  */
-import { angularDistanceDeg } from "../../sky/angles.js";
+import { angularDistanceDeg } from "./angles.js";
+
+/** Matching radius for "the same object", arcseconds (SDSS fibres are 3″, positions good to ~0.1″). */
+export const SAME_OBJECT_ARCSEC = 1;
 
 /** Returns, for each position, the index of its group (0..groups-1, in order of first appearance). */
-export function sameObjectGroups(raDeg: ArrayLike<number>, decDeg: ArrayLike<number>, radiusArcsec = 1): Int32Array {
+export function sameObjectGroups(raDeg: ArrayLike<number>, decDeg: ArrayLike<number>, radiusArcsec = SAME_OBJECT_ARCSEC): Int32Array {
   const n = raDeg.length;
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
@@ -39,5 +43,13 @@ export function sameObjectGroups(raDeg: ArrayLike<number>, decDeg: ArrayLike<num
     if (g === undefined) groupOfRoot.set(root, (g = groupOfRoot.size));
     groups[i] = g;
   }
+  return groups;
+}
+
+/** Items grouped by `sameObjectGroups`, groups in order of first appearance, items in input order. */
+export function groupByPosition<T extends { raDeg: number; decDeg: number }>(items: readonly T[], radiusArcsec = SAME_OBJECT_ARCSEC): T[][] {
+  const group = sameObjectGroups(items.map((i) => i.raDeg), items.map((i) => i.decDeg), radiusArcsec);
+  const groups: T[][] = [];
+  items.forEach((item, i) => (groups[group[i]] ??= []).push(item));
   return groups;
 }
