@@ -24,10 +24,10 @@ import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { bzip2Tool } from "../fits/file.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
-import { exportHisscube } from "../cube/hisscube/export.js";
-import { CubeReader } from "../cube/store.js";
+import { exportHisscube } from "../export/hisscube.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { benchAdminUrl } from "./support.js";
+import { openCube } from "../cube/cube-store.js";
 
 const shared = fileURLToPath(new URL("../../../shared/data/sdss/", import.meta.url));
 
@@ -49,7 +49,7 @@ if (existsSync(shared)) {
     const db = await connect({ databaseUrl: await freshDatabase("skycube_bench_ingest") });
     await migrate(db.sql);
     const started = performance.now();
-    const report = await ingestSdss(db.sql, { spectraDir: `${shared}spectra`, framesDir: `${shared}frames`, cubePath: join(dir, "cube.h5") });
+    const report = await ingestSdss(db.sql, { spectraDir: `${shared}spectra`, framesDir: `${shared}frames`, cube: await openCube(dir) });
     times.push((performance.now() - started) / 1000);
     if (report.objects !== 16) throw new Error(`unexpected ingest result ${JSON.stringify(report)}`);
     await db.close();
@@ -90,20 +90,22 @@ const dataDir = mkdtempSync(join(tmpdir(), "skycube-bench-cube-"));
 const url = await freshDatabase("skycube_bench_cutouts");
 const db = await connect({ databaseUrl: url });
 await migrate(db.sql);
-await loadDemo(db.sql, { count, cubePath: join(dataDir, "cube.h5") });
+await loadDemo(db.sql, { count, cube: await openCube(dataDir) });
 
 // 3. Export to HiSS-Cube's layout against a plain sequential read of our cube.
-const reader = await CubeReader.open(join(dataDir, "cube.h5"));
+const reader = await openCube(dataDir);
+const locations = (await db.sql`SELECT g.cube_row, s.name FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard ORDER BY g.id`).map((r) => ({ shard: r.name as string, row: r.cube_row as number }));
 const readStarted = performance.now();
-for (let row = 0; row < count; row++) {
+for (const location of locations) {
   for (let zoom = 0; zoom < 4; zoom++) {
-    reader.readImage(row, zoom);
-    reader.readSpectrum(row, zoom);
+    reader.readImage(location, zoom);
+    reader.readSpectrum(location, zoom);
   }
 }
 const readSeconds = (performance.now() - readStarted) / 1000;
 const rawStarted = performance.now();
-const rawBytes = readFileSync(join(dataDir, "cube.h5")).length;
+const shardNames = (await db.sql`SELECT name FROM cube_shards`).map((r) => r.name as string);
+const rawBytes = shardNames.reduce((sum, name) => sum + readFileSync(join(dataDir, name)).length, 0);
 const rawSeconds = (performance.now() - rawStarted) / 1000;
 const exportStarted = performance.now();
 await exportHisscube(db.sql, reader, join(dataDir, "export.h5"));
@@ -112,7 +114,7 @@ const exportBytes = statSync(join(dataDir, "export.h5")).size;
 rmSync(join(dataDir, "export.h5"));
 reader.close();
 await db.close();
-const cubeBytes = statSync(join(dataDir, "cube.h5")).size;
+const cubeBytes = rawBytes;
 const port = 4997;
 const server = spawn(process.execPath, [fileURLToPath(new URL("../cli/main.js", import.meta.url)), "serve"], {
   env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", DEMO_COUNT: "0", MAX_PAGE_SIZE: String(count) },

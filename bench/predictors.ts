@@ -17,6 +17,7 @@ import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { benchAdminUrl, summarise } from "./support.js";
+import { openCube } from "../cube/cube-store.js";
 
 const count = Number(process.env.BENCH_COUNT ?? 3000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -33,7 +34,7 @@ url.pathname = `/${name}`;
 const db = await connect({ databaseUrl: url.toString(), maxConnections: 2 });
 await migrate(db.sql);
 let started = performance.now();
-await loadDemo(db.sql, { count, cubePath: join(dataDir, "cube.h5") });
+await loadDemo(db.sql, { count, cube: await openCube(dataDir) });
 console.log(`demo: ${count} galaxies with images and spectra in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));

@@ -2,6 +2,7 @@
  * A catalogue row as the rest of the program sees it. Ids and SDSS
  * identifiers are decimal strings because they exceed 2^53.
  */
+import type { CubeLocation } from "../cube/cube-store.js";
 import type { Sql } from "../db/database.js";
 
 export type Survey = "SDSS" | "SYNTHETIC" | "HISSCUBE";
@@ -33,8 +34,8 @@ export interface GalaxyRecord {
   redshift: number | null;
   class: string | null;
   sfr: SfrLabel;
-  /** Row in the HDF5 cube, or null when the cube holds nothing for it. */
-  cubeRow: number | null;
+  /** Where the cube holds its image and spectrum (shard and row), or null when it holds nothing. */
+  cube: CubeLocation | null;
   hasImage: boolean;
   hasSpectrum: boolean;
   /** Angular distance to a cone centre, degrees; set by cone searches only. */
@@ -45,7 +46,8 @@ export interface GalaxyRecord {
 export function galaxyColumns(sql: Sql) {
   return sql`g.id, g.source_key, g.survey, g.objid, g.specobjid, g.plate, g.mjd, g.fiberid, g.ra, g.dec,
     g.healpix29, g.redshift, g.class, g.sfr_avg, g.sfr_median, g.sfr_p2p5, g.sfr_p16, g.sfr_p84,
-    g.sfr_p97p5, g.sfr_flag, g.cube_row, g.has_image, g.has_spectrum`;
+    g.sfr_p97p5, g.sfr_flag, g.cube_row, g.has_image, g.has_spectrum,
+    (SELECT s.name FROM cube_shards s WHERE s.id = g.cube_shard) AS cube_shard_name`;
 }
 
 export function toGalaxyRecord(row: Record<string, unknown>): GalaxyRecord {
@@ -72,7 +74,7 @@ export function toGalaxyRecord(row: Record<string, unknown>): GalaxyRecord {
       p97p5: (row.sfr_p97p5 as number | null) ?? null,
       flag: (row.sfr_flag as number | null) ?? null,
     },
-    cubeRow: (row.cube_row as number | null) ?? null,
+    cube: row.cube_shard_name == null || row.cube_row == null ? null : { shard: row.cube_shard_name as string, row: row.cube_row as number },
     hasImage: row.has_image === true,
     hasSpectrum: row.has_spectrum === true,
     distanceDeg: row.distance_deg === undefined ? null : (row.distance_deg as number),

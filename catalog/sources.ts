@@ -27,3 +27,35 @@ export async function sourcesByGalaxyIds(sql: Sql, ids: readonly string[]): Prom
   }
   return ids.map((id) => byId.get(id) ?? []);
 }
+
+/** A source row to record (galaxy_sources without the galaxy). */
+export type NewSource = SourceRecord;
+
+export const sourceKeyOf = (s: Pick<SourceRecord, "role" | "file">) => `${s.role} ${s.file}`;
+
+/** Which of these observations (role + file) some galaxy already has: "role file" → galaxy id. */
+export async function recordedSources(sql: Sql, sources: readonly Pick<SourceRecord, "role" | "file">[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const CHUNK = 5000;
+  for (let start = 0; start < sources.length; start += CHUNK) {
+    const chunk = sources.slice(start, start + CHUNK);
+    const rows = await sql`
+      SELECT s.galaxy_id, s.role, s.file FROM galaxy_sources s
+      JOIN unnest(${chunk.map((c) => c.file)}::text[], ${chunk.map((c) => c.role)}::text[]) AS u(file, role)
+        ON s.file = u.file AND s.role = u.role`;
+    for (const row of rows) found.set(sourceKeyOf(row as unknown as SourceRecord), String(row.galaxy_id));
+  }
+  return found;
+}
+
+/** Records sources of galaxies (one statement of arrays; already recorded ones are left as they are). */
+export async function insertSources(tx: Sql, rows: readonly (NewSource & { galaxyId: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(pick: (r: NewSource & { galaxyId: string }) => T) => rows.map(pick);
+  await tx`
+    INSERT INTO galaxy_sources (galaxy_id, role, file, plate, mjd, fiberid, run, camcol, field, band)
+    SELECT * FROM unnest(${col((r) => r.galaxyId)}::int8[], ${col((r) => r.role)}::text[], ${col((r) => r.file)}::text[],
+      ${col((r) => r.plate)}::int4[], ${col((r) => r.mjd)}::int4[], ${col((r) => r.fiberid)}::int4[],
+      ${col((r) => r.run)}::int4[], ${col((r) => r.camcol)}::int4[], ${col((r) => r.field)}::int4[], ${col((r) => r.band)}::text[])
+    ON CONFLICT DO NOTHING`;
+}

@@ -10,14 +10,18 @@ import { existsSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
-import { cubePathOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
+import { cubeRootOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
+import { openCube, type CubeStore } from "../cube/cube-store.js";
+import { DataDirLockedError } from "../db/data-dir-lock.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
-import { exportHisscube } from "../cube/hisscube/export.js";
-import { CubeReader } from "../cube/store.js";
+import { exportHisscube } from "../export/hisscube.js";
+import { compactCube } from "../cube/compact.js";
+import { listShards } from "../cube/manifest.js";
+import { sweepCube } from "../cube/sweep.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
-import { DEMO_SEED, loadDemo } from "../ingest/synthetic/load-demo.js";
+import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
 import { graphqlSchema } from "../server/schema.js";
 import { startServer } from "../server/start.js";
 import { TRAINING_QUEUE } from "../models/training/queue.js";
@@ -57,7 +61,7 @@ const commands: Record<string, Command> = {
       }
       const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
       await migrate(db.sql);
-      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubePathOf(settings), true, false);
+      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false);
       await queue.start();
       console.log(`worker ${process.pid}: waiting for training runs (queue ${TRAINING_QUEUE})`);
       let stopping = false;
@@ -77,7 +81,7 @@ const commands: Record<string, Command> = {
     summary: "Apply pending database migrations.",
     usage: "migrate",
     run: (_args, settings) =>
-      withDatabase(settings, async (_db, applied) => {
+      withDatabase(settings, "skycube migrate", async (_db, applied) => {
         console.log(applied.length === 0 ? "migrate: database is up to date" : `migrate: applied ${applied.join(", ")}`);
       }),
   },
@@ -90,12 +94,13 @@ const commands: Record<string, Command> = {
       const seed = Number(values.seed);
       if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError("--count must be an integer in [1, 1000000]");
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError("--seed must be a non-negative integer");
-      await withDatabase(settings, async (db) => {
+      await withDatabase(settings, "skycube demo", async (db, _applied, cube) => {
         const progress = new Progress("demo", count);
-        const inserted = await loadDemo(db.sql, { count, seed, cubePath: cubePathOf(settings), onProgress: (done) => progress.update(done) });
+        const report = await loadDemoReport(db.sql, { count, seed, cube, onProgress: (done) => progress.update(done) });
         const seconds = progress.finish();
         console.log(
-          `demo: ${inserted} new SYNTHETIC galaxies (${count - inserted} already present), ${await countGalaxies(db.sql)} in the catalogue, ${seconds.toFixed(1)} s`,
+          `demo: ${report.inserted} new SYNTHETIC galaxies (${count - report.inserted} already present) in ${report.batches} batches, ` +
+            `${await countGalaxies(db.sql)} in the catalogue, ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)} objects/s)`,
         );
       });
     },
@@ -108,11 +113,15 @@ const commands: Record<string, Command> = {
       if (source === "hisscube") {
         const [path] = rest;
         if (!path || !existsSync(path)) throw new UsageError(`ingest hisscube needs an existing HiSS-Cube file, got ${JSON.stringify(path ?? "")}`);
-        await withDatabase(settings, async (db) => {
+        await withDatabase(settings, "skycube ingest hisscube", async (db, _applied, cube) => {
           const started = Date.now();
-          const report = await ingestHisscube(db.sql, { path, cubePath: cubePathOf(settings) });
+          const report = await ingestHisscube(db.sql, { path, cube, batchSize: settings.ingestBatchSize, onProgress: stageProgress() });
           for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
-          console.log(`ingest hisscube: ${report.objects} targets; ${report.inserted} new (${report.alreadyPresent} already present), ${report.skipped.length} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          const seconds = (Date.now() - started) / 1000;
+          console.log(
+            `ingest hisscube: ${report.objects} targets in ${report.batches} batches; ${report.inserted} new, ${report.merged} joined objects already catalogued, ` +
+              `${report.alreadyPresent} already present, ${report.skipped.length} skipped, ${seconds.toFixed(1)} s (${(report.objects / seconds).toFixed(0)} objects/s)`,
+          );
         });
         return;
       }
@@ -125,24 +134,23 @@ const commands: Record<string, Command> = {
       for (const dir of [values.spectra, values.frames, ...(sfr ?? [])]) {
         if (dir !== undefined && !existsSync(dir)) throw new UsageError(`${dir} does not exist`);
       }
-      await withDatabase(settings, async (db) => {
-        const progress = new Map<string, Progress>();
+      await withDatabase(settings, "skycube ingest sdss", async (db, _applied, cube) => {
         const started = Date.now();
         const report = await ingestSdss(db.sql, {
           spectraDir,
           framesDir: values.frames,
           sfr: sfr as [string, string] | undefined,
-          cubePath: cubePathOf(settings),
-          onProgress: (stage, done, total) => {
-            if (!progress.has(stage)) progress.set(stage, new Progress(stage, total));
-            progress.get(stage)!.update(done);
-            if (done === total) progress.get(stage)!.finish();
-          },
+          cube,
+          batchSize: settings.ingestBatchSize,
+          onProgress: stageProgress(),
         });
         for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
+        const seconds = (Date.now() - started) / 1000;
         console.log(
-          `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects; ${report.inserted} new (${report.alreadyPresent} already present), ` +
-            `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects in ${report.batches} batches; ${report.inserted} new, ` +
+            `${report.merged} joined objects already catalogued, ${report.alreadyPresent} already present, ` +
+            `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ` +
+            `${seconds.toFixed(1)} s (${(report.objects / seconds).toFixed(0)} objects/s, ${(report.bytes / 1e6).toFixed(0)} MB of cube in ${report.shards} shards)`,
         );
       });
     },
@@ -154,17 +162,31 @@ const commands: Record<string, Command> = {
       const [format, out] = args;
       if (format !== "hisscube" || !out) throw new UsageError("usage: export hisscube OUT.h5");
       if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${dirname(resolve(out))} does not exist`);
-      await withDatabase(settings, async (db) => {
+      await withDatabase(settings, "skycube export", async (db, _applied, cube) => {
         const started = Date.now();
-        const cube = await CubeReader.open(cubePathOf(settings));
-        try {
-          let progress: Progress | undefined;
-          const { targets } = await exportHisscube(db.sql, cube, out, { onProgress: (done, total) => (progress ??= new Progress("export", total)).update(done) });
-          progress?.finish();
-          console.log(`export hisscube: ${targets} targets written to ${out}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        } finally {
-          cube.close();
+        let progress: Progress | undefined;
+        const { targets } = await exportHisscube(db.sql, cube, out, { onProgress: (done, total) => (progress ??= new Progress("export", total)).update(done) });
+        progress?.finish();
+        console.log(`export hisscube: ${targets} targets written to ${out}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      });
+    },
+  },
+  cube: {
+    summary: "Maintain the cube: `cube compact` merges each sky cell's small shards (served values unchanged); `cube shards` lists them.",
+    usage: "cube compact|shards",
+    async run(args, settings) {
+      const [action] = args;
+      if (action !== "compact" && action !== "shards") throw new UsageError("usage: cube compact | cube shards");
+      await withDatabase(settings, `skycube cube ${action}`, async (db, _applied, cube) => {
+        if (action === "shards") {
+          for (const s of await listShards(db.sql)) console.log(`${s.id}\t${s.name}\t${s.live}/${s.rows ?? "?"} rows live\t${s.bytes ?? "?"} bytes${s.retiredAt ? "\tretired" : ""}`);
+          return;
         }
+        let progress: Progress | undefined;
+        const report = await compactCube(db.sql, cube, { targetRows: settings.ingestBatchSize, onProgress: (done, total) => (progress ??= new Progress("cells", total)).update(done) });
+        progress?.finish();
+        const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
+        console.log(`cube compact: ${report.cells} cells, ${report.moved} galaxies moved, ${report.shardsBefore} → ${report.shardsAfter} shards, ${swept.retired.length} retired shard files deleted`);
       });
     },
   },
@@ -182,14 +204,32 @@ const commands: Record<string, Command> = {
 
 class UsageError extends Error {}
 
-/** Opens the configured database, migrated, for the length of a command. */
-async function withDatabase<T>(settings: Settings, work: (db: Database, applied: string[]) => Promise<T>): Promise<T> {
-  const db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+/** Opens the configured database, migrated, and the cube, for the length of a command. */
+async function withDatabase<T>(settings: Settings, purpose: string, work: (db: Database, applied: string[], cube: CubeStore) => Promise<T>): Promise<T> {
+  let db: Database;
   try {
-    return await work(db, await migrate(db.sql));
+    db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, purpose });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) throw new UsageError(error.message);
+    throw error;
+  }
+  const cube = await openCube(cubeRootOf(settings));
+  try {
+    return await work(db, await migrate(db.sql), cube);
   } finally {
+    cube.close();
     await db.close();
   }
+}
+
+/** One progress bar per stage of an ingest. */
+function stageProgress(): (stage: string, done: number, total: number) => void {
+  const bars = new Map<string, Progress>();
+  return (stage, done, total) => {
+    if (!bars.has(stage)) bars.set(stage, new Progress(stage, total));
+    bars.get(stage)!.update(done);
+    if (done === total) bars.get(stage)!.finish();
+  };
 }
 
 function help(): string {

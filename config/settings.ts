@@ -51,6 +51,12 @@ export const settingsTable = {
     default: 2000,
     parse: integer(0, 1_000_000),
   },
+  ingestBatchSize: {
+    env: "INGEST_BATCH_SIZE",
+    description: "Objects an ingest reads and commits together (catalogue rows, sources and cube shards in one transaction); bounds its memory at ~0.25 MB per object.",
+    default: 1000,
+    parse: integer(1, 100_000),
+  },
   maxConeRadiusDeg: {
     env: "MAX_CONE_RADIUS_DEG",
     description: "Largest cone-search radius accepted, degrees (at most 45).",
@@ -147,9 +153,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
   return settings;
 }
 
-/** The HDF5 cube of images and spectra lives beside the embedded database. */
-export function cubePathOf(settings: Settings): string {
-  return `${settings.dataDir}/cube.h5`;
+/** The folder whose cube/ holds the HDF5 shards of images and spectra (beside the embedded database). */
+export function cubeRootOf(settings: Settings): string {
+  return settings.dataDir;
 }
 
 /** Markdown table of the settings, for the README. */

@@ -132,3 +132,35 @@ export function rebinImage(input: Measured, size: number, outSize: number): Meas
   }
   return out;
 }
+
+/**
+ * Inverse-variance weighted mean of several measurements of one object on
+ * the same grid (repeat spectra): f = Σ f_i/σ_i² / Σ 1/σ_i²,
+ * σ = 1/sqrt(Σ 1/σ_i²); a bin masked in every input stays masked. The
+ * mean is associative: combining a combination with a new measurement
+ * gives the combination of all (up to float32 rounding), which is how a
+ * repeat observation ingested later joins its object.
+ */
+export function combineMeasured(spectra: readonly Measured[]): Measured {
+  const n = spectra[0].value.length;
+  const out: Measured = { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    let weights = 0;
+    let weighted = 0;
+    for (const s of spectra) {
+      if (s.mask[i]) continue;
+      const w = 1 / (s.sigma[i] * s.sigma[i]);
+      weights += w;
+      weighted += w * s.value[i];
+    }
+    if (weights > 0) {
+      out.value[i] = weighted / weights;
+      out.sigma[i] = 1 / Math.sqrt(weights);
+    } else {
+      out.value[i] = NaN;
+      out.sigma[i] = NaN;
+      out.mask[i] = 1;
+    }
+  }
+  return out;
+}

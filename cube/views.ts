@@ -7,7 +7,7 @@
 import { InputChecker } from "../errors/codes.js";
 import { BAND_NAMES, PIXEL_SCALE_ARCSEC, type BandName } from "./layout.js";
 import { edgesFromCentres, overlapWeights, rebin1d, rebinImage, type Measured } from "./rebin.js";
-import type { CubeReader } from "./store.js";
+import type { CubeLocation, CubeStore } from "./cube-store.js";
 import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
 import { ZOOM_LEVELS, imageSize, spectrumBins, wavelengthGrid } from "./zoom.js";
 
@@ -64,13 +64,13 @@ export function checkImageRequest(request: ImageRequest): void {
   checker.throwIfAny();
 }
 
-export function imageView(reader: CubeReader, row: number, request: ImageRequest): ImageView {
+export function imageView(reader: CubeStore, location: CubeLocation, request: ImageRequest): ImageView {
   checkImageRequest(request);
   const bands = request.bands ?? [...BAND_NAMES];
 
   const size = request.size ?? imageSize(request.zoom ?? 0);
   const zoom = request.size != null ? sourceZoomForSize(size) : (request.zoom ?? 0);
-  const stored = reader.readImage(row, zoom);
+  const stored = reader.readImage(location, zoom);
   const storedPixels = stored.size * stored.size;
   const pixels = size * size;
   const out: Measured = { value: new Float32Array(bands.length * pixels), sigma: new Float32Array(bands.length * pixels), mask: new Uint8Array(bands.length * pixels) };
@@ -102,15 +102,15 @@ export function checkSpectrumRequest(request: SpectrumRequest): void {
   checker.throwIfAny();
 }
 
-export function spectrumView(reader: CubeReader, row: number, request: SpectrumRequest): SpectrumView {
+export function spectrumView(reader: CubeStore, location: CubeLocation, request: SpectrumRequest): SpectrumView {
   checkSpectrumRequest(request);
   if (request.bins == null) {
-    const stored = reader.readSpectrum(row, request.zoom ?? 0);
+    const stored = reader.readSpectrum(location, request.zoom ?? 0);
     return { ...stored };
   }
   let zoom = 0;
   while (zoom + 1 < ZOOM_LEVELS && spectrumBins(zoom + 1) >= request.bins) zoom++;
-  const stored = reader.readSpectrum(row, zoom);
+  const stored = reader.readSpectrum(location, zoom);
   if (stored.value.length === request.bins) return { ...stored };
   const grid = wavelengthGrid(request.bins);
   const out = rebin1d(stored, overlapWeights(edgesFromCentres(stored.wavelengthAngstrom), edgesFromCentres(grid)));

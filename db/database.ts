@@ -4,6 +4,7 @@
  * PGlite (reached over a private Unix socket by @electric-sql/pglite-socket).
  */
 import postgres from "postgres";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { openEmbedded, type EmbeddedServer } from "./embedded.js";
 
 /** int8 columns (ids, HEALPix indices) arrive as decimal strings. */
@@ -15,6 +16,8 @@ export interface Database {
   kind: "postgres" | "pglite";
   /** The postgres://… URL of a real server (job queues open their own connections with it). */
   url?: string;
+  /** The embedded database's hold on its data folder (one process at a time). */
+  lock?: DataDirLock;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,8 @@ export interface ConnectOptions {
   maxConnections?: number;
   /** Called with the text of every query sent (tests count queries with it). */
   onQuery?: (query: string) => void;
+  /** What opens it (named in the lock other processes are refused with). */
+  purpose?: string;
 }
 
 const clientOptions = {
@@ -46,16 +51,25 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     const sql = postgres(options.databaseUrl, { ...clientOptions, debug, max: options.maxConnections ?? 10 });
     return { sql, kind: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
-  const embedded: EmbeddedServer = await openEmbedded(options.dataDir);
+  const lock = options.dataDir ? lockDataDir(options.dataDir, options.purpose ?? "skycube") : undefined;
+  let embedded: EmbeddedServer;
+  try {
+    embedded = await openEmbedded(options.dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   // PGlite is a single session: one connection, so that two transactions
   // can never interleave.
   const sql = postgres({ ...clientOptions, debug, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" });
   return {
     sql,
     kind: "pglite",
+    lock,
     async close() {
       await sql.end({ timeout: 5 });
       await embedded.close();
+      lock?.release();
     },
   };
 }

@@ -24,11 +24,11 @@ export class GalaxyCubeFields {
     @Arg("size", () => Int, { nullable: true, description: "Pixels per side, 4..64; overrides zoom (sizes between levels are rebinned on the fly)." }) size: number | null,
     @Arg("bands", () => [Band], { nullable: true, description: "Bands to return, in this order (default u, g, r, i, z)." }) bands: Band[] | null,
   ) {
-    if (!galaxy.hasImage || galaxy.cubeRow === null) {
+    if (!galaxy.hasImage || galaxy.cube === null) {
       checkImageRequest({ zoom, size, bands }); // a bad argument is reported even where there is no image
       return null;
     }
-    const view = imageView(context.cube, galaxy.cubeRow, { zoom, size, bands });
+    const view = imageView(context.cube, galaxy.cube, { zoom, size, bands });
     const shape = [view.bands.length, view.size, view.size];
     return {
       zoom: view.zoom,
@@ -53,11 +53,11 @@ export class GalaxyCubeFields {
     @Arg("zoom", () => Int, { nullable: true, description: "Precomputed level 0..4 (default 0)." }) zoom: number | null,
     @Arg("bins", () => Int, { nullable: true, description: "Number of bins, 288..4620; overrides zoom." }) bins: number | null,
   ) {
-    if (!galaxy.hasSpectrum || galaxy.cubeRow === null) {
+    if (!galaxy.hasSpectrum || galaxy.cube === null) {
       checkSpectrumRequest({ zoom, bins });
       return null;
     }
-    const view = spectrumView(context.cube, galaxy.cubeRow, { zoom, bins });
+    const view = spectrumView(context.cube, galaxy.cube, { zoom, bins });
     const shape = [view.value.length];
     return {
       zoom: view.zoom,

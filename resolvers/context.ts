@@ -9,7 +9,7 @@ import { galaxiesByIds } from "../catalog/galaxies.js";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
 import { sourcesByGalaxyIds, type SourceRecord } from "../catalog/sources.js";
 import type { Settings } from "../config/settings.js";
-import type { CubeReader } from "../cube/store.js";
+import type { CubeStore } from "../cube/cube-store.js";
 import type { Database } from "../db/database.js";
 import { predictorsByIds, type PredictorRecord } from "../models/store/predictors.js";
 import { predictionsByGalaxyIds, type PredictionRecord } from "../models/store/predictions.js";
@@ -19,7 +19,7 @@ import type { TrainingService } from "../models/training/service.js";
 /** Everything the server holds for the lifetime of the process. */
 export interface Services {
   db: Database;
-  cube: CubeReader;
+  cube: CubeStore;
   settings: Settings;
   training: TrainingService;
   /** The bearer token mutations need. */

@@ -10,7 +10,7 @@
 import type { Context as HonoContext } from "hono";
 import { galaxiesByIds, isGalaxyId } from "../catalog/galaxies.js";
 import { BAND_NAMES, type BandName } from "../cube/layout.js";
-import type { CubeReader } from "../cube/store.js";
+import type { CubeStore } from "../cube/cube-store.js";
 import { imageView, spectrumView } from "../cube/views.js";
 import type { Database } from "../db/database.js";
 import { ErrorCode, httpStatusOf, UserInputError } from "../errors/codes.js";
@@ -44,15 +44,15 @@ function pngResponse(bytes: Uint8Array): Response {
 
 const isPng = (c: HonoContext) => c.req.param("id")!.endsWith(".png");
 
-export function cutoutDownload(db: Database, cube: CubeReader) {
+export function cutoutDownload(db: Database, cube: CubeStore) {
   return async (c: HonoContext): Promise<Response> => {
     const { galaxy, error } = await galaxyFor(c, db);
     if (error) return error;
-    if (!galaxy.hasImage || galaxy.cubeRow === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no image`);
+    if (!galaxy.hasImage || galaxy.cube === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no image`);
     const bandsParam = c.req.query("bands");
     try {
       const bands = bandsParam ? (bandsParam.split(",").map((b) => b.trim()) as BandName[]) : [...BAND_NAMES];
-      const view = imageView(cube, galaxy.cubeRow, { zoom: integerParam(c, "zoom"), size: integerParam(c, "size"), bands });
+      const view = imageView(cube, galaxy.cube, { zoom: integerParam(c, "zoom"), size: integerParam(c, "size"), bands });
       if (isPng(c)) {
         if (!["g", "r", "i"].every((b) => view.bands.includes(b as BandName))) return fail(c, ErrorCode.BAD_USER_INPUT, "bands: a colour preview needs g, r and i");
         return pngResponse(cutoutPng(view, Math.max(1, Math.ceil(256 / view.size))));
@@ -87,13 +87,13 @@ export function cutoutDownload(db: Database, cube: CubeReader) {
   };
 }
 
-export function spectrumDownload(db: Database, cube: CubeReader) {
+export function spectrumDownload(db: Database, cube: CubeStore) {
   return async (c: HonoContext): Promise<Response> => {
     const { galaxy, error } = await galaxyFor(c, db);
     if (error) return error;
-    if (!galaxy.hasSpectrum || galaxy.cubeRow === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no spectrum`);
+    if (!galaxy.hasSpectrum || galaxy.cube === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no spectrum`);
     try {
-      const view = spectrumView(cube, galaxy.cubeRow, { zoom: integerParam(c, "zoom"), bins: integerParam(c, "bins") });
+      const view = spectrumView(cube, galaxy.cube, { zoom: integerParam(c, "zoom"), bins: integerParam(c, "bins") });
       if (isPng(c)) return pngResponse(spectrumPng(view));
       const bytes = fitsFile(null, [{
         name: "SPECTRUM",

@@ -1,14 +1,16 @@
 /**
- * Server lifecycle: connect → migrate → seed the demo catalogue if empty →
- * training queue → GraphQL → listen. `close()` drains: stop accepting, finish requests, stop
+ * Server lifecycle: connect (the embedded database locks its data folder) →
+ * migrate → clean the cube's storage (cube/sweep.ts) → seed the demo
+ * catalogue if empty → training queue → GraphQL → listen. `close()` drains: stop accepting, finish requests, stop
  * Apollo, then close the database.
  */
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { countGalaxies } from "../catalog/bulk-load.js";
-import { cubePathOf, type Settings } from "../config/settings.js";
-import { CubeReader } from "../cube/store.js";
+import { cubeRootOf, type Settings } from "../config/settings.js";
+import { openCube } from "../cube/cube-store.js";
+import { sweepCube } from "../cube/sweep.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
@@ -33,15 +35,21 @@ export interface StartOptions {
 
 export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const db = options.db ?? (await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir }));
+  const db = options.db ?? (await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, purpose: "skycube serve" }));
   const applied = await migrate(db.sql);
   if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
+  const cube = await openCube(cubeRootOf(settings));
+  // Embedded: this process holds the folder alone, so every orphan is one. Shared PostgreSQL: other
+  // writers may be between a shard's rename and its commit, so only what is an hour old is touched.
+  const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
+  for (const name of swept.orphans) log(`cube: removed shard ${name}, which no row refers to (an ingest stopped before its commit)`);
+  for (const path of swept.temporaries) log(`cube: removed ${path}, left by an interrupted write`);
+  if (swept.retired.length > 0) log(`cube: deleted ${swept.retired.length} shards retired by compaction`);
   if (settings.demoCount > 0 && (await countGalaxies(db.sql)) === 0) {
-    const inserted = await loadDemo(db.sql, { count: settings.demoCount, cubePath: cubePathOf(settings) });
+    const inserted = await loadDemo(db.sql, { count: settings.demoCount, cube });
     log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
   }
-  const cube = await CubeReader.open(cubePathOf(settings));
-  const training = await startTraining(settings, db, cube, cubePathOf(settings));
+  const training = await startTraining(settings, db, cube, cubeRootOf(settings));
   let apiToken = settings.apiToken;
   if (!apiToken) {
     apiToken = randomBytes(24).toString("base64url");
@@ -58,6 +66,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
+  db.lock?.setPort(port);
   const shownHost = settings.host === "0.0.0.0" ? "localhost" : settings.host;
   const url = `http://${shownHost}:${port}`;
   log(`skycube listening on ${url}/graphql (database: ${db.kind === "pglite" ? `embedded PGlite in ${settings.dataDir}` : "PostgreSQL"})`);

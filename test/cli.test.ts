@@ -23,9 +23,9 @@ describe("command line", () => {
   it("loads the demo into the embedded database in DATA_DIR, idempotently", () => {
     const first = run(["demo", "--count", "120"], { DATA_DIR: dataDir });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /demo: 120 new SYNTHETIC galaxies \(0 already present\), 120 in the catalogue/);
+    assert.match(first.stdout, /demo: 120 new SYNTHETIC galaxies \(0 already present\) in 1 batches, 120 in the catalogue/);
     const second = run(["demo", "--count", "150"], { DATA_DIR: dataDir });
-    assert.match(second.stdout, /demo: 30 new SYNTHETIC galaxies \(120 already present\), 150 in the catalogue/);
+    assert.match(second.stdout, /demo: 30 new SYNTHETIC galaxies \(120 already present\) in 1 batches, 150 in the catalogue/);
     const migrated = run(["migrate"], { DATA_DIR: dataDir });
     assert.match(migrated.stdout, /database is up to date/);
   });

@@ -14,6 +14,7 @@ import { backends, type TestDatabase } from "./support/databases.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { decodePng } from "./support/png.js";
+import { openCube } from "../cube/cube-store.js";
 
 const CHECK = `
 import json, sys
@@ -42,7 +43,7 @@ for (const backend of backends) {
     const dataDir = mkdtempSync(join(tmpdir(), "skycube-downloads-"));
     before(async () => {
       db = await backend.open();
-      await loadDemo(db.sql, { count: 3, cubePath: join(dataDir, "cube.h5") });
+      await loadDemo(db.sql, { count: 3, cube: await openCube(dataDir) });
       await loadDemo(db.sql, { count: 4 });
       server = await startTestServer(db, { dataDir });
     });

@@ -14,6 +14,7 @@ import { angularDistanceDeg } from "../sky/angles.js";
 import { nested29 } from "../sky/healpix.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { openCube } from "../cube/cube-store.js";
 
 /** Decodes a base64 little-endian array as a client would. */
 function decode<T>(base64: string, type: new (buffer: ArrayBuffer) => T): T {
@@ -32,7 +33,7 @@ for (const backend of backends) {
     before(async () => {
       db = await backend.open({ onQuery: (query) => queries.push(query) });
       // The first 30 demo galaxies with images and spectra in the cube, the rest catalogue only.
-      await loadDemo(db.sql, { count: 30, cubePath: join(dataDir, "cube.h5") });
+      await loadDemo(db.sql, { count: 30, cube: await openCube(dataDir) });
       await loadDemo(db.sql, { count: 400 });
       await insertGalaxies(db.sql, [
         {

@@ -10,9 +10,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exportHisscube } from "../cube/hisscube/export.js";
+import { exportHisscube } from "../export/hisscube.js";
 import { BANDS, hisscubePerNanomaggy, readHisscube } from "../cube/hisscube/read.js";
-import { CubeReader } from "../cube/store.js";
+import { openCube } from "../cube/cube-store.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { readFrame } from "../ingest/sdss/frame.js";
@@ -112,14 +112,15 @@ for (const backend of backends) {
     it("loads the F star in nanomaggies equal to the SDSS frames it was cut from, idempotently", async () => {
       const db = await backend.open();
       try {
-        const cubePath = join(dir, `${backend.name}.h5`);
-        const report = await ingestHisscube(db.sql, { path: file, cubePath });
+        const reader = await openCube(join(dir, backend.name));
+        const report = await ingestHisscube(db.sql, { path: file, cube: reader });
         assert.deepEqual([report.objects, report.inserted, report.spectraRead], [1, 1, 3]);
-        assert.equal((await ingestHisscube(db.sql, { path: file, cubePath })).inserted, 0);
-        const [star] = await db.sql`SELECT id, survey, ra, dec, cube_row, plate FROM galaxies`;
+        const again = await ingestHisscube(db.sql, { path: file, cube: reader });
+        assert.deepEqual([again.inserted, again.merged, again.alreadyPresent], [0, 0, 1]);
+        const [star] = await db.sql`SELECT g.id, g.survey, g.ra, g.dec, g.cube_row, s.name AS shard, g.plate FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard`;
         assert.equal(star.survey, "HISSCUBE");
-        const reader = await CubeReader.open(cubePath);
-        const image = reader.readImage(star.cube_row, 0);
+        const location = { shard: star.shard as string, row: star.cube_row as number };
+        const image = reader.readImage(location, 0);
         const [target] = await readHisscube(file, 0);
         for (const [b, band] of BANDS.entries()) {
           const frame = readFrame(`${sharedData}sdss/frames/frame-${band}-002820-3-0122.fits.bz2`);
@@ -133,7 +134,7 @@ for (const backend of backends) {
         }
         const centre = skyToPixel(image.wcs!, star.ra, star.dec)!;
         assert.ok(Math.abs(centre.x - 33) < 2 && Math.abs(centre.y - 33) < 2, `star at FITS pixel (${centre.x}, ${centre.y})`);
-        const spectrum = reader.readSpectrum(star.cube_row, 0);
+        const spectrum = reader.readSpectrum(location, 0);
         const median = (values: ArrayLike<number>) => Array.from(values).filter(Number.isFinite).sort((a, b) => a - b)[Math.floor(values.length / 3)];
         const sdss = readSdssSpectrum(`${sharedData}sdss/spectra/spec-3126-54804-0211.fits`).rebinned.value;
         assert.ok(Math.abs(median(spectrum.value) / median(sdss) - 1) < 0.15, `HiSS-Cube ${median(spectrum.value)} vs SDSS ${median(sdss)} (1e-17 units)`);
@@ -154,20 +155,19 @@ describe("export hisscube", { skip: pythonModuleMissing("h5py") }, () => {
   it("writes a file our HiSS-Cube reader reads back to the same numbers at every zoom, laid out as HiSS-Cube's", async () => {
     const db = await backends[0].open();
     try {
-      const cubePath = join(dir, "cube.h5");
-      await loadDemo(db.sql, { count: 4, cubePath });
-      const cube = await CubeReader.open(cubePath);
+      const cube = await openCube(dir);
+      await loadDemo(db.sql, { count: 4, cube });
       const out = join(dir, "export.h5");
       // Blocks of 3 targets: a full block and a partial one.
       const progress: number[] = [];
       assert.deepEqual(await exportHisscube(db.sql, cube, out, { blockSize: 3, onProgress: (done, total) => progress.push(done / total) }), { targets: 4 });
       assert.deepEqual(progress, [3 / 4, 4 / 4]);
-      const rows = await db.sql`SELECT cube_row, ra, dec FROM galaxies ORDER BY id`;
+      const rows = (await db.sql`SELECT g.cube_row, s.name AS shard, g.ra, g.dec FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard ORDER BY g.id`).map((r) => ({ ...r, at: { shard: r.shard as string, row: r.cube_row as number } }));
       for (const zoom of [0, 1, 2, 3]) {
         const targets = await readHisscube(out, zoom);
         assert.equal(targets.length, 4);
         targets.forEach((target, t) => {
-          const ours = cube.readImage(rows[t].cube_row, zoom);
+          const ours = cube.readImage(rows[t].at, zoom);
           const pixels = target.size * target.size;
           const close = (got: number, expected: number) => (Number.isNaN(expected) ? Number.isNaN(got) : Math.abs(got - expected) <= 1e-5 * Math.abs(expected) + 1e-9);
           target.bands.forEach((band, b) => {
@@ -178,7 +178,7 @@ describe("export hisscube", { skip: pythonModuleMissing("h5py") }, () => {
               assert.ok(close(band.sigma[i] / scale, ours.sigma[b * pixels + i]), `zoom ${zoom} ${band.band} pixel ${i} sigma`);
             }
           });
-          const spectrum = cube.readSpectrum(rows[t].cube_row, zoom);
+          const spectrum = cube.readSpectrum(rows[t].at, zoom);
           for (let i = 0; i < spectrum.value.length; i++) {
             const masked = spectrum.mask[i] === 1;
             assert.ok(close(target.flux[i] * 1e17, masked ? NaN : spectrum.value[i]), `zoom ${zoom} bin ${i} flux`);

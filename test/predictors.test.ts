@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { openCube } from "../cube/cube-store.js";
 
 const TOKEN = "test-token-0123456789abcdef";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -50,7 +51,7 @@ for (const backend of backends) {
 
     before(async () => {
       db = await backend.open({ onQuery: (query) => queries.push(query) });
-      await loadDemo(db.sql, { count: 260, cubePath: join(dataDir, "cube.h5") });
+      await loadDemo(db.sql, { count: 260, cube: await openCube(dataDir) });
       server = await startTestServer(db, settings);
     });
     after(async () => {
@@ -236,7 +237,7 @@ for (const backend of backends) {
     });
 
     it("predicts galaxies ingested after training, on read and through `predict`", async () => {
-      await loadDemo(db.sql, { count: 5, seed: 77, cubePath: join(dataDir, "cube.h5") });
+      await loadDemo(db.sql, { count: 5, seed: 77, cube: await openCube(dataDir) });
       const fresh = (await db.sql`SELECT id FROM galaxies ORDER BY id DESC LIMIT 5`).map((r) => String(r.id));
       const before = await db.sql`SELECT count(*)::int AS n FROM predictions WHERE galaxy_id = ANY(${fresh}::int8[])`;
       assert.equal(before[0].n, 0);
@@ -271,13 +272,13 @@ for (const backend of backends) {
     });
 
     it("ends a failing run FAILED with the reason and keeps serving", async () => {
-      const cube = join(dataDir, "cube.h5");
+      const cube = join(dataDir, "cube");
       renameSync(cube, `${cube}.away`);
       try {
         const response = await train({ kind: "GBDT", modality: "SPECTRUM", features: "RAW", spectrumZoom: 4, folds: 2 });
         const { run } = await waitForRun(response.data!.trainPredictor.id);
         assert.equal(run.status, "FAILED");
-        assert.match(run.error, /no cube/);
+        assert.match(run.error, /cube shard .* is missing/);
         assert.equal(run.predictor, null);
       } finally {
         renameSync(`${cube}.away`, cube);

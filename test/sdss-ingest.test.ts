@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CubeReader } from "../cube/store.js";
 import { fitsFile } from "../fits/write.js";
 import { detectorNoise, readFrame } from "../ingest/sdss/frame.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
@@ -20,6 +19,7 @@ import { backends, type TestDatabase } from "./support/databases.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 import { sharedData, sharedDataMissing } from "./support/shared-data.js";
 import { startTestServer } from "./support/server.js";
+import { openCube, type CubeStore } from "../cube/cube-store.js";
 
 const skip = sharedDataMissing("sdss");
 const spectraDir = `${sharedData}sdss/spectra`;
@@ -133,7 +133,7 @@ describe("ingest sdss with a field that cannot be read", { skip: skip || backend
         const good = readFileSync(`${framesDir}/frame-${band}-002820-3-0122.fits.bz2`);
         writeFileSync(join(frames, `frame-${band}-002820-3-0121.fits.bz2`), band === "g" ? Buffer.from("not a bzip2 stream") : good);
       }
-      const report = await ingestSdss(db.sql, { spectraDir, framesDir: frames, cubePath: join(dir, "cube.h5") });
+      const report = await ingestSdss(db.sql, { spectraDir, framesDir: frames, cube: await openCube(dir) });
       assert.deepEqual([report.objects, report.inserted, report.withImage], [16, 16, 2]);
       assert.deepEqual(report.skipped.map((s) => s.file), ["frame-g-002820-3-0121.fits.bz2"]);
       assert.match(report.skipped[0].reason, /bzip2/i);
@@ -147,24 +147,37 @@ describe("ingest sdss with a field that cannot be read", { skip: skip || backend
         // A directory where a frame should be: reading it fails with EISDIR, a system error, not bad data.
         mkdirSync(join(frames, `frame-${band}-002820-3-0122.fits`));
       }
-      await assert.rejects(ingestSdss(db.sql, { spectraDir, framesDir: frames, cubePath: join(dir, "cube.h5") }), /EISDIR/);
+      await assert.rejects(ingestSdss(db.sql, { spectraDir, framesDir: frames, cube: await openCube(dir) }), /EISDIR/);
       const [{ count }] = await db.sql`SELECT count(*)::int AS count FROM galaxies`;
       assert.equal(count, 0);
-      assert.deepEqual(readdirSync(dir), ["frames"], "no cube and no temporary cube left");
+      assert.deepEqual(readdirSync(dir), ["frames"], "no cube shard and no temporary file left");
     }));
 });
 
 for (const backend of backends) {
   describe(`ingest sdss on ${backend.name}`, { skip: skip || backend.skip }, () => {
     let db: TestDatabase;
+    let cube: CubeStore;
     const dir = mkdtempSync(join(tmpdir(), "skycube-sdss-"));
-    const cubePath = join(dir, "cube.h5");
     const sfr = writeMpaJhu(dir);
     let report: Awaited<ReturnType<typeof ingestSdss>>;
+    const locationOf = async (where: string) => {
+      const [row] = await db.sql.unsafe(`SELECT g.cube_row, s.name AS shard, g.has_image FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard WHERE ${where}`);
+      return { shard: row.shard as string, row: row.cube_row as number, hasImage: row.has_image as boolean };
+    };
+    /** Every shard file's bytes, by name. */
+    const cubeBytes = () => {
+      const folder = join(dir, "cube", "shards");
+      const all: string[] = [];
+      const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : all.push(join(d, e.name))));
+      walk(folder);
+      return Object.fromEntries(all.sort().map((f) => [f, createHash("sha256").update(readFileSync(f)).digest("hex")]));
+    };
 
     before(async () => {
       db = await backend.open();
-      report = await ingestSdss(db.sql, { spectraDir, framesDir, sfr, cubePath });
+      cube = await openCube(dir);
+      report = await ingestSdss(db.sql, { spectraDir, framesDir, sfr, cube });
     });
     after(async () => {
       await db?.drop();
@@ -183,28 +196,25 @@ for (const backend of backends) {
     });
 
     it("gives the F star a cutout centred on it in all five bands, and the edge galaxy a partly masked one", async () => {
-      const reader = await CubeReader.open(cubePath);
-      const [star] = await db.sql`SELECT cube_row FROM galaxies WHERE class = 'STAR'`;
-      const image = reader.readImage(star.cube_row, 0);
+      const reader = cube;
+      const star = await locationOf("g.class = 'STAR'");
+      const image = reader.readImage(star, 0);
       for (let band = 0; band < 5; band++) {
         let peak = band * 4096;
         for (let i = band * 4096; i < (band + 1) * 4096; i++) if (image.value[i] > image.value[peak]) peak = i;
         const [row, col] = [Math.floor((peak % 4096) / 64), peak % 64];
         assert.ok(Math.abs(row - 32) <= 1 && Math.abs(col - 32) <= 1, `band ${band}: peak at (${row}, ${col})`);
       }
-      const [edge] = await db.sql`SELECT cube_row, has_image FROM galaxies WHERE plate = 4238`;
-      assert.equal(edge.has_image, true);
-      const edgeImage = reader.readImage(edge.cube_row, 0);
+      const edge = await locationOf("g.plate = 4238");
+      assert.equal(edge.hasImage, true);
+      const edgeImage = reader.readImage(edge, 0);
       const masked = edgeImage.mask.filter((m) => m === 1).length;
       assert.ok(masked > 0 && masked < 5 * 4096, `${masked} masked pixels`);
       edgeImage.mask.forEach((m, i) => assert.equal(m === 1, Number.isNaN(edgeImage.value[i])));
-      reader.close();
     });
 
     it("combines the star's three spectra by inverse variance: sigma below each input's", async () => {
-      const reader = await CubeReader.open(cubePath);
-      const [star] = await db.sql`SELECT cube_row FROM galaxies WHERE class = 'STAR'`;
-      const combined = reader.readSpectrum(star.cube_row, 0);
+      const combined = cube.readSpectrum(await locationOf("g.class = 'STAR'"), 0);
       const inputs = ["spec-3126-54804-0211.fits", "spec-3127-54835-0622.fits", "spec-7330-56684-0434.fits"].map((f) => readSdssSpectrum(`${spectraDir}/${f}`).rebinned);
       let compared = 0;
       for (let i = 0; i < 4620; i++) {
@@ -214,14 +224,13 @@ for (const backend of backends) {
         compared++;
       }
       assert.ok(compared > 3000);
-      reader.close();
     });
 
     it("changes nothing when run again", async () => {
-      const before = createHash("sha256").update(readFileSync(cubePath)).digest("hex");
-      const again = await ingestSdss(db.sql, { spectraDir, framesDir, sfr, cubePath });
-      assert.deepEqual([again.inserted, again.alreadyPresent], [0, 16]);
-      assert.equal(createHash("sha256").update(readFileSync(cubePath)).digest("hex"), before);
+      const before = cubeBytes();
+      const again = await ingestSdss(db.sql, { spectraDir, framesDir, sfr, cube });
+      assert.deepEqual([again.inserted, again.merged, again.alreadyPresent], [0, 0, 16]);
+      assert.deepEqual(cubeBytes(), before, "no shard written or changed");
       const [{ count }] = await db.sql`SELECT count(*)::int AS count FROM galaxy_sources`;
       assert.equal(count, 27 + 10);
     });

@@ -13,6 +13,7 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { nested29 } from "../sky/healpix.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { openCube } from "../cube/cube-store.js";
 
 const fieldNames = (xml: string) => [...xml.matchAll(/<FIELD [^>]*name="([^"]+)"/g)].map((m) => m[1]);
 const rowsOf = (xml: string) => [...xml.matchAll(/<TR>(.*?)<\/TR>/g)].map((m) => [...m[1].matchAll(/<TD>(.*?)<\/TD>/g)].map((c) => c[1]));
@@ -36,7 +37,7 @@ for (const backend of backends) {
 
     before(async () => {
       db = await backend.open();
-      await loadDemo(db.sql, { count: 120, cubePath: join(dataDir, "cube.h5") });
+      await loadDemo(db.sql, { count: 120, cube: await openCube(dataDir) });
       await loadDemo(db.sql, { count: 124 }); // four more without image or spectrum
       [galaxy] = (await db.sql`SELECT id::text, ra, dec FROM galaxies WHERE has_image ORDER BY id LIMIT 1`) as any;
       await db.sql`INSERT INTO galaxy_sources (galaxy_id, role, file, plate, mjd, fiberid) VALUES (${galaxy.id}, 'SPECTRUM', 'spec-0266-51602-0003.fits', 266, 51602, 3)`;

@@ -16,6 +16,7 @@ import { backends, type TestDatabase } from "./support/databases.js";
 import { pythonModuleMissing } from "./support/python.js";
 import { runPythonAsync } from "./support/run-async.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { openCube } from "../cube/cube-store.js";
 
 const CLIENTS = `
 import io, json, sys, warnings
@@ -149,7 +150,7 @@ for (const backend of backends) {
     const dataDir = mkdtempSync(join(tmpdir(), "skycube-pyvo-"));
     before(async () => {
       db = await backend.open();
-      await loadDemo(db.sql, { count: 60, cubePath: join(dataDir, "cube.h5") });
+      await loadDemo(db.sql, { count: 60, cube: await openCube(dataDir) });
       [galaxy] = (await db.sql`SELECT id::text, ra, dec FROM galaxies ORDER BY id LIMIT 1`) as any;
       server = await startTestServer(db, { dataDir });
     });

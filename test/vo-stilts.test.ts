@@ -16,6 +16,7 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { runProcess, stiltsMissing } from "./support/run-async.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { openCube } from "../cube/cube-store.js";
 
 const backend = backends[0];
 
@@ -40,7 +41,7 @@ describe(`VO services through STILTS on ${backend.name}`, { skip: backend.skip |
   const dir = mkdtempSync(join(tmpdir(), "skycube-stilts-"));
   before(async () => {
     db = await backend.open();
-    await loadDemo(db.sql, { count: 40, cubePath: join(dir, "cube.h5") });
+    await loadDemo(db.sql, { count: 40, cube: await openCube(dir) });
     galaxies = (await db.sql`SELECT id::text, ra, dec FROM galaxies ORDER BY id`) as any;
     await db.sql`INSERT INTO galaxy_sources (galaxy_id, role, file, run, camcol, field, band) VALUES (${galaxies[0].id}, 'FRAME', 'frame-r-000094-1-0012.fits.bz2', 94, 1, 12, 'r')`;
     server = await startTestServer(db, { dataDir: dir });

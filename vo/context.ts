@@ -1,11 +1,11 @@
 /** What every VO service needs: the catalogue, the cube and the settings. */
 import type { Settings } from "../config/settings.js";
-import type { CubeReader } from "../cube/store.js";
+import type { CubeStore } from "../cube/cube-store.js";
 import type { Database } from "../db/database.js";
 
 export interface VoContext {
   db: Database;
-  cube: CubeReader;
+  cube: CubeStore;
   settings: Settings;
 }
 

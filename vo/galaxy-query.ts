@@ -35,8 +35,8 @@ export interface SelectedGalaxies {
 
 export async function selectGalaxies(sql: Sql, selection: GalaxySelection): Promise<SelectedGalaxies> {
   const conditions = [sql`TRUE`];
-  if (selection.need === "image") conditions.push(sql`g.has_image AND g.cube_row IS NOT NULL`);
-  if (selection.need === "spectrum") conditions.push(sql`g.has_spectrum AND g.cube_row IS NOT NULL`);
+  if (selection.need === "image") conditions.push(sql`g.has_image AND g.cube_shard IS NOT NULL`);
+  if (selection.need === "spectrum") conditions.push(sql`g.has_spectrum AND g.cube_shard IS NOT NULL`);
   if (selection.ids) conditions.push(sql`g.id = ANY(${selection.ids}::int8[])`);
   if (selection.surveys) conditions.push(sql`g.survey = ANY(${selection.surveys}::text[])`);
   if (selection.mjd) conditions.push(sql`g.mjd BETWEEN ${selection.mjd[0]}::float8 AND ${selection.mjd[1]}::float8`);

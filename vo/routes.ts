@@ -15,7 +15,7 @@
  */
 import type { Hono } from "hono";
 import type { Settings } from "../config/settings.js";
-import type { CubeReader } from "../cube/store.js";
+import type { CubeStore } from "../cube/cube-store.js";
 import type { Database } from "../db/database.js";
 import type { VoContext } from "./context.js";
 import { linksService } from "./datalink/service.js";
@@ -31,7 +31,7 @@ import { tapSyncService } from "./tap/service.js";
 import { ssaService } from "./ssa/service.js";
 import { spectrumVotable } from "./ssa/spectrum-votable.js";
 
-export function mountVoRoutes(app: Hono, db: Database, cube: CubeReader, settings: Settings): void {
+export function mountVoRoutes(app: Hono, db: Database, cube: CubeStore, settings: Settings): void {
   const vo: VoContext = { db, cube, settings };
   app.on(["GET", "POST"], "/vo/scs", scsService(vo));
   app.on(["GET", "POST"], "/vo/ssa", ssaService(vo));

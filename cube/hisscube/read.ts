@@ -75,6 +75,13 @@ function dataset(file: H5File, path: string): Dataset {
 
 /** Reads every target of the ML cube at one zoom (0..3 in HiSS-Cube files). */
 export async function readHisscube(path: string, zoom = 0): Promise<HisscubeTarget[]> {
+  const out: HisscubeTarget[] = [];
+  for await (const target of hisscubeTargets(path, zoom)) out.push(target);
+  return out;
+}
+
+/** The targets of the ML cube at one zoom, one at a time (the file stays open until the last). */
+export async function* hisscubeTargets(path: string, zoom = 0): AsyncGenerator<HisscubeTarget> {
   await h5wasm.ready;
   const file = new h5wasm.File(path, "r");
   try {
@@ -94,7 +101,6 @@ export async function readHisscube(path: string, zoom = 0): Promise<HisscubeTarg
     if (bins !== spectrumBins(zoom)) throw new HisscubeFileError(`spectra at zoom ${zoom} have ${bins} bins, expected ${spectrumBins(zoom)}`);
     const refsPerSlot = metaRefs.length / (targets * slots);
 
-    const out: HisscubeTarget[] = [];
     for (let t = 0; t < targets; t++) {
       const bands: HisscubeBand[] = [];
       for (let slot = 0; slot < slots; slot++) {
@@ -115,7 +121,7 @@ export async function readHisscube(path: string, zoom = 0): Promise<HisscubeTarg
         .filter(([refPath]) => refPath !== "")
         .map(([, row]) => spectraMeta[Number(row)]);
       const spectra = spectrumRows.map(([path]) => basename(path));
-      out.push({
+      yield {
         index: t,
         zoom,
         size,
@@ -125,9 +131,8 @@ export async function readHisscube(path: string, zoom = 0): Promise<HisscubeTarg
         sigma: spectrumErrors.slice([[t, t + 1], []]) as Float32Array,
         spectra,
         spectrumHeaders: spectrumRows.map(([, header]) => JSON.parse(header) as Record<string, unknown>),
-      });
+      };
     }
-    return out;
   } finally {
     file.close();
   }

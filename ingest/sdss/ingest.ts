@@ -1,51 +1,67 @@
 /**
- * `ingest sdss`: real SDSS files into the catalogue and the cube.
+ * `ingest sdss`: real SDSS files into the catalogue and the cube, streamed.
  *
- * Stages: read spectra → group repeat observations (1″) → combine each
- * group by inverse-variance weighting → attach MPA-JHU labels (by plate,
- * MJD, fibre of any member) → find the field whose r frame holds the object
- * and cut 64 x 64 from its five frames (fields read one at a time, see
- * `cutOutAll`) → load rows, cube rows and sources in one transaction with
- * one cube write session.
+ * Stages: scan the spectra (identifiers and positions only) → group repeat
+ * observations (1″, sky/cross-match.ts) → attach MPA-JHU labels (by plate,
+ * MJD, fibre of any member) → resolve against the catalogue (../load.ts:
+ * what is there already, what joins an object already catalogued) → read
+ * the fields one at a time and cut 64 x 64 from the five frames of each
+ * object the field holds → batches of `batchSize` objects: their spectra
+ * read and combined by inverse-variance weighting, then committed (rows,
+ * sources and one cube shard per sky cell together). Memory holds one
+ * batch and two fields, whatever the survey's size; a killed ingest, run
+ * again, finds its committed batches present and does the rest.
  *
  * Policy for bad input: a spectrum file that cannot be read is skipped and
  * reported with the reason; nothing else is written for it. A field missing
  * one of its five bands, or with a frame whose data cannot be read (not
  * bzip2, not FITS, not an SDSS frame), is reported and not used: its objects
  * keep their spectra. A frame that fails for a system reason (I/O, the
- * decompressor could not start) ends the ingest, and nothing is written. Idempotent: objects are keyed by
- * the SPECOBJID of their first spectrum (in plate, MJD, fibre order), so a
- * second run inserts nothing.
+ * decompressor could not start) ends the ingest, and nothing is written. Idempotent: a spectrum file already
+ * recorded is not loaded again, so a second run inserts nothing; a new
+ * spectrum of an object already catalogued (within 1″) is combined into
+ * its spectrum.
  */
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { insertBatchReturning, type NewGalaxy } from "../../catalog/bulk-load.js";
+import type { NewGalaxy } from "../../catalog/bulk-load.js";
 import type { SfrLabel } from "../../catalog/galaxy-record.js";
-import { CubeWriter, type CubeRecord } from "../../cube/store.js";
-import { lockCubeWrites } from "../cube-lock.js";
+import type { NewSource } from "../../catalog/sources.js";
+import type { CubeRecord, CubeStore } from "../../cube/cube-store.js";
+import { combineMeasured } from "../../cube/rebin.js";
 import type { Sql } from "../../db/database.js";
+import { loadBatch, resolveBatch, type LoadItem, type Resolution } from "../load.js";
 import { cutOut, positionOnFrame, type Cutout } from "./cutout.js";
 import { FitsError } from "../../fits/errors.js";
 import { bzip2Tool } from "../../fits/file.js";
 import { readFrameAsync, type Frame } from "./frame.js";
 import { groupByPosition } from "../../sky/cross-match.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
-import { combineSpectra, readSdssSpectrum, type SdssSpectrum } from "./spectrum.js";
+import { readSdssSpectrum, readSdssSpectrumInfo, type SdssSpectrumInfo } from "./spectrum.js";
 
 export interface SdssIngestOptions {
   framesDir?: string;
   spectraDir: string;
   /** [gal_info, gal_totsfr] paths. */
   sfr?: [string, string];
-  cubePath: string;
+  cube: CubeStore;
+  /** Objects committed together (default 1000): bounds memory (~0.25 MB each). */
+  batchSize?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
+
+export const DEFAULT_INGEST_BATCH = 1000;
 
 export interface IngestReport {
   spectraRead: number;
   objects: number;
   inserted: number;
+  /** Objects already catalogued that took new observations (a repeat spectrum, an image). */
+  merged: number;
   alreadyPresent: number;
+  batches: number;
+  shards: number;
+  bytes: number;
   withImage: number;
   withSfrLabel: number;
   skipped: { file: string; reason: string }[];
@@ -109,27 +125,164 @@ function readField(field: Field, signal: AbortSignal): FieldRead {
 
 type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
 
+/** An object of this ingest: its spectra (a group of repeats) and what the catalogue says of it. */
+interface SdssObject {
+  item: LoadItem;
+  members: SdssSpectrumInfo[];
+  cut?: { cutout: Cutout; frames: FrameSource[] };
+}
+
+const spectrumSource = (m: SdssSpectrumInfo): NewSource => ({ role: "SPECTRUM", file: m.file, plate: m.plate, mjd: m.mjd, fiberid: m.fiberid, run: null, camcol: null, field: null, band: null });
+const frameSource = (f: FrameSource): NewSource => ({ role: "FRAME", file: f.file, plate: null, mjd: null, fiberid: null, run: f.run, camcol: f.camcol, field: f.field, band: f.band });
+
+/** The spectrum with the most good pixels speaks for the group (identifiers, redshift, class). */
+function representative(group: SdssSpectrumInfo[]): SdssSpectrumInfo {
+  return [...group].sort((a, b) => b.goodPixels - a.goodPixels)[0];
+}
+
+function objectOf(group: SdssSpectrumInfo[], labels: Map<string, SfrLabel>): SdssObject {
+  const members = [...group].sort((a, b) => a.plate - b.plate || a.mjd - b.mjd || a.fiberid - b.fiberid);
+  const best = representative(members);
+  const label = members.map((m) => labels.get(spectrumKey(m.plate, m.mjd, m.fiberid))).find((l) => l !== undefined);
+  const galaxy: NewGalaxy = {
+    sourceKey: `sdss/specobj/${members[0].specobjid}`,
+    survey: "SDSS",
+    objid: best.objid,
+    specobjid: best.specobjid,
+    plate: best.plate,
+    mjd: best.mjd,
+    fiberid: best.fiberid,
+    raDeg: members.reduce((s, m) => s + m.raDeg, 0) / members.length,
+    decDeg: members.reduce((s, m) => s + m.decDeg, 0) / members.length,
+    redshift: best.redshift,
+    class: best.class,
+    sfr: label,
+  };
+  return { item: { galaxy, observations: members.map(spectrumSource) }, members };
+}
+
+export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<IngestReport> {
+  const report: IngestReport = { spectraRead: 0, objects: 0, inserted: 0, merged: 0, alreadyPresent: 0, batches: 0, shards: 0, bytes: 0, withImage: 0, withSfrLabel: 0, skipped: [] };
+  const fields = options.framesDir ? listFields(options.framesDir, report) : [];
+  // The first field starts decompressing (in child processes) at once, while
+  // the spectra are scanned; every decompressor still running when the
+  // ingest ends (no object needed it, or a failure) is stopped.
+  const reading = new AbortController();
+  const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bzip2Tool() !== null;
+  const prefetched = { read: background ? readField(fields[0], reading.signal) : undefined };
+  try {
+    return await ingest(sql, options, report, fields, reading.signal, prefetched);
+  } finally {
+    reading.abort();
+  }
+}
+
+async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], signal: AbortSignal, prefetched: { read?: FieldRead }): Promise<IngestReport> {
+  const batchSize = options.batchSize ?? DEFAULT_INGEST_BATCH;
+  const files = readdirSync(options.spectraDir).filter((f) => /^spec-\d{4,}-\d{5}-\d{4}\.fits$/.test(f)).sort();
+  const infos: SdssSpectrumInfo[] = [];
+  for (const [i, file] of files.entries()) {
+    try {
+      infos.push(readSdssSpectrumInfo(join(options.spectraDir, file)));
+    } catch (error) {
+      if (!(error instanceof FitsError)) throw error;
+      report.skipped.push({ file, reason: error.message });
+    }
+    options.onProgress?.("spectra", i + 1, files.length);
+    if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve)); // lets the decompressors start and their output drain
+  }
+  report.spectraRead = infos.length;
+  const labels = options.sfr ? readMpaJhu(...options.sfr) : new Map<string, SfrLabel>();
+  const objects = groupByPosition(infos).map((group) => objectOf(group, labels));
+  report.objects = objects.length;
+
+  // What needs doing: objects whose spectra are all recorded are done; the
+  // rest get an image if their galaxy has none yet.
+  const todo: SdssObject[] = [];
+  const wantsImage: boolean[] = [];
+  for (let start = 0; start < objects.length; start += batchSize) {
+    const chunk = objects.slice(start, start + batchSize);
+    const resolutions = await resolveBatch(sql, chunk.map((o) => o.item));
+    chunk.forEach((object, k) => {
+      const r = resolutions[k];
+      if (r.kind === "present") return void report.alreadyPresent++;
+      todo.push(object);
+      wantsImage.push(r.kind === "new" || !r.hasImage);
+    });
+  }
+  options.onProgress?.("resolve", objects.length, objects.length);
+
+  let pending: SdssObject[] = [];
+  let loaded = 0;
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const result = await loadBatch(sql, options.cube, batch.map((o) => o.item), async (_, resolutions) => {
+      const records: CubeRecord[] = [];
+      for (const [k, object] of batch.entries()) {
+        records.push(recordOf(object, resolutions[k], options.spectraDir));
+        if (k % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+      }
+      return records;
+    });
+    report.inserted += result.inserted;
+    report.merged += result.merged;
+    report.alreadyPresent += result.present;
+    report.batches++;
+    report.shards += result.shards;
+    report.bytes += result.bytes;
+    batch.forEach((object, k) => {
+      if (result.kinds[k] === "present") return;
+      if (object.cut) report.withImage++;
+      if (object.item.galaxy.sfr?.avg != null) report.withSfrLabel++;
+    });
+    options.onProgress?.("objects", (loaded += batch.length), todo.length);
+  };
+  const add = async (object: SdssObject) => {
+    pending.push(object);
+    if (pending.length >= batchSize) await flush();
+  };
+
+  await cutOutAll(fields, todo, wantsImage, report, signal, prefetched, add, options.onProgress);
+  for (const object of todo) if (!object.cut) await add(object);
+  await flush();
+  return report;
+}
+
+/** An object's zoom-0 data from its fresh observations: the spectra not yet recorded, combined; its cutout. */
+function recordOf(object: SdssObject, resolution: Resolution, spectraDir: string): CubeRecord {
+  if (resolution.kind === "present") return {};
+  const fresh = resolution.kind === "merge" ? new Set(resolution.fresh.map((s) => s.file)) : null;
+  const members = object.members.filter((m) => fresh === null || fresh.has(m.file));
+  const spectra = members.map((m) => readSdssSpectrum(join(spectraDir, m.file)).rebinned);
+  return { spectrum: spectra.length > 0 ? combineMeasured(spectra) : undefined, image: object.cut?.cutout };
+}
+
 /**
- * Cutouts of the objects at `positions`, each from the first field (in name
- * order) whose r frame holds it. Fields are read one at a time, each at most
- * once, the next one decompressing while the current one is cut, and dropped
+ * Cuts out the objects that want an image, each from the first field (in
+ * name order) whose r frame holds it, handing each object to `add` as soon
+ * as it has its cutout. Fields are read one at a time, each at most once,
+ * the next one decompressing while the current one is cut, and dropped
  * once cut: memory holds two fields however many there are. Reading stops
- * when every object has its field. A field with a frame that cannot be read
- * is reported in `report.skipped` and passed over; any other failure ends
- * the ingest. `prefetched.read`, when set, is the first field's read already
- * under way (taken, so that its frames are not kept).
+ * when every object has its field. A field with a frame that cannot be
+ * read is reported in `report.skipped` and passed over; any other failure
+ * ends the ingest. `prefetched.read`, when set, is the first field's read
+ * already under way (taken, so that its frames are not kept).
  */
 async function cutOutAll(
   fields: Field[],
-  positions: { raDeg: number; decDeg: number }[],
+  objects: SdssObject[],
+  wantsImage: boolean[],
   report: IngestReport,
   signal: AbortSignal,
   prefetched: { read?: FieldRead },
+  add: (object: SdssObject) => Promise<void>,
   onProgress?: SdssIngestOptions["onProgress"],
-): Promise<({ cutout: Cutout; frames: FrameSource[] } | undefined)[]> {
-  const cuts: ({ cutout: Cutout; frames: FrameSource[] } | undefined)[] = new Array(positions.length).fill(undefined);
-  let waiting = positions.map((_, i) => i);
+): Promise<void> {
+  let waiting = objects.map((_, i) => i).filter((i) => wantsImage[i]);
   let next = fields.length > 0 && waiting.length > 0 ? prefetched.read ?? readField(fields[0], signal) : undefined;
+  if (!next) prefetched.read?.stop();
   prefetched.read = undefined;
   let examined = 0;
   try {
@@ -142,122 +295,22 @@ async function cutOutAll(
         report.skipped.push({ file: error.file, reason: error.message });
       }
       onProgress?.("fields", (examined = f + 1), fields.length);
-      const here = frames ? waiting.filter((i) => positionOnFrame(frames[2], positions[i].raDeg, positions[i].decDeg) !== null) : [];
-      waiting = waiting.filter((i) => !here.includes(i));
+      const position = (i: number) => objects[i].item.galaxy;
+      const here = frames ? waiting.filter((i) => positionOnFrame(frames[2], position(i).raDeg, position(i).decDeg) !== null) : [];
+      const onField = new Set(here);
+      waiting = waiting.filter((i) => !onField.has(i));
       next = f + 1 < fields.length && waiting.length > 0 ? readField(fields[f + 1], signal) : undefined;
       for (const i of here) {
-        const cutout = cutOut(frames!, positions[i].raDeg, positions[i].decDeg);
-        if (cutout) cuts[i] = { cutout, frames: frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field })) };
+        const cutout = cutOut(frames!, position(i).raDeg, position(i).decDeg);
+        if (!cutout) continue;
+        const sources = frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field }));
+        objects[i].cut = { cutout, frames: sources };
+        objects[i].item.provenance = sources.map(frameSource);
+        await add(objects[i]);
       }
     }
     if (examined < fields.length) onProgress?.("fields", fields.length, fields.length); // the rest are not needed
   } finally {
     next?.stop();
   }
-  return cuts;
-}
-
-/** The spectrum with the most good bins speaks for the group (identifiers, redshift, class). */
-function representative(group: SdssSpectrum[]): SdssSpectrum {
-  const good = (s: SdssSpectrum) => s.rebinned.mask.reduce((n, m) => n + (m ? 0 : 1), 0);
-  return [...group].sort((a, b) => good(b) - good(a))[0];
-}
-
-export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<IngestReport> {
-  const report: IngestReport = { spectraRead: 0, objects: 0, inserted: 0, alreadyPresent: 0, withImage: 0, withSfrLabel: 0, skipped: [] };
-  const fields = options.framesDir ? listFields(options.framesDir, report) : [];
-  // The first field starts decompressing (in child processes) at once, while
-  // the spectra are read and the catalogue written; every decompressor still
-  // running when the ingest ends (no new object needed it, or a failure) is stopped.
-  const reading = new AbortController();
-  const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bzip2Tool() !== null;
-  const prefetched = { read: background ? readField(fields[0], reading.signal) : undefined };
-  try {
-    return await ingest(sql, options, report, fields, reading.signal, prefetched);
-  } finally {
-    reading.abort();
-  }
-}
-
-async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], signal: AbortSignal, prefetched: { read?: FieldRead }): Promise<IngestReport> {
-  const files = readdirSync(options.spectraDir).filter((f) => /^spec-\d{4,}-\d{5}-\d{4}\.fits$/.test(f)).sort();
-  const spectra: SdssSpectrum[] = [];
-  for (const [i, file] of files.entries()) {
-    try {
-      spectra.push(readSdssSpectrum(join(options.spectraDir, file)));
-    } catch (error) {
-      report.skipped.push({ file, reason: (error as Error).message });
-    }
-    options.onProgress?.("spectra", i + 1, files.length);
-    await new Promise((resolve) => setImmediate(resolve)); // lets the decompressors start and their output drain
-  }
-  report.spectraRead = spectra.length;
-  const labels = options.sfr ? readMpaJhu(...options.sfr) : new Map<string, SfrLabel>();
-  const groups = groupByPosition(spectra);
-  report.objects = groups.length;
-
-  const objects = groups.map((group) => {
-    const members = [...group].sort((a, b) => a.plate - b.plate || a.mjd - b.mjd || a.fiberid - b.fiberid);
-    const best = representative(members);
-    const raDeg = members.reduce((s, m) => s + m.raDeg, 0) / members.length;
-    const decDeg = members.reduce((s, m) => s + m.decDeg, 0) / members.length;
-    const label = members.map((m) => labels.get(spectrumKey(m.plate, m.mjd, m.fiberid))).find((l) => l !== undefined);
-    const galaxy: NewGalaxy = {
-      sourceKey: `sdss/specobj/${members[0].specobjid}`,
-      survey: "SDSS",
-      objid: best.objid,
-      specobjid: best.specobjid,
-      plate: best.plate,
-      mjd: best.mjd,
-      fiberid: best.fiberid,
-      raDeg,
-      decDeg,
-      redshift: best.redshift,
-      class: best.class,
-      sfr: label,
-    };
-    return { galaxy, members, label };
-  });
-
-  return sql.begin(async (tx) => {
-    const fresh = await insertBatchReturning(tx as unknown as Sql, objects.map((o) => o.galaxy));
-    const freshKeys = new Map(fresh.map((row) => [row.sourceKey, row.id]));
-    report.inserted = fresh.length;
-    report.alreadyPresent = objects.length - fresh.length;
-    const todo = objects.filter((o) => freshKeys.has(o.galaxy.sourceKey));
-    if (todo.length === 0) return report;
-    await lockCubeWrites(tx as unknown as Sql);
-    const writer = await CubeWriter.begin(options.cubePath);
-    try {
-      const records: CubeRecord[] = [];
-      const sources: Record<string, unknown>[] = [];
-      const cuts = await cutOutAll(fields, todo.map((o) => o.galaxy), report, signal, prefetched, options.onProgress);
-      for (const [i, object] of todo.entries()) {
-        const id = freshKeys.get(object.galaxy.sourceKey)!;
-        const cut = cuts[i];
-        records.push({ spectrum: combineSpectra(object.members.map((m) => m.rebinned)), image: cut?.cutout });
-        for (const m of object.members) sources.push({ galaxy_id: id, role: "SPECTRUM", file: m.file, plate: m.plate, mjd: m.mjd, fiberid: m.fiberid, run: null, camcol: null, field: null, band: null });
-        if (cut) {
-          report.withImage++;
-          for (const frame of cut.frames) {
-            sources.push({ galaxy_id: id, role: "FRAME", file: frame.file, plate: null, mjd: null, fiberid: null, run: frame.run, camcol: frame.camcol, field: frame.field, band: frame.band });
-          }
-        }
-        if (object.label?.avg != null) report.withSfrLabel++;
-        options.onProgress?.("objects", i + 1, todo.length);
-      }
-      const first = writer.append(records);
-      await tx`
-        UPDATE galaxies SET cube_row = u.row, has_image = (u.image = 1), has_spectrum = true
-        FROM unnest(${todo.map((o) => freshKeys.get(o.galaxy.sourceKey)!)}::int8[], ${todo.map((_, i) => first + i)}::int4[],
-                    ${records.map((r) => (r.image !== undefined ? 1 : 0))}::int4[]) AS u(id, row, image)
-        WHERE galaxies.id = u.id`;
-      await tx`INSERT INTO galaxy_sources ${tx(sources as any[])}`;
-      writer.commit();
-      return report;
-    } catch (error) {
-      writer.abort();
-      throw error;
-    }
-  });
 }

@@ -41,29 +41,13 @@ function first(table: BinaryTable, name: string): number {
   return table.numbers(name)[0];
 }
 
-export function readSdssSpectrum(path: string): SdssSpectrum {
-  const hdus = openFits(path);
-  const coadd = new BinaryTable(findHdu(hdus, "COADD"));
-  const meta = new BinaryTable(hdus[2]);
-  if (hdus[2].name !== "SPECOBJ" && hdus[2].name !== "SPALL") throw new FitsError(`${basename(path)}: HDU 2 is ${hdus[2].name}, expected SPECOBJ or SPALL`);
-  const loglam = coadd.numbers("loglam");
-  const flux = coadd.numbers("flux");
-  const ivar = coadd.numbers("ivar");
-  const andMask = coadd.numbers("and_mask");
-  const n = loglam.length;
-  const native: Measured = { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };
-  for (let i = 0; i < n; i++) {
-    if (!(ivar[i] > 0) || (andMask[i] & BAD_AND_MASK) !== 0 || !Number.isFinite(flux[i])) {
-      native.value[i] = NaN;
-      native.sigma[i] = NaN;
-      native.mask[i] = 1;
-    } else {
-      native.value[i] = flux[i];
-      native.sigma[i] = 1 / Math.sqrt(ivar[i]);
-    }
-  }
-  const wavelength = Float64Array.from(loglam, (l) => 10 ** l);
-  const rebinned = rebin1d(native, overlapWeights(edgesFromCentres(wavelength), GRID_EDGES));
+/** What a spectrum file says of its object, without its pixels rebinned (the cheap first pass of an ingest). */
+export type SdssSpectrumInfo = Omit<SdssSpectrum, "rebinned"> & {
+  /** Pixels with data (ivar > 0): the spectrum with the most speaks for its object. */
+  goodPixels: number;
+};
+
+function identity(path: string, meta: BinaryTable, goodPixels: number): SdssSpectrumInfo {
   const text = (name: string) => String(meta.column(name)[0]).trim();
   const objid = meta.hasColumn("BESTOBJID") ? text("BESTOBJID") : "";
   return {
@@ -77,35 +61,49 @@ export function readSdssSpectrum(path: string): SdssSpectrum {
     decDeg: first(meta, "PLUG_DEC"),
     redshift: first(meta, "Z"),
     class: text("CLASS"),
-    rebinned,
+    goodPixels,
   };
 }
 
-/**
- * Inverse-variance weighted mean of several spectra of one object on the
- * same grid: f = Σ f_i/σ_i² / Σ 1/σ_i², σ = 1/sqrt(Σ 1/σ_i²); a bin
- * masked in every spectrum stays masked.
- */
-export function combineSpectra(spectra: Measured[]): Measured {
-  const n = spectra[0].value.length;
-  const out: Measured = { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };
+function open(path: string) {
+  const hdus = openFits(path);
+  const coadd = new BinaryTable(findHdu(hdus, "COADD"));
+  if (hdus.length < 3) throw new FitsError(`${basename(path)}: has no HDU 2 (SPECOBJ or SPALL)`);
+  const meta = new BinaryTable(hdus[2]);
+  if (hdus[2].name !== "SPECOBJ" && hdus[2].name !== "SPALL") throw new FitsError(`${basename(path)}: HDU 2 is ${hdus[2].name}, expected SPECOBJ or SPALL`);
+  return { coadd, meta };
+}
+
+/** A spectrum file's identifiers, position, redshift and class. */
+export function readSdssSpectrumInfo(path: string): SdssSpectrumInfo {
+  const { coadd, meta } = open(path);
+  const ivar = coadd.numbers("ivar");
+  let good = 0;
+  for (let i = 0; i < ivar.length; i++) if (ivar[i] > 0) good++;
+  return identity(path, meta, good);
+}
+
+export function readSdssSpectrum(path: string): SdssSpectrum & SdssSpectrumInfo {
+  const { coadd, meta } = open(path);
+  const loglam = coadd.numbers("loglam");
+  const flux = coadd.numbers("flux");
+  const ivar = coadd.numbers("ivar");
+  const andMask = coadd.numbers("and_mask");
+  const n = loglam.length;
+  const native: Measured = { value: new Float32Array(n), sigma: new Float32Array(n), mask: new Uint8Array(n) };
+  let good = 0;
   for (let i = 0; i < n; i++) {
-    let weights = 0;
-    let weighted = 0;
-    for (const s of spectra) {
-      if (s.mask[i]) continue;
-      const w = 1 / (s.sigma[i] * s.sigma[i]);
-      weights += w;
-      weighted += w * s.value[i];
-    }
-    if (weights > 0) {
-      out.value[i] = weighted / weights;
-      out.sigma[i] = 1 / Math.sqrt(weights);
+    if (ivar[i] > 0) good++;
+    if (!(ivar[i] > 0) || (andMask[i] & BAD_AND_MASK) !== 0 || !Number.isFinite(flux[i])) {
+      native.value[i] = NaN;
+      native.sigma[i] = NaN;
+      native.mask[i] = 1;
     } else {
-      out.value[i] = NaN;
-      out.sigma[i] = NaN;
-      out.mask[i] = 1;
+      native.value[i] = flux[i];
+      native.sigma[i] = 1 / Math.sqrt(ivar[i]);
     }
   }
-  return out;
+  const wavelength = Float64Array.from(loglam, (l) => 10 ** l);
+  const rebinned = rebin1d(native, overlapWeights(edgesFromCentres(wavelength), GRID_EDGES));
+  return { ...identity(path, meta, good), rebinned };
 }

@@ -1,66 +1,60 @@
 /**
- * Loads the synthetic demo survey: catalogue rows plus, when a cube path is
- * given, each new galaxy's image and spectrum in the cube. Idempotent per
- * seed (existing source keys are skipped). All or nothing: one database
- * transaction wraps the inserts and cube_row updates, and one cube write
- * session (a private copy, renamed into place) the images and spectra; the
- * cube is committed just before the database. If that last commit fails,
- * the cube keeps unreferenced rows, which nothing reads.
+ * Loads the synthetic demo survey through the shared load stage
+ * (../load.ts): batches of generated galaxies, each batch's catalogue rows
+ * and cube shard committed together. Idempotent per seed (a galaxy's source
+ * key is synthetic/<seed>/<n>); memory holds one batch.
  */
-import { insertBatchReturning } from "../../catalog/bulk-load.js";
-import { CubeWriter } from "../../cube/store.js";
-import { lockCubeWrites } from "../cube-lock.js";
+import type { CubeStore } from "../../cube/cube-store.js";
 import type { Sql } from "../../db/database.js";
+import { loadBatch, type LoadItem } from "../load.js";
 import { observeGalaxy } from "./observe.js";
 import { syntheticSurvey, type SyntheticGalaxy } from "./survey.js";
 
 export interface DemoOptions {
   count: number;
   seed?: number;
-  /** HDF5 cube to append images and spectra to; omitted: catalogue only. */
-  cubePath?: string;
+  /** The cube to write images and spectra to; omitted: catalogue only. */
+  cube?: CubeStore;
   onProgress?: (done: number) => void;
-  /** Galaxies generated, inserted and written per step (default 500); bounds memory. */
+  /** Galaxies generated, observed and committed per batch (default 1000); bounds memory. */
   batchSize?: number;
 }
 
 export const DEMO_SEED = 1;
-const BATCH = 500;
+const BATCH = 1000;
+
+export interface DemoReport {
+  inserted: number;
+  batches: number;
+}
 
 export async function loadDemo(sql: Sql, options: DemoOptions): Promise<number> {
-  return sql.begin(async (tx) => {
-    if (options.cubePath) await lockCubeWrites(tx as unknown as Sql);
-    const writer = options.cubePath ? await CubeWriter.begin(options.cubePath) : null;
-    try {
-      let inserted = 0;
-      let done = 0;
-      let batch: SyntheticGalaxy[] = [];
-      const flush = async () => {
-        const galaxies = batch;
-        batch = [];
-        const fresh = await insertBatchReturning(tx as unknown as Sql, galaxies);
-        if (fresh.length > 0 && writer) {
-          const byKey = new Map(galaxies.map((g) => [g.sourceKey, g]));
-          const first = writer.append(fresh.map((row) => observeGalaxy(byKey.get(row.sourceKey)!)));
-          await tx`
-            UPDATE galaxies SET cube_row = u.row, has_image = true, has_spectrum = true
-            FROM unnest(${fresh.map((r) => r.id)}::int8[], ${fresh.map((_, i) => first + i)}::int4[]) AS u(id, row)
-            WHERE galaxies.id = u.id`;
-        }
-        inserted += fresh.length;
-        done += galaxies.length;
-        options.onProgress?.(done);
-      };
-      for (const galaxy of syntheticSurvey(options.count, options.seed ?? DEMO_SEED)) {
-        batch.push(galaxy);
-        if (batch.length >= (options.batchSize ?? BATCH)) await flush();
-      }
-      if (batch.length > 0) await flush();
-      writer?.commit();
-      return inserted;
-    } catch (error) {
-      writer?.abort();
-      throw error;
+  return (await loadDemoReport(sql, options)).inserted;
+}
+
+export async function loadDemoReport(sql: Sql, options: DemoOptions): Promise<DemoReport> {
+  const report: DemoReport = { inserted: 0, batches: 0 };
+  let done = 0;
+  let batch: SyntheticGalaxy[] = [];
+  const flush = async () => {
+    const galaxies = batch;
+    batch = [];
+    const items: LoadItem[] = galaxies.map((galaxy) => ({ galaxy, observations: [] }));
+    if (options.cube) {
+      const result = await loadBatch(sql, options.cube, items, (_, resolutions) => galaxies.map((g, i) => (resolutions[i].kind === "new" ? observeGalaxy(g) : {})));
+      report.inserted += result.inserted;
+    } else {
+      const { insertBatchReturning } = await import("../../catalog/bulk-load.js");
+      report.inserted += (await insertBatchReturning(sql, galaxies)).length;
     }
-  });
+    report.batches++;
+    done += galaxies.length;
+    options.onProgress?.(done);
+  };
+  for (const galaxy of syntheticSurvey(options.count, options.seed ?? DEMO_SEED)) {
+    batch.push(galaxy);
+    if (batch.length >= (options.batchSize ?? BATCH)) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return report;
 }

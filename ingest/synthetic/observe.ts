@@ -21,7 +21,7 @@
  * [OIII] 5007 falling with mass, [OII] 3727 = 0.8 Hα; noise growing to the
  * red with sky lines; NaN gaps at the 5577 Å sky line and, for some, the red end.
  */
-import type { CubeRecord } from "../../cube/store.js";
+import type { CubeRecord } from "../../cube/levels.js";
 import { BAND_COUNT, PIXEL_SCALE_ARCSEC } from "../../cube/layout.js";
 import { IMAGE_SIZE_0, SPECTRUM_BINS_0, wavelengthGrid } from "../../cube/zoom.js";
 import { Random } from "../../random/random.js";

@@ -9,7 +9,7 @@
  *               the CNN fills them)
  *   ENGINEERED  ./image-features.ts and ./spectrum-features.ts
  */
-import type { CubeReader } from "../../cube/store.js";
+import type { CubeLocation, CubeStore } from "../../cube/cube-store.js";
 import { BAND_COUNT } from "../../cube/layout.js";
 import { imageSize, spectrumBins, wavelengthGrid } from "../../cube/zoom.js";
 import type { ArrayInputs, Matrix } from "../learner.js";
@@ -27,9 +27,9 @@ export interface FeatureSpec {
   spectrumZoom: number;
 }
 
-/** What a galaxy contributes: its cube row and redshift. */
+/** What a galaxy contributes: its cube location and redshift. */
 export interface FeatureSource {
-  cubeRow: number;
+  cube: CubeLocation;
   redshift: number | null;
 }
 
@@ -61,9 +61,9 @@ export interface PartData {
   tabular: Matrix;
 }
 
-export function loadPart(cube: CubeReader, sources: readonly FeatureSource[], part: Part, spec: FeatureSpec): PartData {
+export function loadPart(cube: CubeStore, sources: readonly FeatureSource[], part: Part, spec: FeatureSpec): PartData {
   const zoom = part === "image" ? spec.imageZoom : spec.spectrumZoom;
-  const raw = cube.readFluxes(part, sources.map((s) => s.cubeRow), zoom);
+  const raw = cube.readFluxes(part, sources.map((s) => s.cube), zoom);
   const rows = sources.length;
   if (spec.features === "RAW") return { part, raw, tabular: { rows, cols: raw.length / Math.max(rows, 1), values: raw } };
   const cols = widthOf(part, spec);

@@ -13,7 +13,7 @@ const NO_LABEL = -99;
 
 function dataCondition(sql: Sql, input: Pick<TrainInput, "modality">) {
   const parts = partsOf(input.modality);
-  return sql`g.cube_row IS NOT NULL
+  return sql`g.cube_shard IS NOT NULL
     ${parts.includes("image") ? sql`AND g.has_image` : sql``}
     ${parts.includes("spectrum") ? sql`AND g.has_spectrum` : sql``}`;
 }
@@ -35,12 +35,13 @@ export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality
 
 export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise<TrainingGalaxies> {
   const rows = await sql`
-    SELECT g.id, g.cube_row, g.redshift, g.ra, g.dec, CASE WHEN ${labelCondition(sql, input)} THEN g.sfr_avg END AS label
-    FROM galaxies g WHERE ${dataCondition(sql, input)} ORDER BY g.id`;
+    SELECT g.id, g.cube_row, s.name AS cube_shard_name, g.redshift, g.ra, g.dec, CASE WHEN ${labelCondition(sql, input)} THEN g.sfr_avg END AS label
+    FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard WHERE ${dataCondition(sql, input)} ORDER BY g.id`;
   const n = rows.length;
   const out: TrainingGalaxies = {
     ids: new Array(n),
     cubeRows: new Int32Array(n),
+    cubeShards: new Array(n),
     redshift: new Float64Array(n),
     raDeg: new Float64Array(n),
     decDeg: new Float64Array(n),
@@ -49,6 +50,7 @@ export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise
   rows.forEach((r, i) => {
     out.ids[i] = String(r.id);
     out.cubeRows[i] = r.cube_row as number;
+    out.cubeShards[i] = r.cube_shard_name as string;
     out.redshift[i] = r.redshift === null ? NaN : Number(r.redshift);
     out.raDeg[i] = Number(r.ra);
     out.decDeg[i] = Number(r.dec);
@@ -57,8 +59,8 @@ export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise
   return out;
 }
 
-/** The galaxies among `ids` that have the data for `modality`, with cube rows and redshifts. */
+/** The galaxies among `ids` that have the data for `modality`, with cube locations and redshifts. */
 export async function featureSourcesOf(sql: Sql, ids: readonly string[], modality: TrainInput["modality"]) {
-  const rows = await sql`SELECT g.id, g.cube_row, g.redshift FROM galaxies g WHERE g.id = ANY(${ids as string[]}::int8[]) AND ${dataCondition(sql, { modality })} ORDER BY g.id`;
-  return rows.map((r) => ({ id: String(r.id), cubeRow: r.cube_row as number, redshift: r.redshift === null ? null : Number(r.redshift) }));
+  const rows = await sql`SELECT g.id, g.cube_row, s.name AS cube_shard_name, g.redshift FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard WHERE g.id = ANY(${ids as string[]}::int8[]) AND ${dataCondition(sql, { modality })} ORDER BY g.id`;
+  return rows.map((r) => ({ id: String(r.id), cube: { shard: r.cube_shard_name as string, row: r.cube_row as number }, redshift: r.redshift === null ? null : Number(r.redshift) }));
 }

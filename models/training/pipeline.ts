@@ -8,7 +8,7 @@
  *   form the ensemble → fusion weights and noise calibrated on validation →
  *   metrics on test → predictions for every galaxy that has the data.
  */
-import type { CubeReader } from "../../cube/store.js";
+import type { CubeStore } from "../../cube/cube-store.js";
 import { sameObjectGroups } from "../../sky/cross-match.js";
 import { regressionMetrics, summariseFolds, type CvSummary, type Metrics } from "../evaluation/metrics.js";
 import { stratifiedFolds, trainValidationTestSplit } from "../evaluation/split.js";
@@ -21,7 +21,9 @@ import { learners, MemberData, type Fitted } from "./learners.js";
 /** The galaxies a run sees, column-wise; `label` is NaN where a galaxy may not be trained on. */
 export interface TrainingGalaxies {
   ids: string[];
+  /** Cube location of each galaxy: row cubeRows[i] of shard cubeShards[i]. */
   cubeRows: Int32Array;
+  cubeShards: string[];
   redshift: Float64Array;
   raDeg: Float64Array;
   decDeg: Float64Array;
@@ -79,7 +81,7 @@ export interface RunOptions {
   threads?: number;
 }
 
-export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeReader, options: RunOptions = {}): Promise<TrainingOutcome> {
+export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeStore, options: RunOptions = {}): Promise<TrainingOutcome> {
   const report = options.onProgress ?? (() => {});
   const signal = options.signal;
   const learner = learners[input.kind];
@@ -91,7 +93,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   report({ progress: 0, stage: "loading features" });
   const backend = await learner.backend();
   const all = Array.from({ length: galaxies.ids.length }, (_, i) => i);
-  const sources = all.map((i) => ({ cubeRow: galaxies.cubeRows[i], redshift: Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i] }));
+  const sources = all.map((i) => ({ cube: { shard: galaxies.cubeShards[i], row: galaxies.cubeRows[i] }, redshift: Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i] }));
   const partData = new Map<Part, PartData>();
   for (const part of partsOf(input.modality)) partData.set(part, loadPart(cube, sources, part, input));
 

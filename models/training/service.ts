@@ -5,7 +5,7 @@
  * computed here on demand (and stored).
  */
 import type { Database } from "../../db/database.js";
-import type { CubeReader } from "../../cube/store.js";
+import type { CubeStore } from "../../cube/cube-store.js";
 import { loadPart, partsOf, type Part } from "../features/feature-set.js";
 import { countPredictions, deletePredictor, predictorModel, predictorsByIds, type PredictorRecord } from "../store/predictors.js";
 import { insertPredictions, predictionsByKeys, type PredictionRecord } from "../store/predictions.js";
@@ -34,7 +34,7 @@ export class TrainingService {
 
   constructor(
     private readonly db: Database,
-    private readonly cube: CubeReader,
+    private readonly cube: CubeStore,
     readonly queue: TrainingQueue,
     private readonly limits: ServiceLimits,
     readonly codeVersion: string,

@@ -2,7 +2,7 @@
 import { availableParallelism, hostname } from "node:os";
 import type { Settings } from "../../config/settings.js";
 import { codeVersion } from "../../config/version.js";
-import type { CubeReader } from "../../cube/store.js";
+import type { CubeStore } from "../../cube/cube-store.js";
 import type { Database } from "../../db/database.js";
 import { TrainingExecutor } from "./executor.js";
 import { LocalQueue, PgBossQueue, type TrainingQueue } from "./queue.js";
@@ -27,7 +27,7 @@ export function makeQueue(settings: Settings, db: Database, cubePath: string, wo
   return queueKind(settings, db) === "pg-boss" ? new PgBossQueue(db, executor, work) : new LocalQueue(db, executor);
 }
 
-export async function startTraining(settings: Settings, db: Database, cube: CubeReader, cubePath: string): Promise<TrainingService> {
+export async function startTraining(settings: Settings, db: Database, cube: CubeStore, cubePath: string): Promise<TrainingService> {
   const version = codeVersion();
   const queue = makeQueue(settings, db, cubePath, settings.trainInServer === "true", true, version);
   try {

@@ -7,13 +7,15 @@
  * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, cancelled }
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CubeReader } from "../../cube/store.js";
+import { CubeStore } from "../../cube/cube-store.js";
+import { LocalShardStorage } from "../../cube/storage.js";
 import { runTraining, type TrainingGalaxies } from "./pipeline.js";
 import type { TrainInput } from "./input.js";
 
 interface Job {
   input: TrainInput;
   galaxies: TrainingGalaxies;
+  /** The folder holding the cube's shards (DATA_DIR). */
   cubePath: string;
   threads?: number;
 }
@@ -26,7 +28,7 @@ port.on("message", (message: { type: string }) => {
 });
 
 try {
-  const cube = await CubeReader.open(job.cubePath);
+  const cube = await CubeStore.create(new LocalShardStorage(job.cubePath));
   try {
     const outcome = await runTraining(job.input, job.galaxies, cube, {
       signal: controller.signal,

@@ -21,9 +21,9 @@ export function spectrumVotable(vo: VoContext) {
       const id = c.req.param("id")!.replace(/\.xml$/, "");
       if (!isGalaxyId(id)) throw new VoUsageError("id: must be a positive decimal integer");
       const [galaxy] = await galaxiesByIds(vo.db.sql, [id]);
-      if (!galaxy || !galaxy.hasSpectrum || galaxy.cubeRow === null) throw new VoUsageError(`Galaxy "${id}" has no spectrum`, ErrorCode.NOT_FOUND);
+      if (!galaxy || !galaxy.hasSpectrum || galaxy.cube === null) throw new VoUsageError(`Galaxy "${id}" has no spectrum`, ErrorCode.NOT_FOUND);
       const number = (name: string) => (c.req.query(name) === undefined ? null : parseNumber(c.req.query(name)));
-      const view = spectrumView(vo.cube, galaxy.cubeRow, { zoom: number("zoom"), bins: number("bins") });
+      const view = spectrumView(vo.cube, galaxy.cube, { zoom: number("zoom"), bins: number("bins") });
       return votableResponse({
         description: `skycube galaxy ${galaxy.id} spectrum`,
         params: [

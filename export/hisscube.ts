@@ -21,12 +21,13 @@
  */
 import h5wasm, { type Dataset, type File as H5File } from "h5wasm/node";
 import { renameSync, rmSync } from "node:fs";
-import type { Sql } from "../../db/database.js";
-import { BAND_NAMES } from "../layout.js";
-import type { CubeReader } from "../store.js";
-import { rescaleWcs, type TanWcs } from "../../sky/tan-wcs.js";
-import { imageSize, spectrumBins, wavelengthGrid } from "../zoom.js";
-import { hisscubePerNanomaggy } from "./read.js";
+import { galaxiesForExport, type ExportedGalaxy } from "../catalog/export.js";
+import type { CubeStore } from "../cube/cube-store.js";
+import { hisscubePerNanomaggy } from "../cube/hisscube/read.js";
+import { BAND_NAMES } from "../cube/layout.js";
+import { imageSize, spectrumBins, wavelengthGrid } from "../cube/zoom.js";
+import type { Sql } from "../db/database.js";
+import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
 
 const ZOOMS = 4; // HiSS-Cube writes zoom levels 0..3
 const REFS = 200; // reference slots per target, as HiSS-Cube allocates
@@ -100,7 +101,7 @@ function group(file: H5File, path: string, attributes: Record<string, string> = 
 /**
  * Values in HiSS-Cube's units, masked ones as NaN: `values` scaled in runs of
  * `run` values, each by `scale(start of the run)`. In place: the arrays are
- * fresh from `CubeReader.readRows`.
+ * fresh from `CubeStore.readRows`.
  */
 function toHisscube(values: Float32Array | Uint8Array, mask: Float32Array | Uint8Array, scale: (start: number) => number, run: number): Float32Array {
   const out = values as Float32Array;
@@ -113,17 +114,7 @@ function toHisscube(values: Float32Array | Uint8Array, mask: Float32Array | Uint
   return out;
 }
 
-interface Target {
-  id: string;
-  ra: number;
-  dec: number;
-  redshift: number | null;
-  plate: number | null;
-  mjd: number | null;
-  fiberid: number | null;
-  objid: string | null;
-  cube_row: number;
-}
+type Target = ExportedGalaxy;
 
 /** The JSON FITS-like header of each band's cutout at `zoom` (u,g,r,i,z per target), from each target's zoom-0 WCS. */
 function imageHeaders(wcs0: (TanWcs | null)[], zoom: number): string[] {
@@ -190,10 +181,10 @@ function createLevel(file: H5File, zoom: number, n: number) {
 const SCALES = BAND_NAMES.map((band) => hisscubePerNanomaggy(band));
 
 /** Targets [at, at + block.length) of one zoom level: read from our cube, converted, written. */
-function writeLevelBlock(cube: CubeReader, level: ReturnType<typeof createLevel>, block: Target[], wcs0: (TanWcs | null)[], at: number): void {
+function writeLevelBlock(cube: CubeStore, level: ReturnType<typeof createLevel>, block: Target[], wcs0: (TanWcs | null)[], at: number): void {
   const { zoom, size, bins, semi } = level;
   const pixels = size * size;
-  const rows = block.map((t) => t.cube_row);
+  const rows = block.map((t) => t.cube);
   const span: [number, number] = [at, at + block.length];
   const bandSpan: [number, number] = [at * 5, (at + block.length) * 5];
   const image = cube.readRows("image", rows, zoom, ["flux", "sigma", "mask"]);
@@ -216,12 +207,10 @@ function writeLevelBlock(cube: CubeReader, level: ReturnType<typeof createLevel>
   writeMetadata(level.semiSpectraMetadata, at, spectrumPaths(block, true), spectrumHeaders(block));
 }
 
-export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string, { onProgress, blockSize = BLOCK }: ExportOptions = {}): Promise<{ targets: number }> {
+export async function exportHisscube(sql: Sql, cube: CubeStore, outPath: string, { onProgress, blockSize = BLOCK }: ExportOptions = {}): Promise<{ targets: number }> {
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`blockSize must be a positive integer, not ${blockSize}`);
   await h5wasm.ready;
-  const targets = (await sql`
-    SELECT id, ra, dec, redshift, plate, mjd, fiberid, objid, cube_row FROM galaxies
-    WHERE has_image AND has_spectrum AND cube_row IS NOT NULL ORDER BY id`) as unknown as Target[];
+  const targets = await galaxiesForExport(sql);
   const n = targets.length;
   const temporary = `${outPath}.tmp-${process.pid}`;
   rmSync(temporary, { force: true });
@@ -239,7 +228,7 @@ export async function exportHisscube(sql: Sql, cube: CubeReader, outPath: string
     // One pass over the targets: each block's WCS is read once and serves every zoom level.
     for (let at = 0; at < n; at += blockSize) {
       const block = targets.slice(at, at + blockSize);
-      const wcs0 = block.map((t) => cube.readWcs(t.cube_row));
+      const wcs0 = block.map((t) => cube.readWcs(t.cube));
       writeMetadata(imageMetadata, at * 5, imagePaths(block, true), imageHeaders(wcs0, 0));
       writeMetadata(spectrumMetadata, at, spectrumPaths(block, true), spectrumHeaders(block));
       for (const level of levels) writeLevelBlock(cube, level, block, wcs0, at);

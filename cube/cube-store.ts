@@ -1,0 +1,208 @@
+/**
+ * The cube: many immutable shard files (./shard-file.ts) in a storage
+ * (./storage.ts), addressed by location = (shard name, row). Reading opens
+ * shards lazily and keeps at most `maxOpen` of them open (least recently
+ * used closed first); writing makes one new shard per call, durable before
+ * it returns, so its cost is the new data's size whatever the cube holds.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, rmSync, statSync } from "node:fs";
+import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
+import { BAND_COUNT } from "./layout.js";
+import { CubeError, type CubeRecord } from "./levels.js";
+import { ready, ShardFile, writeShardFile } from "./shard-file.js";
+import { LocalShardStorage, type ShardStorage } from "./storage.js";
+import type { Measured } from "./rebin.js";
+import { imageSize, spectrumBins } from "./zoom.js";
+
+export { CubeError, type CubeRecord } from "./levels.js";
+
+/** Where one galaxy's data are: row `row` of shard `shard` (a storage name). */
+export interface CubeLocation {
+  shard: string;
+  row: number;
+}
+
+export interface ImageCube extends Measured {
+  zoom: number;
+  size: number;
+  /** The WCS of this zoom level. */
+  wcs: TanWcs | null;
+}
+
+export interface SpectrumCube extends Measured {
+  zoom: number;
+  wavelengthAngstrom: Float64Array;
+}
+
+/** A shard as written: what the manifest records of it. */
+export interface WrittenShard {
+  name: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+type Part = "flux" | "sigma" | "mask";
+
+export class CubeStore {
+  private readonly open = new Map<string, ShardFile>();
+  private readonly wavelengths = new Map<number, Float64Array>();
+
+  private constructor(readonly storage: ShardStorage, private readonly maxOpen: number) {}
+
+  static async create(storage: ShardStorage, options: { maxOpen?: number } = {}): Promise<CubeStore> {
+    await ready;
+    return new CubeStore(storage, options.maxOpen ?? 64);
+  }
+
+  /** Writes `records` as the new shard `name`: temporary file, fsync, rename. Row i holds records[i]. */
+  async writeShard(name: string, records: readonly CubeRecord[]): Promise<WrittenShard> {
+    const temporary = this.storage.temporaryPath(name);
+    try {
+      await writeShardFile(temporary, records);
+      const bytes = statSync(temporary).size;
+      const sha256 = await sha256Of(temporary);
+      this.storage.publish(temporary, name);
+      return { name, rows: records.length, bytes, sha256 };
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOSPC" || code === "EDQUOT") throw new CubeError(`no space left to write cube shard ${this.storage.localPath(name)}: nothing of this batch was stored`);
+      throw error;
+    }
+  }
+
+  /** The open shard `name`, opened on first use. */
+  shard(name: string): ShardFile {
+    let file = this.open.get(name);
+    if (file) {
+      this.open.delete(name);
+      this.open.set(name, file); // most recently used last
+      return file;
+    }
+    file = new ShardFile(this.storage.localPath(name), name);
+    this.open.set(name, file);
+    while (this.open.size > this.maxOpen) {
+      const [oldest, handle] = this.open.entries().next().value as [string, ShardFile];
+      handle.close();
+      this.open.delete(oldest);
+    }
+    return file;
+  }
+
+  /** Closes the handle of a shard (after it was removed or replaced). */
+  forget(name: string): void {
+    this.open.get(name)?.close();
+    this.open.delete(name);
+  }
+
+  readImage(location: CubeLocation, zoom: number): ImageCube {
+    const shard = this.shard(location.shard);
+    const wcs0 = shard.wcs0(location.row);
+    return {
+      zoom,
+      size: imageSize(zoom),
+      value: shard.slice("image", zoom, "flux", location.row, location.row) as Float32Array,
+      sigma: shard.slice("image", zoom, "sigma", location.row, location.row) as Float32Array,
+      mask: shard.slice("image", zoom, "mask", location.row, location.row) as Uint8Array,
+      wcs: wcs0 && rescaleWcs(wcs0, 2 ** zoom),
+    };
+  }
+
+  readSpectrum(location: CubeLocation, zoom: number): SpectrumCube {
+    const shard = this.shard(location.shard);
+    let wavelength = this.wavelengths.get(zoom);
+    if (!wavelength) this.wavelengths.set(zoom, (wavelength = shard.wavelength(zoom)));
+    return {
+      zoom,
+      wavelengthAngstrom: wavelength,
+      value: shard.slice("spectrum", zoom, "flux", location.row, location.row) as Float32Array,
+      sigma: shard.slice("spectrum", zoom, "sigma", location.row, location.row) as Float32Array,
+      mask: shard.slice("spectrum", zoom, "mask", location.row, location.row) as Uint8Array,
+    };
+  }
+
+  /** The zoom-0 TAN WCS of a location (null when it has no image). */
+  readWcs(location: CubeLocation): TanWcs | null {
+    return this.shard(location.shard).wcs0(location.row);
+  }
+
+  /** A location's zoom-0 data as a record (what a merge starts from). */
+  readRecord(location: CubeLocation, has: { image: boolean; spectrum: boolean }): CubeRecord {
+    const record: CubeRecord = {};
+    if (has.image) {
+      const image = this.readImage(location, 0);
+      const wcs = this.readWcs(location);
+      if (wcs) record.image = { value: image.value, sigma: image.sigma, mask: image.mask, wcs };
+    }
+    if (has.spectrum) {
+      const { value, sigma, mask } = this.readSpectrum(location, 0);
+      record.spectrum = { value, sigma, mask };
+    }
+    return record;
+  }
+
+  /**
+   * Parts of many locations at one zoom, in the order given (row-major:
+   * locations × values per row). Locations are grouped by shard, and nearby
+   * rows of a shard are read with one slice per part, so loading a training
+   * set or exporting the cube costs a few large reads.
+   */
+  readRows<P extends Part>(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, parts: readonly P[]): Record<P, Float32Array | Uint8Array> {
+    const width = kind === "image" ? BAND_COUNT * imageSize(zoom) ** 2 : spectrumBins(zoom);
+    const out = parts.map((p) => (p === "mask" ? new Uint8Array(locations.length * width) : new Float32Array(locations.length * width)));
+    const byShard = new Map<string, [number, number][]>();
+    locations.forEach((location, at) => {
+      if (!location || typeof location.shard !== "string") throw new CubeError(`location ${at} has no cube shard`);
+      const list = byShard.get(location.shard) ?? [];
+      list.push([location.row, at]);
+      byShard.set(location.shard, list);
+    });
+    const MAX_RUN = 256;
+    const MAX_GAP = 4;
+    for (const [name, rows] of byShard) {
+      const shard = this.shard(name);
+      rows.sort((a, b) => a[0] - b[0]);
+      for (let start = 0; start < rows.length; ) {
+        let end = start + 1;
+        while (end < rows.length && rows[end][0] - rows[start][0] < MAX_RUN && rows[end][0] - rows[end - 1][0] <= MAX_GAP) end++;
+        const first = rows[start][0];
+        const last = rows[end - 1][0];
+        parts.forEach((part, p) => {
+          const block = shard.slice(kind, zoom, part, first, last);
+          for (let k = start; k < end; k++) {
+            const [row, at] = rows[k];
+            out[p].set(block.subarray((row - first) * width, (row - first + 1) * width), at * width);
+          }
+        });
+        start = end;
+      }
+    }
+    return Object.fromEntries(parts.map((p, i) => [p, out[i]])) as Record<P, Float32Array | Uint8Array>;
+  }
+
+  /** The flux of many locations at one zoom, masked values as NaN, in the order given. */
+  readFluxes(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number): Float32Array {
+    const { flux, mask } = this.readRows(kind, locations, zoom, ["flux", "mask"]);
+    const out = flux as Float32Array;
+    for (let j = 0; j < out.length; j++) if (mask[j]) out[j] = NaN;
+    return out;
+  }
+
+  close(): void {
+    for (const file of this.open.values()) file.close();
+    this.open.clear();
+  }
+}
+
+/** The cube whose shards live under `root` (DATA_DIR) on the local file system. */
+export async function openCube(root: string): Promise<CubeStore> {
+  return CubeStore.create(new LocalShardStorage(root));
+}
