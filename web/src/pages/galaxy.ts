@@ -1,0 +1,1 @@
+export async function renderGalaxyPage(app: HTMLElement, id: string): Promise<void> { app.textContent = "galaxy " + id; }

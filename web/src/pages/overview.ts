@@ -1,0 +1,1 @@
+export async function renderOverviewPage(app: HTMLElement): Promise<void> { app.textContent = "overview"; }

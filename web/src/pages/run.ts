@@ -1,0 +1,1 @@
+export async function renderRunPage(app: HTMLElement, id: string): Promise<void> { app.textContent = "run " + id; }

@@ -1,0 +1,1 @@
+export async function renderRunsPage(app: HTMLElement): Promise<void> { app.textContent = "runs"; }
