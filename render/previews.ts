@@ -8,6 +8,7 @@
  *    left as gaps.
  */
 import type { ImageView, SpectrumView } from "../cube/views.js";
+import { luptonPixel, luptonStretch } from "./lupton.js";
 import { encodePng } from "./png.js";
 
 export function cutoutPng(view: ImageView, scale = 4): Buffer {
@@ -16,31 +17,17 @@ export function cutoutPng(view: ImageView, scale = 4): Buffer {
   const [b, g, r] = ["g", "r", "i"].map(plane);
   if (b < 0 || g < 0 || r < 0) throw new Error("a colour preview needs the g, r and i bands");
   const n = size * size;
-  // Stretch from the brightest quarter of the pixels, robust to a few hot ones.
-  const intensities: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = (view.value[b * n + i] + view.value[g * n + i] + view.value[r * n + i]) / 3;
-    if (Number.isFinite(v)) intensities.push(v);
-  }
-  intensities.sort((x, y) => x - y);
-  const high = intensities[Math.floor(0.995 * (intensities.length - 1))] ?? 1;
-  const Q = 8;
-  const stretch = Math.max(high, 1e-6) / 10;
+  const red = view.value.subarray(r * n, (r + 1) * n);
+  const green = view.value.subarray(g * n, (g + 1) * n);
+  const blue = view.value.subarray(b * n, (b + 1) * n);
+  const stretch = luptonStretch(red, green, blue);
   const width = size * scale;
   const rgb = new Uint8Array(width * width * 3);
   for (let y = 0; y < width; y++) {
     const row = size - 1 - Math.floor(y / scale); // top of the picture = last FITS row
     for (let x = 0; x < width; x++) {
       const i = row * size + Math.floor(x / scale);
-      const o = (y * width + x) * 3;
-      const values = [view.value[r * n + i], view.value[g * n + i], view.value[b * n + i]];
-      if (values.some((v) => !Number.isFinite(v))) {
-        rgb.set([128, 128, 128], o);
-        continue;
-      }
-      const mean = Math.max(1e-12, (values[0] + values[1] + values[2]) / 3);
-      const factor = Math.asinh((Q * mean) / stretch) / Q / mean;
-      for (let k = 0; k < 3; k++) rgb[o + k] = Math.max(0, Math.min(255, Math.round(255 * factor * values[k] * 0.9)));
+      rgb.set(luptonPixel(red[i], green[i], blue[i], stretch) ?? [128, 128, 128], (y * width + x) * 3);
     }
   }
   return encodePng(width, width, rgb);

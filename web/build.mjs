@@ -23,7 +23,12 @@ function newest(path) {
 const inputs = Math.max(newest(here), newest(join(here, "..", "package-lock.json")));
 if (existsSync(stamp) && statSync(stamp).mtimeMs >= inputs && process.argv[2] !== "--force") process.exit(0);
 // Type-check the page code first (Vite only strips types).
-execFileSync(process.execPath, [join(here, "..", "node_modules", "typescript", "bin", "tsc"), "-p", here], { stdio: "inherit" });
+try {
+  execFileSync(process.execPath, [join(here, "..", "node_modules", "typescript", "bin", "tsc"), "-p", here], { stdio: "inherit" });
+} catch {
+  console.error("web/: type errors (above)");
+  process.exit(1);
+}
 const { build } = await import("vite");
 await build({ configFile: join(here, "vite.config.ts") });
 writeFileSync(stamp, new Date().toISOString() + "\n");
