@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { backends, type TestDatabase } from "./support/databases.js";
-import { browserSkip, launchBrowser, openWatchedPage, type WatchedPage } from "./support/browser.js";
+import { browserSkip, launchBrowser, openWatchedPage, SCREENSHOT_DIR, type WatchedPage } from "./support/browser.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
 const TOKEN = "explorer-test-token-0123456789";
@@ -112,6 +112,8 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     const rest = await tickPositions(page, "g.rest-axis[aria-label='x-axis tick label']");
     for (const tick of rest) assert.ok(Math.abs(toPixel(tick.value * (1 + z)) - tick.x) < 1.5, `rest tick ${tick.value} at ${tick.x}`);
     await screenshot("galaxy");
+    // The README's picture: the top of the card (copied to docs/explorer-galaxy.png by hand).
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "galaxy-card.png"), clip: { x: 0, y: 0, width: 1100, height: 1000 } });
 
     // Zoom into the spectrum: the window narrows and the URL keeps it.
     const before = (await spectrum.getAttribute("data-window"))!.split(",").map(Number);
