@@ -8,6 +8,9 @@
  *    left as gaps.
  */
 import type { ImageView, SpectrumView } from "../cube/views.js";
+import { drawText, textWidth } from "./font.js";
+import { luptonPixel, luptonStretch } from "./lupton.js";
+import { observedAngstrom, SPECTRAL_LINES } from "./spectral-lines.js";
 import { encodePng } from "./png.js";
 
 export function cutoutPng(view: ImageView, scale = 4): Buffer {
@@ -16,59 +19,112 @@ export function cutoutPng(view: ImageView, scale = 4): Buffer {
   const [b, g, r] = ["g", "r", "i"].map(plane);
   if (b < 0 || g < 0 || r < 0) throw new Error("a colour preview needs the g, r and i bands");
   const n = size * size;
-  // Stretch from the brightest quarter of the pixels, robust to a few hot ones.
-  const intensities: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = (view.value[b * n + i] + view.value[g * n + i] + view.value[r * n + i]) / 3;
-    if (Number.isFinite(v)) intensities.push(v);
-  }
-  intensities.sort((x, y) => x - y);
-  const high = intensities[Math.floor(0.995 * (intensities.length - 1))] ?? 1;
-  const Q = 8;
-  const stretch = Math.max(high, 1e-6) / 10;
+  const red = view.value.subarray(r * n, (r + 1) * n);
+  const green = view.value.subarray(g * n, (g + 1) * n);
+  const blue = view.value.subarray(b * n, (b + 1) * n);
+  const stretch = luptonStretch(red, green, blue);
   const width = size * scale;
   const rgb = new Uint8Array(width * width * 3);
   for (let y = 0; y < width; y++) {
     const row = size - 1 - Math.floor(y / scale); // top of the picture = last FITS row
     for (let x = 0; x < width; x++) {
       const i = row * size + Math.floor(x / scale);
-      const o = (y * width + x) * 3;
-      const values = [view.value[r * n + i], view.value[g * n + i], view.value[b * n + i]];
-      if (values.some((v) => !Number.isFinite(v))) {
-        rgb.set([128, 128, 128], o);
-        continue;
-      }
-      const mean = Math.max(1e-12, (values[0] + values[1] + values[2]) / 3);
-      const factor = Math.asinh((Q * mean) / stretch) / Q / mean;
-      for (let k = 0; k < 3; k++) rgb[o + k] = Math.max(0, Math.min(255, Math.round(255 * factor * values[k] * 0.9)));
+      rgb.set(luptonPixel(red[i], green[i], blue[i], stretch) ?? [128, 128, 128], (y * width + x) * 3);
     }
   }
   return encodePng(width, width, rgb);
 }
 
-export function spectrumPng(view: SpectrumView, width = 800, height = 300): Buffer {
+/** Round tick values, 1, 2 or 5 × 10^k apart, about `count` of them in [low, high]. */
+function ticks(low: number, high: number, count: number): number[] {
+  const raw = (high - low) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const out: number[] = [];
+  for (let t = Math.ceil(low / step) * step; t <= high + 1e-9; t += step) out.push(Math.round(t * 1e6) / 1e6);
+  return out;
+}
+
+const MARGIN = { left: 48, right: 10, top: 26, bottom: 30 };
+const LINE_SHORT_NAMES: Record<string, string> = {
+  OII_3727: "OII", CaII_K: "K", CaII_H: "H", Hbeta: "HB", OIII_5007: "OIII", Mgb: "MGB", NaD: "NAD", Halpha: "HA", NII_6584: "NII",
+};
+
+/**
+ * Flux against observed wavelength with the ±1σ band (light blue), masked
+ * bins as gaps, axes with tick labels (Å below, flux in 1e-17 erg s⁻¹ cm⁻² Å⁻¹
+ * left), and, with a redshift, the lines of render/spectral-lines.ts marked
+ * (emission red, absorption blue). The y range keeps the strong lines' peaks.
+ */
+export function spectrumPng(view: SpectrumView, width = 800, height = 300, redshift: number | null = null): Buffer {
   const rgb = new Uint8Array(width * height * 3).fill(255);
-  const good = Array.from(view.value.keys()).filter((i) => !view.mask[i]);
+  const w = view.wavelengthAngstrom;
+  const good = Array.from(view.value.keys()).filter((i) => !view.mask[i] && Number.isFinite(view.value[i]));
   const sorted = good.map((i) => view.value[i]).sort((a, b) => a - b);
   const lo = Math.min(0, sorted[Math.floor(0.01 * (sorted.length - 1))] ?? 0);
-  const hi = (sorted[Math.floor(0.995 * (sorted.length - 1))] ?? 1) * 1.15 || 1;
-  const [w0, w1] = [view.wavelengthAngstrom[0], view.wavelengthAngstrom[view.wavelengthAngstrom.length - 1]];
-  const px = (l: number) => Math.round(((l - w0) / (w1 - w0)) * (width - 1));
-  const py = (f: number) => Math.round((1 - (f - lo) / (hi - lo)) * (height - 1));
-  const dot = (x: number, y: number, shade: number) => {
+  let peak = sorted[Math.floor(0.995 * (sorted.length - 1))] ?? 1;
+  if (redshift !== null) {
+    for (const line of SPECTRAL_LINES) {
+      if (!line.strong) continue;
+      const centre = observedAngstrom(line, redshift);
+      for (const i of good) if (Math.abs(w[i] - centre) <= 8) peak = Math.max(peak, view.value[i]);
+    }
+  }
+  const hi = peak + (peak - lo) * 0.1 || 1;
+  const [w0, w1] = [w[0], w[w.length - 1]];
+  const [x0, x1, y0, y1] = [MARGIN.left, width - 1 - MARGIN.right, MARGIN.top, height - 1 - MARGIN.bottom];
+  const px = (l: number) => Math.round(x0 + ((l - w0) / (w1 - w0)) * (x1 - x0));
+  const py = (f: number) => Math.round(y0 + (1 - (f - lo) / (hi - lo)) * (y1 - y0));
+  const dot = (x: number, y: number, colour: readonly [number, number, number]) => {
     if (x < 0 || y < 0 || x >= width || y >= height) return;
-    rgb.fill(shade, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    rgb.set(colour, (y * width + x) * 3);
   };
+  const inPlot = (x: number, y: number, colour: readonly [number, number, number]) => {
+    if (x >= x0 && x <= x1 && y >= y0 && y <= y1) dot(x, y, colour);
+  };
+  const BLACK = [0, 0, 0] as const;
+  const GREY = [120, 120, 120] as const;
+  const BAND = [185, 205, 230] as const;
   for (const i of good) {
-    const x = px(view.wavelengthAngstrom[i]);
-    for (let y = py(view.value[i] + view.sigma[i]); y <= py(view.value[i] - view.sigma[i]); y++) dot(x, y, 205);
+    const x = px(w[i]);
+    for (let y = py(view.value[i] + view.sigma[i]); y <= py(view.value[i] - view.sigma[i]); y++) inPlot(x, y, BAND);
+  }
+  for (let x = x0; x <= x1; x++) inPlot(x, py(0), GREY); // zero flux
+  if (redshift !== null) {
+    for (const line of SPECTRAL_LINES) {
+      const x = px(observedAngstrom(line, redshift));
+      if (x < x0 || x > x1) continue;
+      const colour = line.kind === "emission" ? ([179, 38, 30] as const) : ([31, 95, 168] as const);
+      for (let y = y0; y <= y1; y++) if (y % 6 < 3) dot(x, y, colour);
+      const label = LINE_SHORT_NAMES[line.id] ?? line.id;
+      const row = SPECTRAL_LINES.indexOf(line) % 2;
+      drawText(label, Math.min(x1 - textWidth(label), Math.max(x0, x - (textWidth(label) >> 1))), 2 + row * 10, (tx, ty) => dot(tx, ty, colour));
+    }
   }
   for (let k = 1; k < view.value.length; k++) {
     if (view.mask[k] || view.mask[k - 1]) continue;
-    const [x0, y0, x1, y1] = [px(view.wavelengthAngstrom[k - 1]), py(view.value[k - 1]), px(view.wavelengthAngstrom[k]), py(view.value[k])];
-    const steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0), 1);
-    for (let s = 0; s <= steps; s++) dot(Math.round(x0 + ((x1 - x0) * s) / steps), Math.round(y0 + ((y1 - y0) * s) / steps), 0);
+    const [ax, ay, bx, by] = [px(w[k - 1]), py(view.value[k - 1]), px(w[k]), py(view.value[k])];
+    const steps = Math.max(Math.abs(bx - ax), Math.abs(by - ay), 1);
+    for (let s = 0; s <= steps; s++) inPlot(Math.round(ax + ((bx - ax) * s) / steps), Math.round(ay + ((by - ay) * s) / steps), BLACK);
   }
-  for (let x = 0; x < width; x++) dot(x, py(0), 150); // zero flux
+  // Axes, ticks and labels.
+  for (let x = x0; x <= x1; x++) dot(x, y1 + 1, BLACK);
+  for (let y = y0; y <= y1 + 1; y++) dot(x0 - 1, y, BLACK);
+  for (const t of ticks(w0, w1, 8)) {
+    const x = px(t);
+    for (let d = 0; d < 4; d++) dot(x, y1 + 2 + d, BLACK);
+    const label = String(Math.round(t));
+    drawText(label, x - (textWidth(label) >> 1), y1 + 8, (tx, ty) => dot(tx, ty, BLACK));
+  }
+  for (const t of ticks(lo, hi, 5)) {
+    const y = py(t);
+    if (y < y0 || y > y1) continue;
+    for (let d = 0; d < 4; d++) dot(x0 - 2 - d, y, BLACK);
+    const label = String(t);
+    drawText(label, x0 - 8 - textWidth(label), y - 3, (tx, ty) => dot(tx, ty, BLACK));
+  }
+  const xTitle = redshift === null ? "WAVELENGTH (A, OBSERVED)" : `WAVELENGTH (A, OBSERVED)  Z = ${redshift.toFixed(4)}`;
+  drawText(xTitle, ((x0 + x1) >> 1) - (textWidth(xTitle) >> 1), height - 10, (tx, ty) => dot(tx, ty, BLACK));
+  drawText("FLUX", 2, 14, (tx, ty) => dot(tx, ty, GREY));
   return encodePng(width, height, rgb);
 }

@@ -1,11 +1,11 @@
-/** The HTTP routes: landing page, GraphQL, health and readiness. */
+/** The HTTP routes: the explorer (pages and GraphiQL), GraphQL, downloads, VO, health and readiness. */
 import type { ApolloServer } from "@apollo/server";
 import { Hono } from "hono";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context, Services } from "../resolvers/context.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { graphqlHandler } from "./graphql.js";
-import { landingPage } from "./landing.js";
+import { mountExplorer } from "./explorer.js";
 import { mountVoRoutes } from "../vo/routes.js";
 
 const READY_TIMEOUT_MS = 2000;
@@ -13,8 +13,7 @@ const READY_TIMEOUT_MS = 2000;
 export function createApp(apollo: ApolloServer<Context>, services: Services): Hono {
   const { db, cube, settings } = services;
   const app = new Hono();
-  const page = landingPage();
-  app.get("/", (c) => c.html(page));
+  mountExplorer(app);
   app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, services));
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
   app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));

@@ -94,7 +94,7 @@ export function spectrumDownload(db: Database, cube: CubeStore) {
     if (!galaxy.hasSpectrum || galaxy.cube === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no spectrum`);
     try {
       const view = spectrumView(cube, galaxy.cube, { zoom: integerParam(c, "zoom"), bins: integerParam(c, "bins") });
-      if (isPng(c)) return pngResponse(spectrumPng(view));
+      if (isPng(c)) return pngResponse(spectrumPng(view, 800, 300, galaxy.redshift));
       const bytes = fitsFile(null, [{
         name: "SPECTRUM",
         columns: [

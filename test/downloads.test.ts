@@ -97,6 +97,17 @@ for (const backend of backends) {
       const spectrum = decodePng(Buffer.from(await (await fetch(`${server.url}/spectra/${galaxy.id}.png?zoom=2`)).arrayBuffer()));
       assert.deepEqual([spectrum.width, spectrum.height], [800, 300]);
       assert.ok(spectrum.rgb.includes(0), "the flux line is drawn");
+      // Axes: a black x axis just below the plot (row 300 − 1 − 30 + 1) and tick labels beneath it.
+      const colourAt = (x: number, y: number) => [...spectrum.rgb.subarray((y * 800 + x) * 3, (y * 800 + x) * 3 + 3)];
+      assert.deepEqual(colourAt(400, 270), [0, 0, 0]);
+      let labelInk = 0;
+      for (let y = 277; y < 285; y++) for (let x = 48; x < 790; x++) if (colourAt(x, y)[0] === 0) labelInk++;
+      assert.ok(labelInk > 100, `tick labels drawn (${labelInk} dark pixels)`);
+      // Hα marked in red at its observed wavelength, 6564.6 (1 + z) Å, on the 3839.7244..8914.597 Å axis spanning x 48..789.
+      const [{ redshift }] = await db.sql`SELECT redshift FROM galaxies WHERE id = ${galaxy.id}`;
+      const column = Math.round(48 + ((6564.6 * (1 + Number(redshift)) - 3839.7244) / (8914.597 - 3839.7244)) * (789 - 48));
+      const red = Array.from({ length: 240 }, (_, k) => colourAt(column, 26 + k)).filter(([r, g, b]) => r === 179 && g === 38 && b === 30).length;
+      assert.ok(red > 60, `Hα marker at x = ${column} (${red} red pixels)`);
       const refused = await fetch(`${server.url}/cutouts/${galaxy.id}.png?bands=u,g`);
       assert.equal(refused.status, 400);
     });

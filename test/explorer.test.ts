@@ -1,0 +1,243 @@
+/**
+ * The sky explorer in a real browser (Debian Chromium, headless), against a
+ * real server on synthetic demo data: overview and cone search, the galaxy
+ * card, training runs, and GraphiQL. Any page error or failed request fails.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { loadDemo } from "../ingest/synthetic/load-demo.js";
+import { backends, type TestDatabase } from "./support/databases.js";
+import { browserSkip, launchBrowser, openWatchedPage, SCREENSHOT_DIR, type WatchedPage } from "./support/browser.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+
+const TOKEN = "explorer-test-token-0123456789";
+const pglite = backends.find((backend) => backend.name === "pglite")!;
+
+describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let browser: Browser;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "skycube-explorer-"));
+    db = await pglite.open();
+    await loadDemo(db.sql, { count: 120, cubePath: join(dataDir, "cube.h5") });
+    server = await startTestServer(db, { dataDir, apiToken: TOKEN });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function watched(): Promise<WatchedPage> {
+    return openWatchedPage(browser);
+  }
+
+  it("goes from the sky map to a sorted cone search to a galaxy's images and spectrum, and steps the zoom", async () => {
+    const { page, problems, screenshot } = await watched();
+    const probe = await server.graphql<{ galaxies: { edges: { node: { id: string; ra: number; dec: number } }[] } }>(
+      "{ galaxies(first: 1) { edges { node { id ra dec } } } }");
+    const centre = probe.data!.galaxies.edges[0].node;
+    await page.goto(`${server.url}/`);
+    await page.locator("#app[data-ready]").waitFor();
+    assert.match(await page.locator("#survey-counts").innerText(), /SYNTHETIC\s+120/);
+    assert.ok(await canvasIsDrawn(page, "#sky-map"), "the coverage map has pixels drawn");
+
+    await page.fill("#cone-ra", String(centre.ra));
+    await page.fill("#cone-dec", String(centre.dec));
+    await page.fill("#cone-radius", "10");
+    await page.click("#cone-form button[type=submit]");
+    await page.locator("#cone-table tbody tr").first().waitFor();
+    const url = new URL(page.url());
+    assert.equal(Number(url.searchParams.get("ra")), centre.ra);
+    assert.equal(url.searchParams.get("radius"), "10");
+    const expected = await server.graphql<{ coneSearch: { totalCount: number } }>(`{ coneSearch(ra: ${centre.ra}, dec: ${centre.dec}, radius: 10) { totalCount } }`);
+    const total = expected.data!.coneSearch.totalCount;
+    assert.ok(total >= 3, `the cone holds ${total} galaxies`);
+    assert.equal(await page.locator("#cone-table tbody tr").count(), Math.min(total, 50));
+    // Nearest first: the centre galaxy itself heads the table.
+    assert.equal(await page.locator("#cone-table tbody tr").first().getAttribute("data-id"), centre.id);
+
+    const redshifts = async () => (await page.locator("#cone-table tbody tr td:nth-child(5)").allInnerTexts()).map(Number);
+    await page.click("#cone-table th[data-key=redshift] button");
+    const ascending = await redshifts();
+    assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+    assert.equal(await page.locator("#cone-table th[data-key=redshift]").getAttribute("aria-sort"), "ascending");
+    await page.click("#cone-table th[data-key=redshift] button");
+    const descending = await redshifts();
+    assert.deepEqual(descending, [...ascending].reverse());
+
+    // Keyboard: focus the first row, move down, the sky plot rings the selection, Enter opens it.
+    await page.locator("#cone-table tbody tr").first().focus();
+    await page.keyboard.press("ArrowDown");
+    const second = page.locator("#cone-table tbody tr").nth(1);
+    assert.equal(await second.getAttribute("aria-selected"), "true");
+    const chosenId = (await second.getAttribute("data-id"))!;
+    assert.equal(await page.locator("#cone-plot g.cone-selected circle").count(), 1);
+    assert.equal(await page.locator(`#cone-plot circle[data-id="${chosenId}"]`).count(), 1);
+    await screenshot("overview");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${server.url}/galaxy/${chosenId}`);
+    await page.locator("#app[data-ready]").waitFor();
+
+    const card = await server.graphql<{ galaxy: { redshift: number } }>(`{ galaxy(id: "${chosenId}") { redshift } }`);
+    const z = card.data!.galaxy.redshift;
+    assert.ok(await canvasIsDrawn(page, "#image-composite"), "the composite canvas has non-blank pixels");
+    assert.ok(await canvasIsDrawn(page, "#image-r"), "the r-band canvas has non-blank pixels");
+    assert.equal(await page.locator("#image-composite").getAttribute("width"), "64");
+
+    // Axes: observed wavelength below, rest frame above (labels = observed / (1 + z)), flux on the left.
+    const spectrum = page.locator(".spectrum-plot svg");
+    assert.ok((await spectrum.locator('g[aria-label="x-axis tick"]:not(.rest-axis) path').count()) > 3);
+    assert.ok((await spectrum.locator('g[aria-label="x-axis tick"].rest-axis path').count()) >= 2);
+    assert.ok((await spectrum.locator('g[aria-label="y-axis tick"] path').count()) > 3);
+    assert.match(await spectrum.innerHTML(), /observed wavelength/);
+    assert.match(await spectrum.innerHTML(), /rest-frame wavelength/);
+    const bottom = await tickPositions(page, "g[aria-label='x-axis tick label']:not(.rest-axis)");
+    const toPixel = linearFit(bottom);
+    // Rest-frame vacuum wavelengths (Å), independent of the page's list.
+    for (const [line, restAngstrom] of [["Halpha", 6564.6], ["Hbeta", 4862.7], ["OIII_5007", 5008.2]] as const) {
+      const x = Number(await spectrum.locator(`line[data-line="${line}"]`).getAttribute("x1"));
+      assert.ok(Math.abs(x - toPixel(restAngstrom * (1 + z))) < 1.5, `${line} marker at x = ${x}, expected ${toPixel(restAngstrom * (1 + z))}`);
+    }
+    const rest = await tickPositions(page, "g.rest-axis[aria-label='x-axis tick label']");
+    for (const tick of rest) assert.ok(Math.abs(toPixel(tick.value * (1 + z)) - tick.x) < 1.5, `rest tick ${tick.value} at ${tick.x}`);
+    await screenshot("galaxy");
+    // The README's picture: the top of the card (copied to docs/explorer-galaxy.png by hand).
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "galaxy-card.png"), clip: { x: 0, y: 0, width: 1100, height: 1000 } });
+
+    // Zoom into the spectrum: the window narrows and the URL keeps it.
+    const before = (await spectrum.getAttribute("data-window"))!.split(",").map(Number);
+    await page.getByRole("button", { name: "zoom in (+)" }).click();
+    const after = (await page.locator(".spectrum-plot svg").getAttribute("data-window"))!.split(",").map(Number);
+    assert.ok(after[1] - after[0] < (before[1] - before[0]) * 0.8);
+    assert.ok(new URL(page.url()).searchParams.has("from"));
+
+    // Step the image zoom: 2 → 16 px canvases, then an in-between size.
+    await page.click("button[data-zoom='2']");
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#image-composite")?.getAttribute("width") === "16");
+    assert.equal(new URL(page.url()).searchParams.get("zoom"), "2");
+    assert.ok(await canvasIsDrawn(page, "#image-composite"));
+    await page.locator("#image-size").fill("40");
+    await page.locator("#image-size").dispatchEvent("change");
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#image-composite")?.getAttribute("width") === "40");
+    // Spectrum zoom level 3: 577 bins, reloaded from the API.
+    await page.selectOption("#spectrum-zoom", "3");
+    await page.waitForFunction(() => new URL((globalThis as any).location.href).searchParams.get("szoom") === "3" && (globalThis as any).document.querySelector(".spectrum-plot svg") !== null);
+    // The pixel readout gives flux ± sigma and RA/Dec.
+    await page.locator("#image-composite").hover();
+    assert.match(await page.locator("#pixel-readout").innerText(), /RA \d+\.\d+°, Dec -?\d+\.\d+° .* ± /);
+    assert.deepEqual(problems, []);
+  });
+
+  it("starts a small training run from /runs with the token and follows it to SUCCEEDED", async () => {
+    const { page, problems, screenshot } = await watched();
+    await page.goto(`${server.url}/runs`);
+    await page.locator("#app[data-ready]").waitFor();
+    await page.selectOption("#train-kind", "GBDT");
+    await page.selectOption("#train-modality", "SPECTRUM");
+    await page.selectOption("#train-features", "ENGINEERED");
+    await page.fill("#train-folds", "2");
+    await page.fill("#train-grid", '{"numIterations": [30]}');
+    await page.fill("#train-token", TOKEN);
+    await page.click("#train-form button[type=submit]");
+    await page.waitForURL(/\/runs\/\d+$/);
+    const runId = page.url().split("/").pop()!;
+    // Follow the page as it polls: the statuses it shows, and whether curves were drawn before the end.
+    const seen = new Set<string>();
+    let curvesWhileRunning = false;
+    const progressSeen = new Set<string>();
+    for (let k = 0; k < 600; k++) {
+      const status = await page.locator("#run-status").getAttribute("data-status").catch(() => null);
+      if (status) seen.add(status);
+      const progress = await page.locator("#run-header progress").getAttribute("value").catch(() => null);
+      if (progress !== null) progressSeen.add(progress);
+      if (status === "RUNNING" && (await page.locator("#learning-curves").count()) > 0) curvesWhileRunning = true;
+      if (status === "SUCCEEDED" || status === "FAILED") break;
+      await page.waitForTimeout(200);
+    }
+    assert.ok(seen.has("SUCCEEDED"), `statuses seen: ${[...seen].join(", ")}`);
+    await page.locator("#app[data-ready]").waitFor();
+    const run = await server.graphql<{ trainingRun: { split: { testCount: number }; metrics: { coverage1Sigma: number } } }>(
+      `{ trainingRun(id: "${runId}") { split { testCount } metrics { coverage1Sigma } } }`);
+    const { testCount } = run.data!.trainingRun.split;
+    assert.equal(await page.locator("#scatter g.scatter-dots circle").count(), testCount);
+    assert.ok((await page.locator("#learning-curves g.curve-lines path").count()) >= 2, "train and validation curves of each fold");
+    // The page's own ±1σ coverage of the served predictions agrees with the run's test metric.
+    const shown = await page.locator("#calibration").getAttribute("aria-label");
+    assert.match(shown!, new RegExp(`±1σ observed on test ${run.data!.trainingRun.metrics.coverage1Sigma.toFixed(2)}`));
+    assert.match(await page.locator("#run-split").innerText(), new RegExp(`test ${testCount} galaxies`));
+    // The token lives in the tab's session storage only.
+    assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.getItem("skycube.apiToken")), TOKEN);
+    assert.equal(await page.evaluate(() => (globalThis as any).localStorage.length), 0);
+    await screenshot("run");
+    console.log(`run ${runId}: statuses ${[...seen].join(" → ")}; progress shown ${[...progressSeen].join(", ")}; curves drawn while RUNNING: ${curvesWhileRunning}`);
+    assert.deepEqual(problems, []);
+  });
+
+  it("serves GraphiQL at GET /graphql to a browser and runs a query in it", async () => {
+    const { page, problems, screenshot } = await watched();
+    await page.goto(`${server.url}/graphql`);
+    await page.locator(".graphiql-container").waitFor();
+    const run = page.locator("button.graphiql-execute-button");
+    await run.click();
+    await page.locator(".result-window").getByText('"totalCount"').waitFor();
+    const result = await page.locator(".result-window").innerText();
+    assert.match(result, /"coneSearch"/);
+    await screenshot("graphiql");
+    assert.deepEqual(problems, []);
+  });
+
+  it("keeps CSRF protection for scripts: a plain GET without a preflight header is refused", async () => {
+    const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent("{ __typename }")}`);
+    assert.equal(response.status, 400);
+    const html = await fetch(`${server.url}/graphql?query=${encodeURIComponent("{ __typename }")}`, { headers: { accept: "application/json, text/html", "apollo-require-preflight": "1" } });
+    assert.equal(html.status, 200);
+    assert.deepEqual(await html.json(), { data: { __typename: "Query" } });
+  });
+});
+
+// Callbacks of page.evaluate run in the browser; the test compiles without the
+// DOM library, so they reach the page's globals as (globalThis as any).
+
+/** Whether a canvas holds more than one colour (a blank or cleared canvas has one). */
+async function canvasIsDrawn(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const canvas = (globalThis as any).document.querySelector(sel);
+    if (!canvas) return false;
+    const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size > 10;
+  }, selector);
+}
+
+/** Value and x pixel of each tick label of an axis (Plot draws them as translated <text>). */
+async function tickPositions(page: Page, selector: string): Promise<{ value: number; x: number }[]> {
+  return page.evaluate((sel) => {
+    const ticks: { value: number; x: number }[] = [];
+    for (const group of (globalThis as any).document.querySelectorAll(`.spectrum-plot svg ${sel}`)) {
+      for (const text of group.querySelectorAll("text")) {
+        const match = /translate\(([-\d.]+)/.exec(text.getAttribute("transform") ?? "");
+        if (match) ticks.push({ value: Number(text.textContent!.replace(/,/g, "")), x: Number(match[1]) });
+      }
+    }
+    return ticks;
+  }, selector);
+}
+
+function linearFit(ticks: { value: number; x: number }[]): (value: number) => number {
+  assert.ok(ticks.length >= 2, "at least two tick labels");
+  const [first, last] = [ticks[0], ticks[ticks.length - 1]];
+  const slope = (last.x - first.x) / (last.value - first.value);
+  return (value) => first.x + (value - first.value) * slope;
+}
