@@ -35,7 +35,7 @@ export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality
 
 export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise<TrainingGalaxies> {
   const rows = await sql`
-    SELECT g.id, g.cube_row, g.redshift, g.ra, g.dec, CASE WHEN ${labelCondition(sql, input)} THEN g.sfr_avg END AS label
+    SELECT g.id, g.cube_row, g.redshift, g.class, g.ra, g.dec, CASE WHEN ${labelCondition(sql, input)} THEN g.sfr_avg END AS label
     FROM galaxies g WHERE ${dataCondition(sql, input)} ORDER BY g.id`;
   const n = rows.length;
   const out: TrainingGalaxies = {
@@ -45,6 +45,7 @@ export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise
     raDeg: new Float64Array(n),
     decDeg: new Float64Array(n),
     label: new Float64Array(n),
+    classes: new Array(n),
   };
   rows.forEach((r, i) => {
     out.ids[i] = String(r.id);
@@ -53,12 +54,13 @@ export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise
     out.raDeg[i] = Number(r.ra);
     out.decDeg[i] = Number(r.dec);
     out.label[i] = r.label === null ? NaN : Number(r.label);
+    out.classes[i] = (r.class as string | null) ?? null;
   });
   return out;
 }
 
 /** The galaxies among `ids` that have the data for `modality`, with cube rows and redshifts. */
 export async function featureSourcesOf(sql: Sql, ids: readonly string[], modality: TrainInput["modality"]) {
-  const rows = await sql`SELECT g.id, g.cube_row, g.redshift FROM galaxies g WHERE g.id = ANY(${ids as string[]}::int8[]) AND ${dataCondition(sql, { modality })} ORDER BY g.id`;
-  return rows.map((r) => ({ id: String(r.id), cubeRow: r.cube_row as number, redshift: r.redshift === null ? null : Number(r.redshift) }));
+  const rows = await sql`SELECT g.id, g.cube_row, g.redshift, g.class FROM galaxies g WHERE g.id = ANY(${ids as string[]}::int8[]) AND ${dataCondition(sql, { modality })} ORDER BY g.id`;
+  return rows.map((r) => ({ id: String(r.id), cubeRow: r.cube_row as number, redshift: r.redshift === null ? null : Number(r.redshift), class: (r.class as string | null) ?? null }));
 }
