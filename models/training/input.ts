@@ -6,9 +6,9 @@ import { ZOOM_LEVELS } from "../../cube/zoom.js";
 import type { FeatureKind, FeatureSpec, Modality } from "../features/feature-set.js";
 import { nameProblem } from "../store/registry.js";
 
-export type LearnerKind = "DECISION_TREE" | "GBDT" | "CNN";
+import type { Hyperparameters, LearnerKind } from "../learner.js";
+export type { Hyperparameters, LearnerKind };
 export type FusionWeighting = "EQUAL" | "VALIDATION";
-export type Hyperparameters = Record<string, number | string>;
 
 export interface LabelFilter {
   /** Keep only this MPA-JHU FLAG; null keeps any flag. */
