@@ -18,6 +18,7 @@ import { backends } from "../test/support/databases.js";
 import { launchBrowser } from "../test/support/browser.js";
 import { startTestServer } from "../test/support/server.js";
 import { summarise } from "./support.js";
+import { openCube } from "../cube/cube-store.js";
 
 const DEMO = Number(process.env.BENCH_DEMO ?? 2000);
 const LOADS = Number(process.env.BENCH_LOADS ?? 15);
@@ -45,7 +46,7 @@ function bundleSizes(): Record<string, { raw: number; gzip: number }> {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "skycube-bench-explorer-"));
   const db = await backends[0].open();
-  await loadDemo(db.sql, { count: DEMO, cubePath: join(dataDir, "cube.h5") });
+  await loadDemo(db.sql, { count: DEMO, cube: await openCube(dataDir) });
   const server = await startTestServer(db, { dataDir, apiToken: TOKEN });
   const browser = await launchBrowser();
   try {

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, isFiniteNumber, isIdString } from "./cursor
 import { checkFirst } from "./galaxies.js";
 import { galaxyColumns, toGalaxyRecord, type GalaxyRecord } from "./galaxy-record.js";
 import type { Page, PageLimits } from "./page.js";
+import { checkPredictionFilter, predictionCondition, type PredictionFilter } from "./prediction-filter.js";
 
 export interface ConeArgs {
   raDeg: number;
@@ -17,6 +18,8 @@ export interface ConeArgs {
   radiusDeg: number;
   first?: number | null;
   after?: string | null;
+  /** Only galaxies whose stored prediction passes (./prediction-filter.ts). */
+  prediction?: PredictionFilter | null;
 }
 
 export interface ConeLimits extends PageLimits {
@@ -43,6 +46,7 @@ export async function coneSearch(sql: Sql, args: ConeArgs, limits: ConeLimits): 
   const checker = new InputChecker();
   checkCone(checker, args.raDeg, args.decDeg, args.radiusDeg, limits.maxConeRadiusDeg);
   checkFirst(checker, first, limits);
+  checkPredictionFilter(checker, args.prediction);
   const after = args.after == null ? null : decodeCursor(args.after, "cone", [isFiniteNumber, isIdString]);
   checker.throwIfAny();
 
@@ -56,9 +60,10 @@ export async function coneSearch(sql: Sql, args: ConeArgs, limits: ConeLimits): 
     JOIN galaxies g ON g.healpix29 >= r.lo AND g.healpix29 < r.hi
     OFFSET 0`; // a fence: keeps the distance filter from being pushed into a table scan
   const keyset = after === null ? sql`TRUE` : sql`(c.distance_deg, c.id) > (${after[0] as number}::float8, ${after[1] as string}::int8)`;
+  const predicted = predictionCondition(sql, args.prediction, "c");
   const rows = await sql`
     SELECT * FROM (${candidates}) c
-    WHERE c.distance_deg <= ${args.radiusDeg}::float8 AND ${keyset}
+    WHERE c.distance_deg <= ${args.radiusDeg}::float8 AND ${predicted} AND ${keyset}
     ORDER BY c.distance_deg, c.id LIMIT ${first + 1}`;
   const nodes = rows.slice(0, first).map(toGalaxyRecord);
   return {
@@ -67,7 +72,7 @@ export async function coneSearch(sql: Sql, args: ConeArgs, limits: ConeLimits): 
     hasNextPage: rows.length > first,
     hasPreviousPage: after !== null,
     totalCount: async () => {
-      const [{ count }] = await sql`SELECT count(*)::int AS count FROM (${candidates}) c WHERE c.distance_deg <= ${args.radiusDeg}::float8`;
+      const [{ count }] = await sql`SELECT count(*)::int AS count FROM (${candidates}) c WHERE c.distance_deg <= ${args.radiusDeg}::float8 AND ${predicted}`;
       return count as number;
     },
   };

@@ -6,6 +6,7 @@ import { InputChecker } from "../errors/codes.js";
 import { decodeCursor, encodeCursor, isIdString } from "./cursor.js";
 import { galaxyColumns, toGalaxyRecord, type GalaxyRecord, type Survey } from "./galaxy-record.js";
 import type { Page, PageLimits } from "./page.js";
+import { checkPredictionFilter, predictionCondition, type PredictionFilter } from "./prediction-filter.js";
 
 export interface GalaxyFilter {
   survey?: Survey | null;
@@ -20,6 +21,8 @@ export interface ListArgs {
   first?: number | null;
   after?: string | null;
   filter?: GalaxyFilter | null;
+  /** Only galaxies whose stored prediction passes (./prediction-filter.ts). */
+  prediction?: PredictionFilter | null;
 }
 
 const ID_PATTERN = /^[1-9]\d{0,18}$/;
@@ -61,10 +64,11 @@ export async function listGalaxies(sql: Sql, args: ListArgs, limits: PageLimits)
     "filter.redshiftMin",
     "must not exceed filter.redshiftMax",
   );
+  checkPredictionFilter(checker, args.prediction);
   const afterId = args.after == null ? null : (decodeCursor(args.after, "galaxy", [isIdString])[0] as string);
   checker.throwIfAny();
 
-  const where = filterCondition(sql, filter);
+  const where = sql`${filterCondition(sql, filter)} AND ${predictionCondition(sql, args.prediction, "g")}`;
   const keyset = afterId === null ? sql`TRUE` : sql`g.id > ${afterId}::int8`;
   const rows = await sql`
     SELECT ${galaxyColumns(sql)} FROM galaxies g

@@ -33,3 +33,35 @@ export interface ArrayInputs {
   image?: { values: Float32Array; bands: number; size: number };
   spectrum?: { values: Float32Array; bins: number };
 }
+
+/** A kind of learner the training pipeline knows (one registry entry each, in training/learners.ts). */
+export type LearnerKind = "DECISION_TREE" | "GBDT" | "CNN";
+export type Hyperparameters = Record<string, number | string>;
+
+/** What a learner reads for a set of rows: a feature matrix (trees) or raw arrays (CNN). */
+export interface LearnerData {
+  tabular(rows: readonly number[]): Matrix;
+  arrays(rows: readonly number[]): ArrayInputs;
+}
+
+/** A trained fold model. */
+export interface Fitted {
+  predict(data: LearnerData, rows: readonly number[]): Promise<Float64Array>;
+  /** Plain JSON-able data; `Learner.load` reads it back to an identical model. */
+  serialize(): Promise<unknown>;
+}
+
+/**
+ * One learner behind one interface, so the pipeline does not care which it
+ * trains. The contract every implementation keeps is test/learner-contract.test.ts.
+ */
+export interface Learner {
+  kind: LearnerKind;
+  /** Problems with one grid point's values (domains), for the mutation to report. */
+  check(params: Hyperparameters): { argument: string; message: string }[];
+  /** Name of the compute backend (recorded with the run). */
+  backend(): Promise<string>;
+  /** `threads`: cores the learner may use (trees build histograms in that many worker threads). */
+  fit(data: LearnerData, train: readonly number[], validation: readonly number[], labels: Float32Array, params: Hyperparameters, control: FitControl & { threads?: number }): Promise<Fitted>;
+  load(saved: unknown): Promise<Fitted>;
+}

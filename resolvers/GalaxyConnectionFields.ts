@@ -10,6 +10,7 @@ export class GalaxyConnectionFields {
   edges(@Root() page: Page<GalaxyRecord>) {
     return page.nodes.map((node, i) => ({
       node,
+      distanceDeg: node.distanceDeg ?? null,
       get cursor() {
         return page.cursorOf(i);
       },

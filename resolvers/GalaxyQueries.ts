@@ -9,7 +9,17 @@ import { GalaxyConnection } from "../schema/GalaxyConnection.js";
 import { ConeSearchArgs } from "../schema/ConeSearchArgs.js";
 import { GalaxiesArgs } from "../schema/GalaxiesArgs.js";
 import type { Context } from "./context.js";
+import type { PredictionFilter } from "../catalog/prediction-filter.js";
+import type { PredictionFilterInput } from "../schema/PredictionFilter.js";
+import { predictorByRef } from "./predictor-ref.js";
 import { connectionComplexity } from "./connection.js";
+
+/** The filter with its predictor reference resolved to an id (NOT_FOUND / BAD_USER_INPUT with problems otherwise). */
+async function resolvePredictionFilter(context: Context, filter: PredictionFilterInput | null | undefined): Promise<PredictionFilter | null> {
+  if (!filter) return null;
+  const { id } = await predictorByRef(context, filter.predictor, "prediction.predictor");
+  return { predictorId: id, min: filter.min, max: filter.max, maxSigma: filter.maxSigma, inDomainOnly: filter.inDomainOnly };
+}
 
 @Resolver()
 export class GalaxyQueries {
@@ -22,8 +32,8 @@ export class GalaxyQueries {
   }
 
   @Query(() => GalaxyConnection, { description: "All galaxies matching a filter, in id order.", complexity: connectionComplexity })
-  async galaxies(@Args(() => GalaxiesArgs) { first, after, filter }: GalaxiesArgs, @Ctx() context: Context): Promise<Page<GalaxyRecord>> {
-    return listGalaxies(context.db.sql, { first, after, filter }, context.settings);
+  async galaxies(@Args(() => GalaxiesArgs) { first, after, filter, prediction }: GalaxiesArgs, @Ctx() context: Context): Promise<Page<GalaxyRecord>> {
+    return listGalaxies(context.db.sql, { first, after, filter, prediction: await resolvePredictionFilter(context, prediction) }, context.settings);
   }
 
   @Query(() => GalaxyConnection, {
@@ -32,6 +42,7 @@ export class GalaxyQueries {
   })
   async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context): Promise<Page<GalaxyRecord>> {
     const { ra, dec, radius, first, after } = args;
-    return coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after }, context.settings);
+    const prediction = await resolvePredictionFilter(context, args.prediction);
+    return coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction }, context.settings);
   }
 }

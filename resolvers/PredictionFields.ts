@@ -1,39 +1,78 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Float, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
-import { NotFoundError } from "../errors/codes.js";
+import { percentilesOf, Z975 } from "../models/training/domain.js";
 import type { PredictionRecord } from "../models/store/predictions.js";
 import type { PredictorRecord } from "../models/store/predictors.js";
 import { Galaxy } from "../schema/Galaxy.js";
 import { Prediction } from "../schema/Prediction.js";
+import { ModelCard } from "../schema/ModelCard.js";
 import { Predictor } from "../schema/Predictor.js";
+import { toModelCard } from "./model-card.js";
 import { RegressionMetrics } from "../schema/RegressionMetrics.js";
 import { TrainingRun } from "../schema/TrainingRun.js";
 import type { Context } from "./context.js";
 import { toPredictor } from "./predictor.js";
-import { checkId } from "./PredictorQueries.js";
+import { predictorByRef } from "./predictor-ref.js";
 import { toTrainingRun } from "./training-run.js";
 
 @Resolver(() => Galaxy)
 export class GalaxyPredictionFields {
   @FieldResolver(() => Prediction, {
     nullable: true,
-    description: "This predictor's SFR for the galaxy (computed and stored on first read if the galaxy came after training); null when the galaxy lacks the data the predictor needs.",
+    description:
+      "This predictor's SFR for the galaxy (computed and stored on first read if the galaxy came after training); null when the galaxy lacks the data the predictor needs. `predictor`: an id, `name@version` or `name@alias`.",
   })
-  async prediction(@Root() galaxy: GalaxyRecord, @Arg("predictor", () => ID) predictorId: string, @Ctx() context: Context): Promise<PredictionRecord | null> {
-    checkId(predictorId, "predictor");
-    const predictor = await context.loaders.predictor.load(predictorId);
-    if (!predictor) throw new NotFoundError("Predictor", predictorId);
-    return context.loaders.prediction.load(`${predictorId}/${galaxy.id}`);
+  async prediction(@Root() galaxy: GalaxyRecord, @Arg("predictor", () => ID) ref: string, @Ctx() context: Context): Promise<PredictionRecord | null> {
+    const predictor = await predictorByRef(context, ref, "predictor");
+    return context.loaders.prediction.load(`${predictor.id}/${galaxy.id}`);
   }
 
-  @FieldResolver(() => [Prediction], { description: "Every stored prediction for the galaxy, by predictor id." })
+  @FieldResolver(() => [Prediction], { description: "Every predictor's prediction for the galaxy, by predictor id (computed and stored where missing, as `prediction` does)." })
   predictions(@Root() galaxy: GalaxyRecord, @Ctx() context: Context): Promise<PredictionRecord[]> {
     return context.loaders.galaxyPredictions.load(galaxy.id);
   }
 }
 
+/** The predictor's calibrated k₉₅ (1.96 for predictors saved before calibration was stored). */
+async function k95Of(prediction: PredictionRecord, context: Context): Promise<number> {
+  const predictor = await context.loaders.predictor.load(prediction.predictorId);
+  return predictor?.domain?.calibration.k95 ?? Z975;
+}
+
 @Resolver(() => Prediction)
 export class PredictionFields {
+  @FieldResolver(() => Float)
+  async p2p5(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<number> {
+    return percentilesOf(p.value, p.sigma, await k95Of(p, context)).p2p5;
+  }
+
+  @FieldResolver(() => Float)
+  async p16(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<number> {
+    return percentilesOf(p.value, p.sigma, await k95Of(p, context)).p16;
+  }
+
+  @FieldResolver(() => Float)
+  p50(@Root() p: PredictionRecord): number {
+    return p.value;
+  }
+
+  @FieldResolver(() => Float)
+  async p84(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<number> {
+    return percentilesOf(p.value, p.sigma, await k95Of(p, context)).p84;
+  }
+
+  @FieldResolver(() => Float)
+  async p97p5(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<number> {
+    return percentilesOf(p.value, p.sigma, await k95Of(p, context)).p97p5;
+  }
+
+  @FieldResolver(() => Boolean)
+  async reliable(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<boolean> {
+    if (p.inDomain !== true) return false;
+    const predictor = await context.loaders.predictor.load(p.predictorId);
+    return predictor?.domain?.calibration.honest ?? false;
+  }
+
   @FieldResolver(() => Predictor, { nullable: true })
   async predictor(@Root() prediction: PredictionRecord, @Ctx() context: Context): Promise<Predictor | null> {
     const record = await context.loaders.predictor.load(prediction.predictorId);
@@ -53,6 +92,17 @@ export class PredictorFields {
   async metrics(@Root() predictor: Predictor, @Ctx() context: Context): Promise<RegressionMetrics | null> {
     const run = await context.loaders.run.load(predictor.runId);
     return (run?.metrics as RegressionMetrics | null) ?? null;
+  }
+
+  @FieldResolver(() => ModelCard, { description: "Its model card (also as Markdown at /predictors/{id}/card.md)." })
+  async card(@Root() predictor: Predictor, @Ctx() context: Context): Promise<ModelCard> {
+    const [record, run, aliases] = await Promise.all([context.loaders.predictor.load(predictor.id), context.loaders.run.load(predictor.runId), context.loaders.aliases.load(predictor.id)]);
+    return toModelCard(record!, run, aliases);
+  }
+
+  @FieldResolver(() => [String], { description: "Aliases pointing at this version (set with setPredictorAlias)." })
+  aliases(@Root() predictor: Predictor, @Ctx() context: Context): Promise<string[]> {
+    return context.loaders.aliases.load(predictor.id);
   }
 
   @FieldResolver(() => Int, { description: "Predictions stored for it." })

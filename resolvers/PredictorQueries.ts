@@ -1,12 +1,15 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Float, ID, Int, Query, Resolver } from "type-graphql";
+import { predictionChanges } from "../models/store/predictions.js";
+import { PredictionChange } from "../schema/PredictionChange.js";
 import { isGalaxyId } from "../catalog/galaxies.js";
 import { NotFoundError, UserInputError } from "../errors/codes.js";
-import { listPredictors, type PredictorRecord } from "../models/store/predictors.js";
+import { listPredictors } from "../models/store/predictors.js";
 import { listRuns } from "../models/store/runs.js";
 import { Predictor } from "../schema/Predictor.js";
 import { TrainingRun } from "../schema/TrainingRun.js";
 import type { Context } from "./context.js";
 import { toPredictor } from "./predictor.js";
+import { predictorByRef } from "./predictor-ref.js";
 import { toTrainingRun } from "./training-run.js";
 
 function checkId(id: string, argument = "id"): void {
@@ -20,12 +23,30 @@ export class PredictorQueries {
     return (await listPredictors(context.db.sql)).map(toPredictor);
   }
 
-  @Query(() => Predictor, { nullable: true, description: "One predictor; NOT_FOUND when there is none." })
-  async predictor(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<Predictor> {
-    checkId(id);
-    const record: PredictorRecord | null = await context.loaders.predictor.load(id);
-    if (!record) throw new NotFoundError("Predictor", id);
-    return toPredictor(record);
+  @Query(() => Predictor, { nullable: true, description: "One predictor by id, `name@version` or `name@alias`; NOT_FOUND (with problems) when there is none." })
+  async predictor(@Arg("id", () => ID) ref: string, @Ctx() context: Context): Promise<Predictor> {
+    return toPredictor(await predictorByRef(context, ref, "id"));
+  }
+
+  @Query(() => [PredictionChange], {
+    description:
+      "What changes when `to` replaces `from` (each an id, name@version or name@alias): the galaxies whose stored predictions differ by more than `minSigma` combined sigmas, largest change first (at most `first`, ≤ 500).",
+    complexity: ({ args, childComplexity }) => 1 + childComplexity * Math.max(1, Number(args.first ?? 100)),
+  })
+  async predictionChanges(
+    @Arg("from", () => ID) from: string,
+    @Arg("to", () => ID) to: string,
+    @Arg("minSigma", () => Float, { defaultValue: 1 }) minSigma: number,
+    @Arg("first", () => Int, { defaultValue: 100 }) first: number,
+    @Ctx() context: Context,
+  ): Promise<PredictionChange[]> {
+    const problems = [];
+    if (!Number.isFinite(minSigma) || minSigma < 0) problems.push({ argument: "minSigma", message: "must be a number ≥ 0 (combined sigmas)" });
+    if (!Number.isInteger(first) || first < 0 || first > 500) problems.push({ argument: "first", message: "must be an integer in [0, 500]" });
+    if (problems.length) throw new UserInputError(problems);
+    const [a, b] = await Promise.all([predictorByRef(context, from, "from"), predictorByRef(context, to, "to")]);
+    const changes = await predictionChanges(context.db.sql, a.id, b.id, minSigma, first, null);
+    return changes.map((c) => ({ galaxyId: c.galaxyId, from: c.from as never, to: c.to as never, delta: c.to.value - c.from.value, combinedSigmas: c.combinedSigmas }));
   }
 
   @Query(() => TrainingRun, { nullable: true, description: "One training run; NOT_FOUND when there is none." })

@@ -11,8 +11,9 @@ import { sourcesByGalaxyIds, type SourceRecord } from "../catalog/sources.js";
 import type { Settings } from "../config/settings.js";
 import type { CubeStore } from "../cube/cube-store.js";
 import type { Database } from "../db/database.js";
-import { predictorsByIds, type PredictorRecord } from "../models/store/predictors.js";
-import { predictionsByGalaxyIds, type PredictionRecord } from "../models/store/predictions.js";
+import { listPredictors, predictorsByIds, type PredictorRecord } from "../models/store/predictors.js";
+import { aliasesByPredictorIds, resolvePredictorRef, type RefProblem } from "../models/store/registry.js";
+import type { PredictionRecord } from "../models/store/predictions.js";
 import { runsByIds, type RunRecord } from "../models/store/runs.js";
 import type { TrainingService } from "../models/training/service.js";
 
@@ -33,7 +34,11 @@ export interface Loaders {
   predictor: DataLoader<string, PredictorRecord | null>;
   /** Key `${predictorId}/${galaxyId}`; computes and stores missing predictions. */
   prediction: DataLoader<string, PredictionRecord | null>;
+  /** Every predictor's prediction of a galaxy (missing ones computed and stored, as for `prediction`). */
   galaxyPredictions: DataLoader<string, PredictionRecord[]>;
+  /** A predictor reference (id, name@version, name@alias) → its id, or what is wrong with it. */
+  predictorRef: DataLoader<string, { id: string } | RefProblem>;
+  aliases: DataLoader<string, string[]>;
 }
 
 export interface Context extends Services {
@@ -76,9 +81,33 @@ function predictionLoader(services: Services, predictor: DataLoader<string, Pred
   );
 }
 
+/**
+ * Every predictor's prediction of each galaxy, through the same loader as
+ * `prediction(predictor:)` — so a galaxy ingested after training shows the
+ * same predictors in both fields of one response (missing ones are
+ * computed and stored once).
+ */
+function galaxyPredictionsLoader(services: Services, prediction: DataLoader<string, PredictionRecord | null>) {
+  let predictors: Promise<PredictorRecord[]> | undefined;
+  return new DataLoader<string, PredictionRecord[]>(
+    async (galaxyIds) => {
+      predictors ??= listPredictors(services.db.sql);
+      const all = await predictors;
+      const found = await Promise.all(galaxyIds.map((g) => prediction.loadMany(all.map((p) => `${p.id}/${g}`))));
+      return found.map((list) => {
+        const error = list.find((p) => p instanceof Error);
+        if (error) throw error;
+        return list.filter((p): p is PredictionRecord => p !== null);
+      });
+    },
+    { maxBatchSize: 1000 },
+  );
+}
+
 export function makeContext(services: Services, authorization?: string | null): Context {
   const { db } = services;
   const predictor = new DataLoader((ids: readonly string[]) => predictorsByIds(db.sql, ids), { maxBatchSize: 1000 });
+  const prediction = predictionLoader(services, predictor);
   return {
     ...services,
     authenticated: isAuthorized(authorization, services.apiToken),
@@ -87,8 +116,10 @@ export function makeContext(services: Services, authorization?: string | null): 
       sources: new DataLoader((ids) => sourcesByGalaxyIds(db.sql, ids), { maxBatchSize: 1000 }),
       run: new DataLoader((ids) => runsByIds(db.sql, ids), { maxBatchSize: 1000 }),
       predictor,
-      prediction: predictionLoader(services, predictor),
-      galaxyPredictions: new DataLoader((ids) => predictionsByGalaxyIds(db.sql, ids), { maxBatchSize: 1000 }),
+      prediction,
+      galaxyPredictions: galaxyPredictionsLoader(services, prediction),
+      predictorRef: new DataLoader((refs) => Promise.all(refs.map((ref) => resolvePredictorRef(db.sql, ref))), { maxBatchSize: 100 }),
+      aliases: new DataLoader((ids) => aliasesByPredictorIds(db.sql, ids), { maxBatchSize: 1000 }),
     },
   };
 }

@@ -5,6 +5,7 @@ export function toPredictor(record: PredictorRecord): Predictor {
   return {
     id: record.id,
     name: record.name,
+    version: record.version,
     kind: record.spec.kind as Predictor["kind"],
     modality: record.spec.modality as Predictor["modality"],
     features: record.spec.features as Predictor["features"],

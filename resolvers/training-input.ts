@@ -1,6 +1,12 @@
 /** From the GraphQL input to the domain's TrainInput (defaults filled in). */
 import type { TrainInput } from "../models/training/input.js";
+import { FeatureSet, PredictorKind } from "../schema/PredictorEnums.js";
 import type { TrainPredictorInput } from "../schema/TrainPredictorInput.js";
+
+/** Trees learn far better and faster from ENGINEERED features; a CNN reads RAW arrays. */
+export function defaultFeatures(kind: TrainPredictorInput["kind"]): FeatureSet {
+  return kind === PredictorKind.CNN ? FeatureSet.RAW : FeatureSet.ENGINEERED;
+}
 
 export function toTrainInput(input: TrainPredictorInput): TrainInput {
   const grid: Record<string, (number | string)[]> = {};
@@ -11,7 +17,7 @@ export function toTrainInput(input: TrainPredictorInput): TrainInput {
     name: input.name ?? null,
     kind: input.kind,
     modality: input.modality,
-    features: input.features,
+    features: input.features ?? defaultFeatures(input.kind),
     imageZoom: input.imageZoom,
     spectrumZoom: input.spectrumZoom,
     grid,

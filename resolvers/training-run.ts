@@ -30,6 +30,8 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
     cv: run.cv as TrainingRun["cv"],
     members: metrics?.members ?? null,
     noiseVariance: metrics?.noiseVariance ?? null,
+    evaluation: run.evaluation as unknown as TrainingRun["evaluation"],
+    dataset: run.dataset as unknown as TrainingRun["dataset"],
     split: split && { ...split, trainCount: split.train.length, validationCount: split.validation.length, testCount: split.test.length },
     timings: {
       loadSeconds: timings.loadSeconds ?? null,

@@ -1,4 +1,5 @@
 import { ArgsType, Field, Float, Int } from "type-graphql";
+import { PredictionFilterInput } from "./PredictionFilter.js";
 
 @ArgsType()
 export class PageArgs {
@@ -19,4 +20,7 @@ export class ConeSearchArgs extends PageArgs {
 
   @Field(() => Float, { description: "Radius, degrees, in (0, MAX_CONE_RADIUS_DEG] (10 by default)." })
   radius!: number;
+
+  @Field(() => PredictionFilterInput, { nullable: true, description: "Only galaxies whose prediction passes this filter." })
+  prediction!: PredictionFilterInput | null;
 }

@@ -46,6 +46,11 @@ export class Galaxy {
   @Field(() => Boolean, { description: "Whether the cube holds a spectrum for it (else `spectrum` is null)." })
   hasSpectrum!: boolean;
 
-  @Field(() => Float, { name: "distance", nullable: true, description: "Angular distance from the cone-search centre, degrees; null outside coneSearch." })
+  @Field(() => Float, {
+    name: "distance",
+    nullable: true,
+    description: "Angular distance from the cone-search centre, degrees; null outside coneSearch.",
+    deprecationReason: "Use GalaxyEdge.distance (coneSearch's edges); this field is null outside a cone search.",
+  })
   distanceDeg!: number | null;
 }

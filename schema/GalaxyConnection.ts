@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, Float, Int, ObjectType } from "type-graphql";
 import { Galaxy } from "./Galaxy.js";
 
 @ObjectType({ description: "Relay page information." })
@@ -23,6 +23,9 @@ export class GalaxyEdge {
 
   @Field(() => Galaxy)
   node!: Galaxy;
+
+  @Field(() => Float, { name: "distance", nullable: true, description: "Angular distance of the node from the cone-search centre, degrees; null in other connections." })
+  distanceDeg!: number | null;
 }
 
 @ObjectType({ description: "A page of galaxies (Relay cursor connection)." })

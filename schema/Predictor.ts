@@ -6,8 +6,11 @@ export class Predictor {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "Its name (given at training, or made from kind, modality, features and zooms); `name@version` and `name@alias` refer to it." })
   name!: string;
+
+  @Field(() => Int, { description: "1, 2, … among the predictors of its name (never reused)." })
+  version!: number;
 
   @Field(() => PredictorKind)
   kind!: PredictorKind;

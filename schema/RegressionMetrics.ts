@@ -19,6 +19,9 @@ export class RegressionMetrics {
 
   @Field(() => Float, { nullable: true, description: "Fraction of galaxies whose label lies within ±sigma of the prediction (≈ 0.683 when calibrated)." })
   coverage1Sigma!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Fraction of galaxies whose label lies within [p2p5, p97p5] (≈ 0.95 when calibrated); null for runs before the registry." })
+  coverage95?: number | null;
 }
 
 @ObjectType({ description: "Cross-validation on the training part: mean and sample standard deviation over the folds." })

@@ -75,8 +75,11 @@ export class TrainPredictorInput {
   @Field(() => Modality)
   modality!: Modality;
 
-  @Field(() => FeatureSet, { defaultValue: FeatureSet.RAW })
-  features!: FeatureSet;
+  @Field(() => FeatureSet, {
+    nullable: true,
+    description: "What the learner sees. Default: ENGINEERED for GBDT and DECISION_TREE (tried on the demo: R² 0.90 in 17 s against 0.71 in 409 s with RAW), RAW for CNN.",
+  })
+  features?: FeatureSet | null;
 
   @Field(() => Int, { defaultValue: 3, description: "Image zoom level 0..4 (64, 32, 16, 8, 4 px). Default 3 (8 px, the thesis)." })
   imageZoom!: number;

@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { FeatureSet, FusionWeighting, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
+import { SkyEvaluation, TrainingDataset } from "./SkyEvaluation.js";
 
 @ObjectType({ description: "Loss per iteration (GBDT round or CNN epoch) of one fold model: RMSE in dex." })
 export class LearningCurve {
@@ -160,6 +161,12 @@ export class TrainingRun {
 
   @Field(() => Float, { nullable: true, description: "Noise variance s² (dex²) added to the fold spread, calibrated on the validation split." })
   noiseVariance!: number | null;
+
+  @Field(() => SkyEvaluation, { nullable: true, description: "Test metrics per redshift, r-magnitude and HEALPix bin (runs since the registry)." })
+  evaluation!: SkyEvaluation | null;
+
+  @Field(() => TrainingDataset, { nullable: true, description: "The training selection and its digest (runs since the registry)." })
+  dataset!: TrainingDataset | null;
 
   @Field(() => DataSplit, { nullable: true })
   split!: DataSplit | null;

@@ -13,6 +13,7 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { browserSkip, launchBrowser, openWatchedPage, SCREENSHOT_DIR, type WatchedPage } from "./support/browser.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { openCube } from "../cube/cube-store.js";
 
 const TOKEN = "explorer-test-token-0123456789";
 const pglite = backends.find((backend) => backend.name === "pglite")!;
@@ -26,7 +27,7 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "skycube-explorer-"));
     db = await pglite.open();
-    await loadDemo(db.sql, { count: 120, cubePath: join(dataDir, "cube.h5") });
+    await loadDemo(db.sql, { count: 120, cube: await openCube(dataDir) });
     server = await startTestServer(db, { dataDir, apiToken: TOKEN });
     browser = await launchBrowser();
   });

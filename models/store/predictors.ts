@@ -6,7 +6,9 @@
 import type { Sql } from "../../db/database.js";
 import type { TrainingOutcome } from "../training/pipeline.js";
 import type { FeatureKind, LearnerKind, Modality } from "../training/input.js";
+import type { ApplicabilityDomain } from "../training/domain.js";
 import { insertPredictions } from "./predictions.js";
+import { nextVersion } from "./registry.js";
 
 export interface PredictorSpec {
   kind: LearnerKind;
@@ -20,22 +22,34 @@ export interface PredictorRecord {
   id: string;
   runId: string;
   name: string;
+  /** 1, 2, … per name. */
+  version: number;
   spec: PredictorSpec;
+  /** Null for predictors saved before the registry (migration 006). */
+  domain: ApplicabilityDomain | null;
   createdAt: Date;
 }
 
 function toPredictor(row: Record<string, unknown>): PredictorRecord {
-  return { id: String(row.id), runId: String(row.run_id), name: row.name as string, spec: row.spec as PredictorSpec, createdAt: row.created_at as Date };
+  return {
+    id: String(row.id),
+    runId: String(row.run_id),
+    name: row.name as string,
+    version: Number(row.version),
+    spec: row.spec as PredictorSpec,
+    domain: (row.domain as ApplicabilityDomain | null) ?? null,
+    createdAt: row.created_at as Date,
+  };
 }
 
 export async function predictorsByIds(sql: Sql, ids: readonly string[]): Promise<(PredictorRecord | null)[]> {
-  const rows = await sql`SELECT id, run_id, name, spec, created_at FROM predictors WHERE id = ANY(${ids as string[]}::int8[])`;
+  const rows = await sql`SELECT id, run_id, name, version, spec, domain, created_at FROM predictors WHERE id = ANY(${ids as string[]}::int8[])`;
   const byId = new Map(rows.map((row) => [String(row.id), toPredictor(row)]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
 export async function listPredictors(sql: Sql): Promise<PredictorRecord[]> {
-  return (await sql`SELECT id, run_id, name, spec, created_at FROM predictors ORDER BY id`).map(toPredictor);
+  return (await sql`SELECT id, run_id, name, version, spec, domain, created_at FROM predictors ORDER BY id`).map(toPredictor);
 }
 
 export async function predictorModel(sql: Sql, id: string): Promise<Buffer | null> {
@@ -65,14 +79,17 @@ export async function saveTrainedPredictor(
   outcome: TrainingOutcome,
   galaxyIds: string[],
   timings: () => Record<string, number>,
+  dataset: Record<string, unknown> = {},
 ): Promise<string | null> {
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const [run] = await t`SELECT status FROM training_runs WHERE id = ${runId} FOR UPDATE`;
     if (!run || run.status !== "RUNNING") return null;
-    const [{ id }] = await t`INSERT INTO predictors (run_id, name, spec, model) VALUES (${runId}, ${name}, ${t.json(spec as never)}, ${outcome.model}) RETURNING id`;
+    const version = await nextVersion(t, name);
+    const [{ id }] = await t`INSERT INTO predictors (run_id, name, version, spec, domain, model)
+      VALUES (${runId}, ${name}, ${version}, ${t.json(spec as never)}, ${t.json(jsonSafe(outcome.domain) as never)}, ${outcome.model}) RETURNING id`;
     const predictorId = String(id);
-    await insertPredictions(t, predictorId, galaxyIds, outcome.predictions.value, outcome.predictions.sigma);
+    await insertPredictions(t, predictorId, galaxyIds, outcome.predictions.value, outcome.predictions.sigma, outcome.predictions.notes);
     const report = {
       hyperparameters: outcome.hyperparameters,
       grid: outcome.grid,
@@ -84,7 +101,7 @@ export async function saveTrainedPredictor(
     await t`UPDATE training_runs SET status = 'SUCCEEDED', progress = 1, stage = 'done', finished_at = now(), backend = ${outcome.backend},
         hyperparameters = ${t.json(report.hyperparameters as never)}, grid = ${t.json(jsonSafe(report.grid) as never)}, curves = ${t.json(report.curves as never)},
         metrics = ${t.json(jsonSafe(report.metrics) as never)}, cv = ${t.json(jsonSafe(report.cv) as never)}, split = ${t.json(report.split as never)},
-        timings = ${t.json(timings() as never)}
+        timings = ${t.json(timings() as never)}, evaluation = ${t.json(jsonSafe(outcome.evaluation) as never)}, dataset = ${t.json(jsonSafe(dataset) as never)}
       WHERE id = ${runId}`;
     return predictorId;
   });

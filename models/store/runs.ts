@@ -24,6 +24,10 @@ export interface RunRecord {
   cv: Record<string, unknown> | null;
   split: Record<string, unknown> | null;
   timings: Record<string, unknown> | null;
+  /** Sky-aware test metrics (models/evaluation/sky-bins.ts); null before migration 006 and until SUCCEEDED. */
+  evaluation: Record<string, unknown> | null;
+  /** Dataset digest, counts and footprint (models/training/dataset.ts). */
+  dataset: Record<string, unknown> | null;
   codeVersion: string | null;
   error: string | null;
   queuedAt: Date;
@@ -33,7 +37,7 @@ export interface RunRecord {
 }
 
 const columns = (sql: Sql) => sql`r.id, r.status, r.input, r.progress, r.stage, r.iteration, r.backend, r.hyperparameters,
-  r.grid, r.curves, r.metrics, r.cv, r.split, r.timings, r.code_version, r.error, r.queued_at, r.started_at, r.finished_at,
+  r.grid, r.curves, r.metrics, r.cv, r.split, r.timings, r.evaluation, r.dataset, r.code_version, r.error, r.queued_at, r.started_at, r.finished_at,
   (SELECT p.id FROM predictors p WHERE p.run_id = r.id) AS predictor_id`;
 
 function toRun(row: Record<string, unknown>): RunRecord {
@@ -52,6 +56,8 @@ function toRun(row: Record<string, unknown>): RunRecord {
     cv: (row.cv as RunRecord["cv"]) ?? null,
     split: (row.split as RunRecord["split"]) ?? null,
     timings: (row.timings as RunRecord["timings"]) ?? null,
+    evaluation: (row.evaluation as RunRecord["evaluation"]) ?? null,
+    dataset: (row.dataset as RunRecord["dataset"]) ?? null,
     codeVersion: (row.code_version as string) ?? null,
     error: (row.error as string) ?? null,
     queuedAt: row.queued_at as Date,
@@ -89,7 +95,8 @@ export async function claimRun(sql: Sql, id: string, worker: string, codeVersion
 export async function reportProgress(sql: Sql, id: string, p: { progress: number; stage: string; iteration?: number; backend?: string; curves?: unknown }): Promise<RunStatus | null> {
   const rows = await sql`
     UPDATE training_runs SET progress = ${Math.min(1, Math.max(0, p.progress))}, stage = ${p.stage}, iteration = ${p.iteration ?? null},
-      backend = coalesce(${p.backend ?? null}, backend), heartbeat_at = now()
+      backend = coalesce(${p.backend ?? null}, backend), heartbeat_at = now(),
+      curves = ${p.curves === undefined ? sql`curves` : sql`${sql.json(p.curves as never)}`}
     WHERE id = ${id} AND status = 'RUNNING' RETURNING status`;
   return rows.length ? (rows[0].status as RunStatus) : null;
 }

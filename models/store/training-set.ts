@@ -35,32 +35,36 @@ export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality
 
 export async function loadTrainingGalaxies(sql: Sql, input: TrainInput): Promise<TrainingGalaxies> {
   const rows = await sql`
-    SELECT g.id, g.cube_row, s.name AS cube_shard_name, g.redshift, g.ra, g.dec, CASE WHEN ${labelCondition(sql, input)} THEN g.sfr_avg END AS label
+    SELECT g.id, g.cube_row, s.name AS cube_shard_name, COALESCE(s.sha256, s.name) AS cube_shard_hash, g.redshift, g.class, g.ra, g.dec, CASE WHEN ${labelCondition(sql, input)} THEN g.sfr_avg END AS label
     FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard WHERE ${dataCondition(sql, input)} ORDER BY g.id`;
   const n = rows.length;
   const out: TrainingGalaxies = {
     ids: new Array(n),
     cubeRows: new Int32Array(n),
     cubeShards: new Array(n),
+    cubeShardHashes: new Array(n),
     redshift: new Float64Array(n),
     raDeg: new Float64Array(n),
     decDeg: new Float64Array(n),
     label: new Float64Array(n),
+    classes: new Array(n),
   };
   rows.forEach((r, i) => {
     out.ids[i] = String(r.id);
     out.cubeRows[i] = r.cube_row as number;
     out.cubeShards[i] = r.cube_shard_name as string;
+    out.cubeShardHashes[i] = r.cube_shard_hash as string;
     out.redshift[i] = r.redshift === null ? NaN : Number(r.redshift);
     out.raDeg[i] = Number(r.ra);
     out.decDeg[i] = Number(r.dec);
     out.label[i] = r.label === null ? NaN : Number(r.label);
+    out.classes[i] = (r.class as string | null) ?? null;
   });
   return out;
 }
 
 /** The galaxies among `ids` that have the data for `modality`, with cube locations and redshifts. */
 export async function featureSourcesOf(sql: Sql, ids: readonly string[], modality: TrainInput["modality"]) {
-  const rows = await sql`SELECT g.id, g.cube_row, s.name AS cube_shard_name, g.redshift FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard WHERE g.id = ANY(${ids as string[]}::int8[]) AND ${dataCondition(sql, { modality })} ORDER BY g.id`;
-  return rows.map((r) => ({ id: String(r.id), cube: { shard: r.cube_shard_name as string, row: r.cube_row as number }, redshift: r.redshift === null ? null : Number(r.redshift) }));
+  const rows = await sql`SELECT g.id, g.cube_row, s.name AS cube_shard_name, g.redshift, g.class FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard WHERE g.id = ANY(${ids as string[]}::int8[]) AND ${dataCondition(sql, { modality })} ORDER BY g.id`;
+  return rows.map((r) => ({ id: String(r.id), cube: { shard: r.cube_shard_name as string, row: r.cube_row as number }, redshift: r.redshift === null ? null : Number(r.redshift), class: (r.class as string | null) ?? null }));
 }

@@ -11,8 +11,9 @@ import type { Database } from "../../db/database.js";
 import { saveTrainedPredictor } from "../store/predictors.js";
 import { claimRun, failRun, reportProgress } from "../store/runs.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
-import type { TrainInput } from "./input.js";
-import type { Progress, TrainingGalaxies, TrainingOutcome } from "./pipeline.js";
+import { describeDataset } from "./dataset.js";
+import { defaultPredictorName, type TrainInput } from "./input.js";
+import type { LearningCurve, Progress, TrainingGalaxies, TrainingOutcome } from "./pipeline.js";
 
 const PROGRESS_EVERY_MS = 500;
 export const HEARTBEAT_EVERY_MS = 3000;
@@ -31,6 +32,22 @@ function reasonOf(runId: string, error: Error & { code?: unknown }): string {
 interface Claimed {
   last: Progress;
   worker?: Worker;
+  backend?: string;
+  /** Live learning curves per member and fold (of the grid point being fitted), written with the progress. */
+  curves: Map<string, LearningCurve>;
+}
+
+/** Adds a progress message's curve point; a fold whose iterations restart (next grid point) starts a new curve. */
+function addCurvePoint(claim: Claimed, point: NonNullable<Progress["point"]>): void {
+  const key = `${point.member}/${point.fold}`;
+  let curve = claim.curves.get(key);
+  if (!curve || point.iteration <= (curve.iteration.at(-1) ?? -Infinity)) {
+    curve = { member: point.member, fold: point.fold, iteration: [], train: [], validation: [] };
+    claim.curves.set(key, curve);
+  }
+  curve.iteration.push(point.iteration);
+  curve.train.push(point.train);
+  curve.validation.push(point.validation);
 }
 
 export class TrainingExecutor {
@@ -60,7 +77,7 @@ export class TrainingExecutor {
       return;
     }
     if (!input) return;
-    const claim: Claimed = { last: { progress: 0, stage: "loading galaxies" } };
+    const claim: Claimed = { last: { progress: 0, stage: "loading galaxies" }, curves: new Map() };
     this.claimed.set(runId, claim);
     const heartbeat = setInterval(() => void this.beat(runId, claim), HEARTBEAT_EVERY_MS);
     const started = Date.now();
@@ -70,14 +87,14 @@ export class TrainingExecutor {
       const outcome = await this.inWorker(runId, claim, input, galaxies);
       const trained = Date.now();
       claim.last = { progress: 0.99, stage: "saving the predictor and its predictions" };
-      const name = input.name ?? `${input.kind} ${input.modality} ${input.features} (run ${runId})`;
+      const name = input.name ?? defaultPredictorName(input);
       const spec = { kind: input.kind, modality: input.modality, features: input.features, imageZoom: input.imageZoom, spectrumZoom: input.spectrumZoom };
       const saved = await saveTrainedPredictor(sql, runId, name, spec, { ...outcome, model: Buffer.from(outcome.model) }, galaxies.ids, () => ({
         loadSeconds: (loaded - started) / 1000,
         trainSeconds: (trained - loaded) / 1000,
         saveSeconds: (Date.now() - trained) / 1000,
         totalSeconds: (Date.now() - started) / 1000,
-      }));
+      }), { ...describeDataset(input, galaxies) });
       if (saved === null) console.error(`training run ${runId}: trained, but no longer RUNNING (cancelled or failed meanwhile); nothing saved`);
     } catch (error) {
       const e = error as Error & { cancelled?: boolean; code?: unknown };
@@ -91,7 +108,9 @@ export class TrainingExecutor {
 
   /** Writes progress and the heartbeat; a run no longer RUNNING is told to stop. */
   private async beat(runId: string, claim: Claimed): Promise<void> {
-    const status = await reportProgress(this.db.sql, runId, claim.last).catch(() => "unknown" as const);
+    const { progress, stage, iteration } = claim.last;
+    const curves = claim.curves.size > 0 ? [...claim.curves.values()] : undefined;
+    const status = await reportProgress(this.db.sql, runId, { progress, stage, iteration, backend: claim.backend, curves }).catch(() => "unknown" as const);
     if (status === null) claim.worker?.postMessage({ type: "cancel" });
   }
 
@@ -124,7 +143,10 @@ export class TrainingExecutor {
       };
       worker.on("message", (message: { type: string } & Record<string, unknown>) => {
         if (message.type === "progress") {
-          claim.last = message as unknown as Progress;
+          const p = message as unknown as Progress;
+          claim.last = p;
+          if (p.backend) claim.backend = p.backend;
+          if (p.point) addCurvePoint(claim, p.point);
           if (Date.now() - lastWrite >= PROGRESS_EVERY_MS) {
             lastWrite = Date.now();
             void this.beat(runId, claim);

@@ -4,10 +4,11 @@
  */
 import { ZOOM_LEVELS } from "../../cube/zoom.js";
 import type { FeatureKind, FeatureSpec, Modality } from "../features/feature-set.js";
+import { nameProblem } from "../store/registry.js";
 
-export type LearnerKind = "DECISION_TREE" | "GBDT" | "CNN";
+import type { Hyperparameters, LearnerKind } from "../learner.js";
+export type { Hyperparameters, LearnerKind };
 export type FusionWeighting = "EQUAL" | "VALIDATION";
-export type Hyperparameters = Record<string, number | string>;
 
 export interface LabelFilter {
   /** Keep only this MPA-JHU FLAG; null keeps any flag. */
@@ -46,6 +47,17 @@ export const gridParameters: Record<LearnerKind, string[]> = {
   CNN: ["architecture", "epochs", "batchSize", "learningRate", "patience", "dropout", "filters"],
 };
 
+/**
+ * The name a predictor gets when the request gives none: kind, modality,
+ * features and the zooms it reads, e.g. `gbdt-early-fusion-engineered-i3-s3`.
+ * Runs of the same configuration become versions 1, 2, … of that name.
+ */
+export function defaultPredictorName(input: Pick<TrainInput, "kind" | "modality" | "features" | "imageZoom" | "spectrumZoom">): string {
+  const slug = (s: string) => s.toLowerCase().replaceAll("_", "-");
+  const zooms = [input.modality !== "SPECTRUM" ? `i${input.imageZoom}` : null, input.modality !== "IMAGE" ? `s${input.spectrumZoom}` : null].filter(Boolean);
+  return [slug(input.kind), slug(input.modality), slug(input.features), ...zooms].join("-");
+}
+
 /** Cartesian product of the grid's lists, in a stable order. */
 export function expandGrid(kind: LearnerKind, grid: Record<string, (number | string)[]>): Hyperparameters[] {
   let points: Hyperparameters[] = [{ ...gridDefaults[kind] }];
@@ -64,6 +76,8 @@ export function gridSize(grid: Record<string, (number | string)[]>): number {
 /** Problems with a request that do not need the database: kinds, zooms, grid names and cap. */
 export function checkTrainInput(input: TrainInput, maxGridPoints: number): Problem[] {
   const problems: Problem[] = [];
+  const badName = input.name === null ? null : nameProblem(input.name);
+  if (badName) problems.push({ argument: "input.name", message: badName });
   const zoomOk = (z: number) => Number.isInteger(z) && z >= 0 && z < ZOOM_LEVELS;
   if (!zoomOk(input.imageZoom)) problems.push({ argument: "input.imageZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });
   if (!zoomOk(input.spectrumZoom)) problems.push({ argument: "input.spectrumZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });

@@ -6,12 +6,12 @@
  */
 import { trainDecisionTree, trainGbdt, GbdtModel, validateGbdtParams } from "../gbdt/index.js";
 import { CnnModel, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
-import type { FitControl, Matrix } from "../learner.js";
+import type { Fitted, Learner, LearnerData, Matrix } from "../learner.js";
 import { arrayInputs, concatColumns, takeRows, type FeatureSpec, type PartData } from "../features/feature-set.js";
-import type { Hyperparameters, LearnerKind, Problem } from "./input.js";
+import type { LearnerKind } from "./input.js";
 
 /** The data one ensemble member learns from: one or two parts, all galaxies. */
-export class MemberData {
+export class MemberData implements LearnerData {
   private matrix: Matrix | undefined;
 
   constructor(readonly parts: PartData[], readonly spec: FeatureSpec) {}
@@ -30,21 +30,7 @@ export class MemberData {
   }
 }
 
-export interface Fitted {
-  predict(data: MemberData, rows: readonly number[]): Promise<Float64Array>;
-  serialize(): Promise<unknown>;
-}
-
-export interface Learner {
-  kind: LearnerKind;
-  /** Problems with one grid point's values (domains), for the mutation to report. */
-  check(params: Hyperparameters): Problem[];
-  /** Name of the compute backend (recorded with the run). */
-  backend(): Promise<string>;
-  /** `threads`: cores the learner may use (trees build histograms in that many worker threads). */
-  fit(data: MemberData, train: readonly number[], validation: readonly number[], labels: Float32Array, params: Hyperparameters, control: FitControl & { threads?: number }): Promise<Fitted>;
-  load(saved: unknown): Promise<Fitted>;
-}
+export type { Fitted, Learner } from "../learner.js";
 
 function labelsOf(labels: Float32Array, rows: readonly number[]): Float32Array {
   return Float32Array.from(rows, (r) => labels[r]);

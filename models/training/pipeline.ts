@@ -14,6 +14,11 @@ import { regressionMetrics, summariseFolds, type CvSummary, type Metrics } from 
 import { stratifiedFolds, trainValidationTestSplit } from "../evaluation/split.js";
 import { featureNames, loadPart, partsOf, type Part, type PartData } from "../features/feature-set.js";
 import type { IterationReport } from "../learner.js";
+import { skyEvaluation, type SkyEvaluation } from "../evaluation/sky-bins.js";
+import { IMAGE_FEATURE_NAMES, imageFeatures } from "../features/image-features.js";
+import { BAND_COUNT } from "../../cube/layout.js";
+import { imageSize } from "../../cube/zoom.js";
+import { assessDomain, calibrate, featureRanges, galaxyFacts, HIGH_PERCENTILE, LOW_PERCENTILE, percentile, type ApplicabilityDomain } from "./domain.js";
 import { calibrateNoise, predictEnsemble, serializeEnsemble, type Ensemble, type Member } from "./ensemble.js";
 import { expandGrid, type Hyperparameters, type TrainInput } from "./input.js";
 import { learners, MemberData, type Fitted } from "./learners.js";
@@ -24,16 +29,24 @@ export interface TrainingGalaxies {
   /** Cube location of each galaxy: row cubeRows[i] of shard cubeShards[i]. */
   cubeRows: Int32Array;
   cubeShards: string[];
+  /** SHA-256 of each galaxy's shard (its name for the pre-shard cube): part of the dataset digest. */
+  cubeShardHashes: string[];
   redshift: Float64Array;
   raDeg: Float64Array;
   decDeg: Float64Array;
   label: Float64Array;
+  /** The catalogue `class` (SDSS: GALAXY, QSO, STAR), null when unknown. */
+  classes: (string | null)[];
 }
 
 export interface Progress {
   progress: number;
   stage: string;
   iteration?: number;
+  /** The compute backend, once known (written while the run goes). */
+  backend?: string;
+  /** The learning-curve point of this iteration, for live curves. */
+  point?: { member: string; fold: number; iteration: number; train: number; validation: number | null };
 }
 
 export interface LearningCurve {
@@ -63,8 +76,12 @@ export interface TrainingOutcome {
   featureNames: Record<string, string[]>;
   noiseVariance: number;
   model: Buffer;
-  /** Predictions for every galaxy given, in its order. */
-  predictions: { value: Float64Array; sigma: Float64Array };
+  /** Test metrics per redshift, r-magnitude and HEALPix bin. */
+  evaluation: SkyEvaluation;
+  /** The applicability domain and calibration (./domain.ts). */
+  domain: ApplicabilityDomain;
+  /** Predictions for every galaxy given, in its order; `notes[i]` lists why galaxy i is out of the domain (empty: in). */
+  predictions: { value: Float64Array; sigma: Float64Array; notes: string[][] };
 }
 
 export class TrainingError extends Error {
@@ -90,8 +107,8 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   if (eligible.length < MIN_TRAINING_GALAXIES) {
     throw new TrainingError(`only ${eligible.length} labelled galaxies have the data this predictor needs; at least ${MIN_TRAINING_GALAXIES} are required (widen labelFilter or ingest more)`);
   }
-  report({ progress: 0, stage: "loading features" });
   const backend = await learner.backend();
+  report({ progress: 0, stage: "loading features", backend });
   const all = Array.from({ length: galaxies.ids.length }, (_, i) => i);
   const sources = all.map((i) => ({ cube: { shard: galaxies.cubeShards[i], row: galaxies.cubeRows[i] }, redshift: Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i] }));
   const partData = new Map<Part, PartData>();
@@ -151,7 +168,8 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
             curve.train.push(r.train);
             curve.validation.push(r.validation ?? null);
             const max = Number(point.numIterations ?? point.epochs ?? 1);
-            report({ progress: (fitsDone + Math.min(1, r.iteration / max)) / totalFits * 0.95, stage, iteration: r.iteration });
+            const curvePoint = { member: name, fold: f, iteration: r.iteration, train: r.train, validation: r.validation ?? null };
+            report({ progress: (fitsDone + Math.min(1, r.iteration / max)) / totalFits * 0.95, stage, iteration: r.iteration, point: curvePoint });
           },
         });
         fitsDone++;
@@ -193,10 +211,26 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
 
   report({ progress: 0.97, stage: "evaluating on the test split" });
   const onTest = await predictEnsemble(ensemble, memberData, test);
-  const metrics = regressionMetrics(test.map((r) => labels[r]), onTest.value, onTest.sigma);
+  const testTruth = test.map((r) => labels[r]);
+  const metrics = regressionMetrics(testTruth, onTest.value, onTest.sigma);
+  const onValidation = await predictEnsemble(ensemble, memberData, validation);
+  const calibration = calibrate({ truth: validationTruth, value: onValidation.value, sigma: onValidation.sigma }, { truth: testTruth, value: onTest.value, sigma: onTest.sigma });
+  const rMag = rMagnitudes(partData, test, input);
+  const evaluation = skyEvaluation(test.map((r, i) => ({ truth: testTruth[i], predicted: onTest.value[i], redshift: galaxies.redshift[r], rMagnitude: rMag[i], raDeg: galaxies.raDeg[r], decDeg: galaxies.decDeg[r] })));
+  const parts = partsOf(input.modality);
+  const engineered = input.features === "ENGINEERED";
+  const loaded = parts.map((p) => partData.get(p)!);
+  const domain: ApplicabilityDomain = {
+    classes: [...new Set(train.map((r) => galaxies.classes[r]).filter((c): c is string => c !== null))].sort(),
+    redshift: redshiftRange(train.map((r) => galaxies.redshift[r])),
+    features: engineered ? loaded.map((p) => featureRanges(p.part, featureNames(p.part, input), p.tabular.values, p.tabular.cols, train)) : [],
+    parts,
+    calibration,
+  };
 
   report({ progress: 0.98, stage: "predicting every galaxy" });
   const everyone = await predictEnsemble(ensemble, memberData, all);
+  const notes = all.map((i) => assessDomain(domain, galaxyFacts(loaded, i, galaxies.classes[i], Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i], engineered)));
   const ids = (rows: number[]) => rows.map((r) => galaxies.ids[r]).sort((a, b) => Number(BigInt(a) - BigInt(b)));
   const names: Record<string, string[]> = {};
   for (const parts of memberParts) for (const p of parts) names[p] = featureNames(p, input);
@@ -205,15 +239,38 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     hyperparameters,
     grid,
     curves,
-    metrics,
+    metrics: { ...metrics, coverage95: calibration.testCoverage95 } as Metrics,
     cv: members.length === 1 ? chosenCv[0] : fusedCv(folds, labels, heldOutByMember, weights),
     members: memberReports,
     split: { seed: input.seed, train: ids(train), validation: ids(validation), test: ids(test) },
     featureNames: names,
     noiseVariance: ensemble.noiseVariance,
     model: await serializeEnsemble(ensemble),
-    predictions: { value: everyone.value, sigma: everyone.sigma },
+    domain,
+    evaluation,
+    predictions: { value: everyone.value, sigma: everyone.sigma, notes },
   };
+}
+
+/** r-band asinh magnitudes of the rows (NaN without an image part). */
+function rMagnitudes(partData: Map<Part, PartData>, rows: number[], input: TrainInput): number[] {
+  const image = partData.get("image");
+  if (!image) return rows.map(() => NaN);
+  const column = IMAGE_FEATURE_NAMES.indexOf("mag_r");
+  if (input.features === "ENGINEERED") return rows.map((r) => image.tabular.values[r * image.tabular.cols + column]);
+  const size = imageSize(input.imageZoom);
+  const width = BAND_COUNT * size * size;
+  const out = new Float32Array(IMAGE_FEATURE_NAMES.length);
+  return rows.map((r) => {
+    imageFeatures(image.raw.subarray(r * width, (r + 1) * width), size, input.imageZoom, out, 0);
+    return out[column];
+  });
+}
+
+function redshiftRange(values: number[]): ApplicabilityDomain["redshift"] {
+  const low = percentile(values, LOW_PERCENTILE);
+  const high = percentile(values, HIGH_PERCENTILE);
+  return low === null || high === null ? null : { low, high };
 }
 
 function normalise(values: number[]): number[] {

@@ -11,6 +11,7 @@ import { countPredictions, deletePredictor, predictorModel, predictorsByIds, typ
 import { insertPredictions, predictionsByKeys, type PredictionRecord } from "../store/predictions.js";
 import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../store/runs.js";
 import { countTrainable, featureSourcesOf } from "../store/training-set.js";
+import { assessDomain, galaxyFacts } from "./domain.js";
 import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
 import { checkTrainInput, expandGrid, type Problem, type TrainInput } from "./input.js";
 import { MemberData, learners } from "./learners.js";
@@ -129,14 +130,18 @@ export class TrainingService {
       const data = ensemble.members.map((m) => new MemberData(m.parts.map((p) => parts.get(p)!), ensemble.spec));
       const rows = sources.map((_, i) => i);
       const predicted = await predictEnsemble(ensemble, data, rows);
+      const loaded = partsOf(ensemble.spec.modality).map((p) => parts.get(p)!);
+      const domain = predictor.domain;
+      const notes = sources.map((s, i) => (domain ? assessDomain(domain, galaxyFacts(loaded, i, s.class, s.redshift, ensemble.spec.features === "ENGINEERED")) : []));
       try {
-        await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma);
+        await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma, notes);
       } catch (error) {
         // The predictor (or a galaxy) was deleted meanwhile.
         if ((error as { code?: string }).code === "23503") throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(predictor.id)} or one of the galaxies was deleted`);
         throw error;
       }
-      const computed = new Map(sources.map((s, i) => [s.id, { predictorId: predictor.id, galaxyId: s.id, value: predicted.value[i], sigma: predicted.sigma[i] }]));
+      // Read back rather than echoed: a concurrent request may have stored this galaxy's prediction first.
+      const computed = new Map((await predictionsByKeys(this.db.sql, sources.map((s) => ({ predictorId: predictor.id, galaxyId: s.id })))).filter((p) => p !== null).map((p) => [p!.galaxyId, p!]));
       return stored.map((p, i) => p ?? (Number.isFinite(computed.get(galaxyIds[i])?.value) ? computed.get(galaxyIds[i])! : null));
     }
     return stored;
