@@ -215,7 +215,12 @@ async function withDatabase<T>(settings: Settings, purpose: string, work: (db: D
   }
   const cube = await openCube(cubeRootOf(settings));
   try {
-    return await work(db, await migrate(db.sql), cube);
+    const applied = await migrate(db.sql);
+    // What an interrupted command left: shards no row refers to, temporary files (see cube/sweep.ts).
+    const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
+    const leftovers = swept.orphans.length + swept.temporaries.length;
+    if (leftovers > 0) console.error(`cube: removed ${swept.orphans.length} shards no row refers to and ${swept.temporaries.length} temporary files, left by an interrupted run`);
+    return await work(db, applied, cube);
   } finally {
     cube.close();
     await db.close();
