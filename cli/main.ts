@@ -16,7 +16,7 @@ import { DataDirLockedError } from "../db/data-dir-lock.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { exportHisscube } from "../export/hisscube.js";
-import { compactCube } from "../cube/compact.js";
+import { compactCube } from "../ingest/compact.js";
 import { listShards } from "../cube/manifest.js";
 import { sweepCube } from "../cube/sweep.js";
 import { ingestHisscube } from "../ingest/hisscube.js";

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compactCube } from "../cube/compact.js";
+import { compactCube } from "../ingest/compact.js";
 import { openCube, type CubeLocation, type CubeStore } from "../cube/cube-store.js";
 import { LocalShardStorage } from "../cube/storage.js";
 import { sweepCube } from "../cube/sweep.js";

@@ -9,8 +9,8 @@
  */
 import { galaxiesInShards, moveGalaxies } from "../catalog/cube-locations.js";
 import type { Sql } from "../db/database.js";
-import type { CubeRecord, CubeStore } from "./cube-store.js";
-import { listShards, recordShard, SHARD_ORDER, shardName, type ShardRecord } from "./manifest.js";
+import type { CubeRecord, CubeStore } from "../cube/cube-store.js";
+import { listShards, recordShard, SHARD_ORDER, shardName, type ShardRecord } from "../cube/manifest.js";
 import { randomBytes } from "node:crypto";
 import { degrade } from "../sky/healpix.js";
 
