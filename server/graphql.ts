@@ -10,7 +10,7 @@ import type { Settings } from "../config/settings.js";
 import { ErrorCode } from "../errors/codes.js";
 import { makeContext, type Context, type Services } from "../resolvers/context.js";
 import { formatError } from "./format-error.js";
-import { complexityPlugin, depthRule } from "./query-limits.js";
+import { queryLimitsPlugin } from "./query-limits.js";
 import { graphqlSchema } from "./schema.js";
 
 export async function startGraphql(settings: Settings): Promise<ApolloServer<Context>> {
@@ -22,13 +22,16 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
     stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: settings.nodeEnv === "development",
-    validationRules: [depthRule(settings.maxQueryDepth)],
+    // A token cap bounds the work of parsing and of the standard validation
+    // rules (OverlappingFieldsCanBeMerged compares sibling fields pairwise).
+    parseOptions: { maxTokens: settings.maxQueryTokens },
     plugins: [
       // Our own landing page is at `/`; Apollo's needs the internet.
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints yet; the plugin would hook every field resolution.
       ApolloServerPluginCacheControlDisabled(),
-      complexityPlugin(schema, settings.maxQueryComplexity),
+      // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
+      queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }),
     ],
     formatError,
   });
