@@ -3,15 +3,45 @@
  * `executeHTTPGraphQLRequest`, which does CSRF prevention, parsing,
  * validation and execution, and its response is copied back.
  */
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { GraphQLError } from "graphql";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
 import { ErrorCode } from "../errors/codes.js";
 import { makeContext, type Context, type Services } from "../resolvers/context.js";
 import { formatError } from "./format-error.js";
 import { queryLimitsPlugin } from "./query-limits.js";
+import { RateLimiter } from "./rate-limit.js";
 import { graphqlSchema } from "./schema.js";
+
+/** The client address of each request, keyed by the request's header map (what plugins see of the HTTP request). */
+const clientAddresses = new WeakMap<HeaderMap, string>();
+
+/** MUTATION_RATE_LIMIT per client (token and IP), once the operation is known to be a mutation. */
+function mutationRateLimitPlugin(settings: Settings): ApolloServerPlugin<Context> {
+  const limiter = new RateLimiter(settings.mutationRateLimit, settings.mutationRateWindowS * 1000);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation?.operation !== "mutation" || !request.http) return;
+          const headers = request.http.headers as HeaderMap;
+          const decision = limiter.take(clientAddresses.get(headers) ?? "unknown", headers.get("authorization"));
+          if (decision.allowed) return;
+          throw new GraphQLError(`Too many mutations: at most ${settings.mutationRateLimit} per ${settings.mutationRateWindowS} s per client; retry after ${decision.retryAfterS} s`, {
+            extensions: {
+              code: ErrorCode.RATE_LIMITED,
+              retryAfterSeconds: decision.retryAfterS,
+              http: { status: 429, headers: new HeaderMap([["retry-after", String(decision.retryAfterS)]]) },
+            },
+          });
+        },
+      };
+    },
+  };
+}
 
 export async function startGraphql(settings: Settings): Promise<ApolloServer<Context>> {
   const schema = await graphqlSchema();
@@ -31,6 +61,7 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
       // No HTTP caching hints yet; the plugin would hook every field resolution.
       ApolloServerPluginCacheControlDisabled(),
       // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
+      mutationRateLimitPlugin(settings),
       queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }),
     ],
     formatError,
@@ -39,11 +70,21 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
   return apollo;
 }
 
+/** The peer's address (behind a reverse proxy: the proxy's, so the proxy should limit per client too). */
+function clientAddress(c: HonoContext): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown"; // not served by @hono/node-server (app.fetch in-process)
+  }
+}
+
 export function graphqlHandler(apollo: ApolloServer<Context>, services: Services) {
   return async (c: HonoContext): Promise<Response> => {
     const request = c.req.raw;
     const headers = new HeaderMap();
     request.headers.forEach((value, key) => headers.set(key, value));
+    clientAddresses.set(headers, clientAddress(c));
     let body: unknown = undefined;
     if (request.method === "POST") {
       const text = await request.text();
