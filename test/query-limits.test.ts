@@ -82,6 +82,46 @@ for (const backend of backends) {
       assert.equal(body.errors[0].extensions.cost, 2 * 10 ** 7);
     });
 
+    it("refuses the issue's 500-galaxy `values` query up front with 400 QUERY_TOO_COMPLEX saying how to ask for less", async () => {
+      const probe = `{ galaxies(first: 500) { edges { node { image(zoom: 0) { flux { values } sigma { values } mask { values } } spectrum(zoom: 0) { wavelength { values } flux { values } sigma { values } mask { values } } } } } }`;
+      const { status, body } = await post(JSON.stringify({ query: probe }));
+      assert.equal(status, 400);
+      assert.equal(body.errors[0].extensions.code, "QUERY_TOO_COMPLEX");
+      // 500 × (3 × 20,480 image values × 20 B + 20,480 mask × 2 B … ): far above the limit, counted per part.
+      assert.ok(body.errors[0].extensions.bytes > 500_000_000, String(body.errors[0].extensions.bytes));
+      assert.equal(body.errors[0].extensions.limit, 2_000_000);
+      assert.match(body.errors[0].message, /smaller page \(first\), a coarser zoom.*base64 instead of values.*download in bulk/);
+      // base64 of one galaxy's arrays fits: the estimate follows the form asked for.
+      const one = await post(JSON.stringify({ query: probe.replace("first: 500", "first: 1").replaceAll("values", "base64") }));
+      assert.equal(one.status, 200);
+      assert.equal(one.body.errors, undefined);
+    });
+
+    it("answers /healthz while a large image and spectrum response is built (cube reads and serialization take turns)", async () => {
+      const large = await startTestServer(db, { dataDir, maxResponseBytes: 64_000_000 });
+      try {
+        const page = (k: number) => `p${k}: galaxies(first: 6) { edges { node { image(zoom: 0) { flux { base64 } sigma { base64 } mask { base64 } } spectrum(zoom: 0) { flux { base64 } } } } }`;
+        const query = `{ ${Array.from({ length: 30 }, (_, k) => page(k)).join(" ")} }`;
+        const order: string[] = [];
+        const big = fetch(`${large.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })
+          .then((r) => r.json())
+          .then((body: any) => {
+            order.push("graphql");
+            return body;
+          });
+        await new Promise((r) => setTimeout(r, 20));
+        const health = await fetch(`${large.url}/healthz`).then((r) => r.json());
+        order.push("healthz");
+        const body = await big;
+        assert.deepEqual(health, { status: "ok" });
+        assert.equal(body.errors, undefined);
+        assert.equal(body.data.p29.edges.length, 6);
+        assert.deepEqual(order, ["healthz", "graphql"]);
+      } finally {
+        await large.close();
+      }
+    });
+
     it("answers every fuzzed document and variables with 200 and data, or 4xx with a code — never 5xx", async () => {
       const fuzzer = new GraphqlFuzzer(await graphqlSchema(), 20261201);
       const statuses = new Map<number, number>();
