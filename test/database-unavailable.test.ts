@@ -17,7 +17,7 @@ import { backends, type TestDatabase } from "./support/databases.js";
 const postgresBackend = backends.find((b) => b.name === "postgres")!;
 
 function asResolverError(error: unknown): GraphQLError {
-  return new GraphQLError("x", { originalError: error as Error });
+  return new GraphQLError("x", { originalError: error as Error, path: ["galaxy"] }); // as Apollo hands a resolver's error to formatError
 }
 
 describe("database unavailable", { skip: postgresBackend.skip }, () => {
