@@ -37,7 +37,7 @@ for (const backend of backends) {
       db = await backend.open();
       await loadDemo(db.sql, { count: 6, cubePath: join(dataDir, "cube.h5") });
       // A small byte limit so that the fuzz reaches it too.
-      server = await startTestServer(db, { dataDir, maxResponseBytes: 2_000_000 });
+      server = await startTestServer(db, { dataDir, maxResponseBytes: 2_000_000, maxBodyBytes: 20_000_000 }); // room for the 11 MB document below
     });
     after(async () => {
       await server?.close();
