@@ -75,6 +75,36 @@ export const settingsTable = {
     default: 50_000,
     parse: integer(10, 10_000_000),
   },
+  maxResponseBytes: {
+    env: "MAX_RESPONSE_BYTES",
+    description: "Largest estimated size of the image and spectrum arrays of one GraphQL response, bytes (elements × parts × page size; `values` ~20 bytes a number, `base64` 4/3 of the raw bytes); more is refused with QUERY_TOO_COMPLEX.",
+    default: 64_000_000,
+    parse: integer(1_000, 2_000_000_000),
+  },
+  maxQueryTokens: {
+    env: "MAX_QUERY_TOKENS",
+    description: "Most lexical tokens a GraphQL document may have (names, punctuation, values); more is refused with GRAPHQL_PARSE_FAILED before validation.",
+    default: 10_000,
+    parse: integer(100, 1_000_000),
+  },
+  maxBodyBytes: {
+    env: "MAX_BODY_BYTES",
+    description: "Largest request body accepted, bytes; more is refused with HTTP 413 and PAYLOAD_TOO_LARGE.",
+    default: 1_000_000,
+    parse: integer(1_000, 1_000_000_000),
+  },
+  mutationRateLimit: {
+    env: "MUTATION_RATE_LIMIT",
+    description: "Mutation requests one client (one bearer token, and separately one IP address) may send per `MUTATION_RATE_WINDOW_S`; more get HTTP 429 with Retry-After and RATE_LIMITED (0 disables).",
+    default: 60,
+    parse: integer(0, 1_000_000),
+  },
+  mutationRateWindowS: {
+    env: "MUTATION_RATE_WINDOW_S",
+    description: "Length of the mutation rate-limit window, seconds.",
+    default: 60,
+    parse: integer(1, 86_400),
+  },
   apiToken: {
     env: "API_TOKEN",
     description: "Bearer token that mutations (training, prediction, deletion) require; when empty, one is generated at start and printed.",

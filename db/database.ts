@@ -73,3 +73,22 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     },
   };
 }
+
+/** Client-side codes of a connection that could not be made or was lost (node and the `postgres` package). */
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ENOENT", "EPIPE", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"]);
+
+/**
+ * Whether an error means "the database is unreachable or restarting" (so the
+ * caller should retry later), not a bug: a connection refused or lost, or a
+ * server error of SQLSTATE class 08 (connection exception) or 57P
+ * (operator intervention: 57P01 admin_shutdown, 57P02 crash_shutdown,
+ * 57P03 cannot_connect_now — "the database system is shutting down /
+ * starting up"). PostgreSQL 15 manual, Appendix A. The one test both error
+ * mappers (GraphQL and VO) use.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string") return false;
+  return CONNECTION_CODES.has(code) || code.startsWith("08") || code.startsWith("57P");
+}

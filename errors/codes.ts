@@ -12,6 +12,12 @@ export const ErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   /** The query is deeper or more expensive than the configured limits. */
   QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
+  /** The HTTP request is malformed before GraphQL sees it (batched operations, a GET without a query, …). */
+  BAD_REQUEST: "BAD_REQUEST",
+  /** The request body is larger than MAX_BODY_BYTES. */
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  /** The client sent more mutations than MUTATION_RATE_LIMIT per window; retry after `Retry-After` seconds. */
+  RATE_LIMITED: "RATE_LIMITED",
   /** A mutation was sent without a valid bearer token. */
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** The database cannot be reached. */
@@ -25,6 +31,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
   QUERY_TOO_COMPLEX: 400,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   UNAUTHENTICATED: 401,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,

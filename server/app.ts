@@ -1,6 +1,7 @@
 /** The HTTP routes: the explorer (pages and GraphiQL), GraphQL, downloads, VO, health and readiness. */
 import type { ApolloServer } from "@apollo/server";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context, Services } from "../resolvers/context.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
@@ -14,6 +15,21 @@ const READY_TIMEOUT_MS = 2000;
 export function createApp(apollo: ApolloServer<Context>, services: Services): Hono {
   const { db, cube, settings } = services;
   const app = new Hono();
+  // Bodies are counted as they stream in (Content-Length is not trusted), on every route.
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: settings.maxBodyBytes,
+      onError: (c) => {
+        const message = `The request body is larger than ${settings.maxBodyBytes} bytes (MAX_BODY_BYTES)`;
+        const status = httpStatusOf.PAYLOAD_TOO_LARGE as 413;
+        // The rest of the body is never read: the socket cannot carry another request.
+        c.header("connection", "close");
+        if (c.req.path === "/graphql") return c.json({ errors: [{ message, extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] }, status);
+        return c.json({ error: { code: ErrorCode.PAYLOAD_TOO_LARGE, message } }, status);
+      },
+    }),
+  );
   mountExplorer(app);
   app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, services));
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));

@@ -4,10 +4,10 @@
  */
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
+import { isDatabaseUnavailable } from "../db/database.js";
 import { ErrorCode } from "../errors/codes.js";
 import { ServiceError } from "../models/training/service.js";
 
-const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ENOENT"]);
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
@@ -16,7 +16,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof ServiceError) {
     return { message: original.message, path: formatted.path, extensions: { code: original.code, ...(original.problems.length ? { problems: original.problems } : {}) } };
   }
-  if (original && typeof original.code === "string" && CONNECTION_ERRORS.has(original.code)) {
+  if (isDatabaseUnavailable(original)) {
     return { message: "The database is unavailable; try again later", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   }
   console.error("internal error:", original instanceof Error ? original.stack : original);

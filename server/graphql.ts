@@ -3,15 +3,47 @@
  * `executeHTTPGraphQLRequest`, which does CSRF prevention, parsing,
  * validation and execution, and its response is copied back.
  */
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { GraphQLError } from "graphql";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
 import { ErrorCode } from "../errors/codes.js";
 import { makeContext, type Context, type Services } from "../resolvers/context.js";
 import { formatError } from "./format-error.js";
-import { complexityPlugin, depthRule } from "./query-limits.js";
+import { queryLimitsPlugin } from "./query-limits.js";
+import { RateLimiter } from "./rate-limit.js";
 import { graphqlSchema } from "./schema.js";
+import { stringifyResultYielding } from "./stringify-result.js";
+
+/** The client address of each request, keyed by the request's header map (what plugins see of the HTTP request). */
+const clientAddresses = new WeakMap<HeaderMap, string>();
+
+/** MUTATION_RATE_LIMIT per client (token and IP), once the operation is known to be a mutation. */
+function mutationRateLimitPlugin(settings: Settings): ApolloServerPlugin<Context> {
+  const limiter = new RateLimiter(settings.mutationRateLimit, settings.mutationRateWindowS * 1000);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation?.operation !== "mutation" || !request.http) return;
+          const headers = request.http.headers as HeaderMap;
+          const decision = limiter.take(clientAddresses.get(headers) ?? "unknown", headers.get("authorization"));
+          if (decision.allowed) return;
+          throw new GraphQLError(`Too many mutations: at most ${settings.mutationRateLimit} per ${settings.mutationRateWindowS} s per client; retry after ${decision.retryAfterS} s`, {
+            extensions: {
+              code: ErrorCode.RATE_LIMITED,
+              retryAfterSeconds: decision.retryAfterS,
+              http: { status: 429, headers: new HeaderMap([["retry-after", String(decision.retryAfterS)]]) },
+            },
+          });
+        },
+      };
+    },
+  };
+}
 
 export async function startGraphql(settings: Settings): Promise<ApolloServer<Context>> {
   const schema = await graphqlSchema();
@@ -22,18 +54,52 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
     stopOnTerminationSignals: false,
     introspection: true,
     includeStacktraceInErrorResponses: settings.nodeEnv === "development",
-    validationRules: [depthRule(settings.maxQueryDepth)],
+    // A token cap bounds the work of parsing and of the standard validation
+    // rules (OverlappingFieldsCanBeMerged compares sibling fields pairwise).
+    parseOptions: { maxTokens: settings.maxQueryTokens },
     plugins: [
       // Our own landing page is at `/`; Apollo's needs the internet.
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints yet; the plugin would hook every field resolution.
       ApolloServerPluginCacheControlDisabled(),
-      complexityPlugin(schema, settings.maxQueryComplexity),
+      // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
+      mutationRateLimitPlugin(settings),
+      queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }),
     ],
     formatError,
+    stringifyResult: stringifyResultYielding,
   });
   await apollo.start();
   return apollo;
+}
+
+/** Responses longer than this are written in slices (one 64 MB write blocked the event loop for ~350 ms). */
+const STREAM_ABOVE_CHARS = 1 << 20;
+
+/** A long response text as a stream of 1 MB slices, each written on its own turn of the event loop. */
+function sliced(text: string): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let offset = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (offset >= text.length) return controller.close();
+      await yieldToEventLoop();
+      let end = Math.min(offset + STREAM_ABOVE_CHARS, text.length);
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
+      controller.enqueue(encoder.encode(text.slice(offset, end)));
+      offset = end;
+    },
+  });
+}
+
+/** The peer's address (behind a reverse proxy: the proxy's, so the proxy should limit per client too). */
+function clientAddress(c: HonoContext): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown"; // not served by @hono/node-server (app.fetch in-process)
+  }
 }
 
 export function graphqlHandler(apollo: ApolloServer<Context>, services: Services) {
@@ -41,6 +107,7 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     const request = c.req.raw;
     const headers = new HeaderMap();
     request.headers.forEach((value, key) => headers.set(key, value));
+    clientAddresses.set(headers, clientAddress(c));
     let body: unknown = undefined;
     if (request.method === "POST") {
       const text = await request.text();
@@ -64,7 +131,9 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     const responseHeaders = new Headers();
     for (const [key, value] of result.headers) responseHeaders.set(key, value);
     if (result.body.kind === "complete") {
-      return new Response(result.body.string, { status: result.status ?? 200, headers: responseHeaders });
+      const text = result.body.string;
+      if (text.length <= STREAM_ABOVE_CHARS) return new Response(text, { status: result.status ?? 200, headers: responseHeaders });
+      return new Response(sliced(text), { status: result.status ?? 200, headers: responseHeaders });
     }
     const chunks = result.body.asyncIterator;
     const stream = new ReadableStream({

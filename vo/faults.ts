@@ -10,6 +10,7 @@
  * logged, never returned (no stack traces, no parameters).
  */
 import { GraphQLError } from "graphql";
+import { isDatabaseUnavailable } from "../db/database.js";
 import { ErrorCode, httpStatusOf, type InputChecker } from "../errors/codes.js";
 import { escapeXml } from "./votable/xml.js";
 import { VOTABLE_CONTENT_TYPE, VOTABLE_NAMESPACE } from "./votable/writer.js";
@@ -18,6 +19,9 @@ const FAULT_OF: Record<ErrorCode, string> = {
   BAD_USER_INPUT: "UsageFault",
   NOT_FOUND: "NotFoundFault",
   QUERY_TOO_COMPLEX: "UsageFault",
+  BAD_REQUEST: "UsageFault",
+  PAYLOAD_TOO_LARGE: "UsageFault",
+  RATE_LIMITED: "UsageFault",
   UNAUTHENTICATED: "AuthenticationFault",
   SERVICE_UNAVAILABLE: "ServiceUnavailable",
   INTERNAL_SERVER_ERROR: "Error",
@@ -43,8 +47,7 @@ export function faultOf(error: unknown): Fault {
   if (code && code in FAULT_OF && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { code, message: `${FAULT_OF[code]}: ${error instanceof Error ? error.message : ""}`, status: httpStatusOf[code] };
   }
-  const unreachable = error instanceof Error && /ECONNREFUSED|ENOTFOUND|ECONNRESET|CONNECT_TIMEOUT|CONNECTION_CLOSED/.test(`${(error as { code?: string }).code} ${error.message}`);
-  if (unreachable) return { code: ErrorCode.SERVICE_UNAVAILABLE, message: "ServiceUnavailable: the database cannot be reached", status: 503 };
+  if (isDatabaseUnavailable(error)) return { code: ErrorCode.SERVICE_UNAVAILABLE, message: "ServiceUnavailable: the database cannot be reached", status: 503 };
   console.error("VO service error:", error instanceof Error ? error.message : typeof error);
   return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Error: internal server error", status: 500 };
 }
