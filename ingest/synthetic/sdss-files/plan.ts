@@ -104,7 +104,7 @@ export interface PlanOptions {
   objectsPerField?: number;
 }
 
-/** Plate numbering: first spectra on plates from 1000 (MJD from 52000), repeats on plates from 5000 (MJD from 54000), orphan labels from 9000. */
+/** Plate numbering: first spectra on plates from 1000 (MJD from 52000), second ones from 5000 (MJD 54000), third ones from 7000 (MJD 55000), orphan labels from 9000. */
 function fibre(base: number, mjdBase: number, k: number) {
   const plate = base + Math.floor(k / FIBRES_PER_PLATE);
   return { plate, mjd: mjdBase + 3 * (plate - base), fiberid: 1 + (k % FIBRES_PER_PLATE) };
@@ -134,6 +134,7 @@ export function planSurvey(options: PlanOptions): SurveyPlan {
   let placed = 0;
   let firstFibres = 0;
   let repeatFibres = 0;
+  let thirdFibres = 0;
   const perFieldOrdinal = new Int32Array(fields.length);
   galaxies.forEach((g, index) => {
     const random = roll[index];
@@ -163,7 +164,7 @@ export function planSurvey(options: PlanOptions): SurveyPlan {
     const count = repeatRoll < REPEAT_3_RATE ? 3 : repeatRoll < REPEAT_3_RATE + REPEAT_RATE ? 2 : 1;
     const spectra: PlannedSpectrum[] = [];
     for (let k = 0; k < count; k++) {
-      const id = k === 0 ? fibre(1000, 52000, firstFibres++) : fibre(5000, 54000, repeatFibres++);
+      const id = k === 0 ? fibre(1000, 52000, firstFibres++) : k === 1 ? fibre(5000, 54000, repeatFibres++) : fibre(7000, 55000, thirdFibres++);
       // The first spectrum is plugged on the object (0.05″ jitter); repeats up to REPEAT_OFFSET_MAX_ARCSEC away.
       const plug = offset(position.raDeg, position.decDeg, k === 0 ? random.uniform(0, 0.05) : random.uniform(0.05, REPEAT_OFFSET_MAX_ARCSEC), random.uniform(0, 2 * Math.PI));
       spectra.push({ ...id, specobjid: specObjid(id.plate, id.mjd, id.fiberid), ...plug, key: `${g.sourceKey}/spectrum/${k}` });
