@@ -19,7 +19,6 @@
  *   (~1.5 %) and FLAG = 1 (~3 %) as `syntheticSurvey` draws them; plus
  *   ORPHAN_LABEL_RATE rows for fibres that have no spec file.
  */
-import { PIXEL_SCALE_ARCSEC } from "../../../cube/layout.js";
 import { Random } from "../../../random/random.js";
 import { pixelToSky } from "../../../sky/tan-wcs.js";
 import { seedOf } from "../galaxy-model.js";
@@ -195,6 +194,3 @@ export function planSurvey(options: PlanOptions): SurveyPlan {
   }
   return { seed, fields, objects, labels };
 }
-
-/** The plate's degree-per-pixel scale, for tests: 0.396″. */
-export const PIXEL_SCALE_DEG = PIXEL_SCALE_ARCSEC / 3600;

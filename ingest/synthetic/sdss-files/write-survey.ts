@@ -69,7 +69,11 @@ export async function writeSdssSurvey(options: WriteSdssSurveyOptions): Promise<
 
   // Objects by their home field: a field's light comes from its own objects and its neighbours' along the strip.
   const byField = new Map<number, PlannedObject[]>();
-  for (const o of plan.objects) if (o.field !== null) byField.set(o.field, [...(byField.get(o.field) ?? []), o]);
+  for (const o of plan.objects) {
+    if (o.field === null) continue;
+    if (!byField.has(o.field)) byField.set(o.field, []);
+    byField.get(o.field)!.push(o);
+  }
   let frames = 0;
   let compressing: Promise<number> | undefined;
   for (const field of plan.fields) {
