@@ -6,7 +6,7 @@
 import "./environment.js";
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
@@ -22,6 +22,7 @@ import { sweepCube } from "../cube/sweep.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
+import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
 import { graphqlSchema } from "../server/schema.js";
 import { startServer } from "../server/start.js";
 import { TRAINING_QUEUE } from "../models/training/queue.js";
@@ -86,14 +87,15 @@ const commands: Record<string, Command> = {
       }),
   },
   demo: {
-    summary: "Load the synthetic demo survey (idempotent for a given seed and count).",
-    usage: "demo [--count N] [--seed S]",
+    summary: "Load the synthetic demo survey (idempotent for a given seed and count); with --write-sdss DIR, write it as SDSS files instead.",
+    usage: "demo [--count N] [--seed S] [--write-sdss DIR]",
     async run(args, settings) {
-      const { values } = parseArgs({ args, options: { count: { type: "string", default: "2000" }, seed: { type: "string", default: String(DEMO_SEED) } } });
+      const { values } = parseArgs({ args, options: { count: { type: "string", default: "2000" }, seed: { type: "string", default: String(DEMO_SEED) }, "write-sdss": { type: "string" } } });
       const count = Number(values.count);
       const seed = Number(values.seed);
       if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError("--count must be an integer in [1, 1000000]");
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError("--seed must be a non-negative integer");
+      if (values["write-sdss"] !== undefined) return writeSdssDemo(values["write-sdss"], count, seed);
       await withDatabase(settings, "skycube demo", async (db, _applied, cube) => {
         const progress = new Progress("demo", count);
         const report = await loadDemoReport(db.sql, { count, seed, cube, onProgress: (done) => progress.update(done) });
@@ -203,6 +205,21 @@ const commands: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
+
+/** `demo --write-sdss DIR`: the survey as SDSS frame, spec and MPA-JHU files (no database). */
+async function writeSdssDemo(dir: string, count: number, seed: number): Promise<void> {
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`--write-sdss: ${dir} is not empty; give a new or empty folder`);
+  const progress = new Map<string, Progress>();
+  const s = await writeSdssSurvey({
+    dir, count, seed,
+    onProgress: (stage, done, total) => {
+      if (!progress.has(stage)) progress.set(stage, new Progress(stage, total));
+      progress.get(stage)!.update(done);
+      if (done === total) progress.get(stage)!.finish();
+    },
+  });
+  console.log(`demo --write-sdss: ${s.objects} objects, ${s.spectra} spectra, ${s.fields} fields, ${s.frames} frames, ${s.labels} labels, ${(s.bytes / 1e6).toFixed(1)} MB in ${dir}, ${s.seconds.toFixed(1)} s`);
+}
 
 /** Opens the configured database, migrated, and the cube, for the length of a command. */
 async function withDatabase<T>(settings: Settings, purpose: string, work: (db: Database, applied: string[], cube: CubeStore) => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ export type CardValue = string | number | boolean;
 
 function card(keyword: string, value?: CardValue, comment?: string): string {
   if (value === undefined) return keyword.padEnd(80).slice(0, 80);
+  if (keyword === "COMMENT" || keyword === "HISTORY") return `${keyword.padEnd(8)}${value}`.padEnd(80).slice(0, 80); // commentary (§4.4.2.4): no "= "
   let text: string;
   if (typeof value === "string") text = `'${value.replace(/'/g, "''").padEnd(8)}'`.padEnd(20);
   else if (typeof value === "boolean") text = (value ? "T" : "F").padStart(20);
@@ -62,9 +63,13 @@ function imageCards(image: ImageHdu | null, first: string[]): string[] {
 
 export interface Column {
   name: string;
-  /** J int32, K int64 (decimal strings or bigints), E float32, D float64, or nA strings. */
-  format: "J" | "K" | "E" | "D" | `${number}A`;
-  values: ArrayLike<number> | string[] | bigint[];
+  /**
+   * J int32, K int64 (decimal strings or bigints), E float32, D float64, or
+   * nA strings; nJ, nE, nD (n > 1) hold n numbers per row (`values` one
+   * array per row), as SDSS frames store their sky grid.
+   */
+  format: "J" | "K" | "E" | "D" | `${number}A` | `${number}J` | `${number}E` | `${number}D`;
+  values: ArrayLike<number> | string[] | bigint[] | ArrayLike<number>[];
   unit?: string;
 }
 
@@ -78,7 +83,11 @@ const WIDTH: Record<string, number> = { J: 4, K: 8, E: 4, D: 8 };
 
 function tableBytes(table: TableHdu): { rowBytes: number; rows: number; data: Uint8Array } {
   const rows = table.columns[0]?.values.length ?? 0;
-  const widths = table.columns.map((c) => (c.format.endsWith("A") ? Number(c.format.slice(0, -1)) : WIDTH[c.format]));
+  const kinds = table.columns.map((c) => {
+    const [, count, code] = /^(\d*)([JKEDA])$/.exec(c.format)!;
+    return { code, repeat: count === "" ? 1 : Number(count) };
+  });
+  const widths = kinds.map(({ code, repeat }) => (code === "A" ? repeat : WIDTH[code] * repeat));
   const rowBytes = widths.reduce((a, b) => a + b, 0);
   const data = new Uint8Array(rowBytes * rows);
   const view = new DataView(data.buffer);
@@ -87,6 +96,17 @@ function tableBytes(table: TableHdu): { rowBytes: number; rows: number; data: Ui
     for (let r = 0; r < rows; r++) {
       const at = r * rowBytes + offset;
       const value = (column.values as ArrayLike<unknown>)[r];
+      const { code, repeat } = kinds[k];
+      if (code !== "A" && repeat > 1) {
+        const cells = value as ArrayLike<number>;
+        for (let i = 0; i < repeat; i++) {
+          const cellAt = at + i * WIDTH[code];
+          if (code === "J") view.setInt32(cellAt, cells[i]);
+          else if (code === "E") view.setFloat32(cellAt, cells[i]);
+          else view.setFloat64(cellAt, cells[i]);
+        }
+        continue;
+      }
       switch (column.format) {
         case "J": view.setInt32(at, Number(value)); break;
         case "K": view.setBigInt64(at, BigInt(value as string)); break;
