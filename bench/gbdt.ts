@@ -8,7 +8,7 @@
  * within 0.01; decision tree R² within 0.005 of scikit-learn's.
  *
  *   npm run bench:gbdt
- *   GBDT_BENCH_TREES=20 GBDT_BENCH_ROWS=8000 GBDT_BENCH_COLS=3000 GBDT_BENCH_THREADS=2,1 npm run bench:gbdt
+ *   GBDT_BENCH_TREES=20 GBDT_BENCH_ROWS=8000 GBDT_BENCH_COLS=3000 GBDT_BENCH_THREADS=2,1 GBDT_BENCH_DEPTHS=1,6 npm run bench:gbdt
  */
 import { rSquared, trainDecisionTree, trainGbdt } from "../models/gbdt/index.js";
 import { splitRows, syntheticRegression } from "../test/support/gbdt-data.js";
@@ -56,7 +56,7 @@ for (const threads of threadCounts) {
   }
 }
 
-const depths = [1, 2, 3, 4, 5, 6];
+const depths = (process.env.GBDT_BENCH_DEPTHS ?? "1,2,3,4,5,6").split(",").map(Number);
 const treeTable = ["| depth | skycube DT s | skycube R² | scikit-learn s | scikit-learn R² | ΔR² |", "|---|---|---|---|---|---|"];
 const references = missing ? [] : sklearnTrees({ x: train.x, y: train.y, test: test.x }, depths, 1);
 for (const [k, maxDepth] of depths.entries()) {

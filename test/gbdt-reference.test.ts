@@ -14,7 +14,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { rSquared, trainDecisionTree, trainGbdt } from "../models/gbdt/index.js";
-import { lightGbm, mlReferenceMissing, sklearnTrees } from "./support/gbdt-reference.js";
+import { binDataset } from "../models/gbdt/dataset.js";
+import { lightGbm, lightGbmBinCounts, mlReferenceMissing, sklearnTrees } from "./support/gbdt-reference.js";
 import { splitRows, syntheticRegression } from "./support/gbdt-data.js";
 
 const missing = mlReferenceMissing();
@@ -49,6 +50,43 @@ describe("GBDT against LightGBM", { skip }, () => {
     });
   }
 });
+
+describe("GBDT binning against LightGBM's", { skip }, () => {
+  it("gives every feature as many bins as LightGBM's Dataset (continuous, zeros, ties, frequent values, few rows)", async () => {
+    for (const rows of [300, 2000]) {
+      const x = mixedFeatures(rows);
+      const maxBins = [15, 63, 255];
+      const reference = lightGbmBinCounts(x, maxBins);
+      for (const [k, maxBin] of maxBins.entries()) {
+        const ours = [...(await binDataset(x, maxBin, 1)).numBins];
+        assert.deepEqual(ours, reference[k], `${rows} rows, maxBin ${maxBin}`);
+      }
+    }
+  });
+});
+
+/** Features of every shape binning must handle: Gaussian, ReLU (many zeros), negative only, rounded (ties), a few levels, one dominant value, skewed small integers, few levels with NaN. */
+function mixedFeatures(rows: number) {
+  const gaussian = syntheticRegression({ rows, cols: 4, seed: 5 }).x.values;
+  const cols = 9;
+  const values = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const g = (k: number) => gaussian[r * 4 + k];
+    const row = [
+      g(0),
+      Math.max(0, g(1)),
+      -Math.abs(g(2)) * 10,
+      Math.round(g(3) * 10) / 10,
+      [-1.5, 0, 2, 2, 2, 7][r % 6],
+      r % 10 === 0 ? g(0) : 7,
+      Math.floor(Math.abs(g(1)) ** 2 * 3),
+      r % 7 === 0 ? NaN : [0.5, 1.5, 2.5][r % 3],
+      g(2) * 1e-36 + (r % 2),
+    ];
+    values.set(row, r * cols);
+  }
+  return { rows, cols, values };
+}
 
 describe("decision tree against scikit-learn", { skip }, () => {
   const depths = [1, 2, 3, 4, 5, 6];

@@ -74,11 +74,21 @@ describe("GBDT split maths and bins", () => {
     assert.equal(gain, 16);
   });
 
-  it("gives each distinct value its own bin when there are few, with midpoints as bounds, and a bin for NaN", () => {
-    const mapper = findBinMapper(Float64Array.from([3, 1, 2, 2, NaN, 1]), 255);
-    assert.deepEqual([...mapper.upperBounds], [1.5, 2.5, Infinity]);
+  it("gives each distinct value its own bin when there are few (minDataInBin 1), with midpoints as bounds, and a bin for NaN", () => {
+    const mapper = findBinMapper(Float64Array.from([3, 1, 2, 2, NaN, 1]), 255, 1);
+    // LightGBM's layout: a bin for zero (empty here), then one per distinct value.
+    assert.equal(mapper.upperBounds.length, 4);
+    assert.ok(mapper.upperBounds[1] > 1.5 && mapper.upperBounds[1] < 1.5 + 1e-12, `${mapper.upperBounds[1]}`);
+    assert.equal(mapper.upperBounds[3], Infinity);
     assert.equal(mapper.hasMissing, true);
-    assert.deepEqual([1, 1.5, 2, 3, 1e9, NaN].map((v) => valueToBin(mapper, v)), [0, 0, 1, 2, 2, 3]);
+    assert.deepEqual([0, 1, 1.5, 2, 3, 1e9, NaN].map((v) => valueToBin(mapper, v)), [0, 1, 1, 2, 3, 3, 4]);
+  });
+
+  it("merges distinct values into bins of at least minDataInBin rows (LightGBM's default 3) and keeps negatives, zero and positives apart", () => {
+    const mapper = findBinMapper(Float64Array.from([-2, -1, -1, -1, 0, 0, 1, 2, 2, 3, 3, 3]), 255);
+    // Negatives: -2 alone has 1 row, so -2 and -1 share a bin; zeros alone; 1 and 2 fill one bin (3 rows), 3 the last.
+    assert.deepEqual([-2, -1, 0, 1, 2, 3].map((v) => valueToBin(mapper, v)), [0, 0, 1, 2, 2, 3]);
+    assert.equal(mapper.upperBounds.length, 4);
   });
 
   it("argsorts Float32 values by radix sort: numeric order, -Infinity first, NaN last, stable", () => {

@@ -28,6 +28,8 @@ export function trainGbdt(x: Matrix, y: Float32Array, params: Partial<GbdtParams
 /** Learner options that are not hyperparameters of the GBDT (the decision tree sets them). */
 export interface BoostOptions {
   exactThresholds?: boolean;
+  /** Fewest sampled rows per bin (bin-mapper's defaultMinDataInBin, LightGBM's, by default). */
+  minDataInBin?: number;
   /** Memory for cached leaf histograms (tree-learner's histogramPoolBytes by default). */
   histogramPoolBytes?: number;
 }
@@ -40,7 +42,7 @@ export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtPara
 
   const participants = await Participants.start(participantCount(resolved.threads, x.rows, x.cols));
   try {
-    const dataset = await binDataset(x, resolved.maxBin, control.seed, (tasks) => participants.bin(tasks), participants.count);
+    const dataset = await binDataset(x, resolved.maxBin, control.seed, (tasks) => participants.bin(tasks), participants.count, options.minDataInBin);
     return await boostBinned(x, y, dataset, participants, resolved, control, options);
   } finally {
     await participants.stop();

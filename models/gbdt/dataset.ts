@@ -4,7 +4,7 @@
  * histogram workers read it without copying.
  */
 import type { Matrix } from "../learner.js";
-import { findBinMapperSorted, totalBins, type BinMapper } from "./bin-mapper.js";
+import { defaultMinDataInBin, findBinMapperSorted, totalBins, type BinMapper } from "./bin-mapper.js";
 import { Float32Argsort } from "./radix-sort.js";
 import { Random } from "../../random/random.js";
 
@@ -34,6 +34,8 @@ export interface BinningTask {
   from: number;
   to: number;
   maxBin: number;
+  /** Fewest sampled rows per bin (LightGBM's min_data_in_bin). */
+  minDataInBin: number;
   /** Rows used to choose boundaries, or null for all. */
   sample: Int32Array | null;
   /** Output: column-major bins. */
@@ -42,7 +44,7 @@ export interface BinningTask {
 
 /** Bins features [from, to) into task.bins; returns their mappers. Run by the main thread and the workers. */
 export function binFeatures(task: BinningTask): BinMapper[] {
-  const { values, rows, cols, from, to, maxBin, sample, bins } = task;
+  const { values, rows, cols, from, to, maxBin, minDataInBin, sample, bins } = task;
   const mappers: BinMapper[] = [];
   const argsort = new Float32Argsort(rows);
   const sampled = sample ? new Float32Array(sample.length) : null;
@@ -74,7 +76,7 @@ export function binFeatures(task: BinningTask): BinMapper[] {
         let present = sampled.length;
         while (present > 0 && Number.isNaN(sampled[present - 1])) present--;
         // Missing values outside the sample still need the missing bin.
-        mapper = findBinMapperSorted(sampled, present, missing, maxBin);
+        mapper = findBinMapperSorted(sampled, present, missing, maxBin, minDataInBin);
         binColumn(mapper, column, bins, base);
       } else {
         const order = argsort.sort(column, rows);
@@ -83,7 +85,7 @@ export function binFeatures(task: BinningTask): BinMapper[] {
           sorted[i] = column[order[i]];
           if (sorted[i] === sorted[i]) present++;
         }
-        mapper = findBinMapperSorted(sorted, present, missing, maxBin);
+        mapper = findBinMapperSorted(sorted, present, missing, maxBin, minDataInBin);
         // Walk the rows in value order, advancing the bin as values pass its upper bound.
         const bounds = mapper.upperBounds;
         let bin = 0;
@@ -109,6 +111,7 @@ export async function binDataset(
   seed: number,
   binSlices: (tasks: BinningTask[]) => Promise<BinMapper[][]> = async (tasks) => tasks.map(binFeatures),
   parts = 1,
+  minDataInBin = defaultMinDataInBin,
 ): Promise<BinnedDataset> {
   const { rows, cols } = x;
   const sample = rows <= binConstructSampleCount ? null : new Random(seed ^ 0x5bd1e995).sample(rows, binConstructSampleCount);
@@ -119,7 +122,7 @@ export async function binDataset(
   for (let part = 0; part < parts; part++) {
     const from = Math.floor((cols * part) / parts);
     const to = Math.floor((cols * (part + 1)) / parts);
-    if (to > from) tasks.push({ values, rows, cols, from, to, maxBin, sample, bins });
+    if (to > from) tasks.push({ values, rows, cols, from, to, maxBin, minDataInBin, sample, bins });
   }
   const mappers = (await binSlices(tasks)).flat();
   const binOffsets = new Int32Array(cols + 1);

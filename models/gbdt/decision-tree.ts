@@ -54,5 +54,9 @@ export async function trainDecisionTree(x: Matrix, y: Float32Array, params: Deci
     maxBin: params.maxBin,
     threads: params.threads,
   };
-  return boost(x, y, gbdt, { ...control, validation: undefined }, { exactThresholds: params.exactThresholds ?? true });
+  return boost(x, y, gbdt, { ...control, validation: undefined }, {
+    exactThresholds: params.exactThresholds ?? true,
+    // Every distinct value its own bin where there are few (scikit-learn considers every cut).
+    minDataInBin: 1,
+  });
 }

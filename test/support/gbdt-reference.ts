@@ -48,6 +48,12 @@ for k in range(spec["sets"]):
       out["seconds"] = time.perf_counter() - start
       out["predictions"] = booster.predict(xt).tolist()
       out["version"] = lgb.__version__
+  elif spec["kind"] == "bins":
+      import lightgbm as lgb
+      out["numBins"] = []
+      for max_bin in spec["params"]["max_bins"]:
+          data = lgb.Dataset(x, label=y, params={"max_bin": max_bin, "verbose": -1, "feature_pre_filter": False}).construct()
+          out["numBins"].append([data.feature_num_bin(i) for i in range(spec["cols"])])
   else:
       import sklearn
       from sklearn.tree import DecisionTreeRegressor
@@ -67,7 +73,7 @@ export interface ReferenceData {
   test: Matrix;
 }
 
-function run<T>(kind: "lightgbm" | "sklearn", sets: ReferenceData[], params: Record<string, unknown>, rounds = 1): T[] {
+function run<T>(kind: "lightgbm" | "sklearn" | "bins", sets: ReferenceData[], params: Record<string, unknown>, rounds = 1): T[] {
   const dir = mkdtempSync(join(tmpdir(), "skycube-gbdt-"));
   try {
     const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -116,4 +122,10 @@ export function lightGbm(sets: ReferenceData[], s: LightGbmSettings): ReferenceR
 /** scikit-learn DecisionTreeRegressor (squared error), one fit per depth, predicting `test`. */
 export function sklearnTrees(data: ReferenceData, depths: number[], minSamplesLeaf = 1): ReferenceRun[] {
   return run<{ runs: ReferenceRun[] }>("sklearn", [data], { depths, min_samples_leaf: minSamplesLeaf })[0].runs;
+}
+
+/** Bins LightGBM's Dataset gives each feature of `x` (missing bin included), for each of `maxBins`. */
+export function lightGbmBinCounts(x: Matrix, maxBins: number[]): number[][] {
+  const none = { rows: 0, cols: x.cols, values: new Float32Array(0) };
+  return run<{ numBins: number[][] }>("bins", [{ x, y: new Float32Array(x.rows), test: none }], { max_bins: maxBins })[0].numBins;
 }
