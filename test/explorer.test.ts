@@ -187,11 +187,17 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
 
   it("serves GraphiQL at GET /graphql to a browser and runs a query in it", async () => {
     const { page, problems, screenshot } = await watched();
+    // The IDE runs a query only once its schema is loaded (the introspection POST has answered).
+    const introspected = page.waitForResponse((r) => r.url().endsWith("/graphql") && r.request().method() === "POST", { timeout: 30000 });
     await page.goto(`${server.url}/graphql`);
     await page.locator(".graphiql-container").waitFor();
+    const introspection = await introspected;
+    assert.equal(introspection.status(), 200, await introspection.text());
     const run = page.locator("button.graphiql-execute-button");
     await run.click();
-    await page.locator(".result-window").getByText('"totalCount"').waitFor();
+    await page.locator(".result-window").getByText('"totalCount"').waitFor({ timeout: 15000 }).catch(async (error) => {
+      throw new Error(`${(error as Error).message}; page problems: ${JSON.stringify(problems)}; result: ${await page.locator(".result-window").innerText().catch(() => "?")}`);
+    });
     const result = await page.locator(".result-window").innerText();
     assert.match(result, /"coneSearch"/);
     await screenshot("graphiql");

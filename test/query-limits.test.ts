@@ -137,7 +137,7 @@ for (const backend of backends) {
         for (const error of body?.errors ?? []) assert.ok(KNOWN_CODES.has(error.extensions?.code), where);
       }
       // The generator reaches both outcomes.
-      assert.ok((statuses.get(200) ?? 0) > FUZZ_CASES / 10, JSON.stringify([...statuses]));
+      assert.ok((statuses.get(200) ?? 0) > FUZZ_CASES / 20, JSON.stringify([...statuses])); // both paths exercised
       assert.ok((statuses.get(400) ?? 0) > FUZZ_CASES / 10, JSON.stringify([...statuses]));
     });
   });
