@@ -12,7 +12,7 @@ import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubeRootOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { openCube, type CubeStore } from "../cube/cube-store.js";
-import { DataDirLockedError } from "../db/data-dir-lock.js";
+import { DataDirLockedError, lockHolder } from "../db/data-dir-lock.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { exportHisscube } from "../export/hisscube.js";
@@ -20,7 +20,9 @@ import { compactCube } from "../ingest/compact.js";
 import { listShards } from "../cube/manifest.js";
 import { sweepCube } from "../cube/sweep.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
-import { ingestSdss } from "../ingest/sdss/ingest.js";
+import { ingestSdss, type IngestReport } from "../ingest/sdss/ingest.js";
+import type { IngestInput } from "../ingest/jobs/input.js";
+import { canHandOff, HandoffError, ingestViaServer } from "./handoff.js";
 import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
 import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
 import { graphqlSchema } from "../server/schema.js";
@@ -108,53 +110,36 @@ const commands: Record<string, Command> = {
     },
   },
   ingest: {
-    summary: "Load real data: `ingest sdss --spectra DIR [--frames DIR] [--sfr gal_info.fits,gal_totsfr.fits]` or `ingest hisscube FILE.h5` (idempotent).",
+    summary:
+      "Load real data: `ingest sdss --spectra DIR [--frames DIR] [--sfr gal_info.fits,gal_totsfr.fits]` or `ingest hisscube FILE.h5` (idempotent; " +
+      "while a server holds DATA_DIR, the work is sent to it and followed).",
     usage: "ingest sdss|hisscube …",
     async run(args, settings) {
-      const [source, ...rest] = args;
-      if (source === "hisscube") {
-        const [path] = rest;
-        if (!path || !existsSync(path)) throw new UsageError(`ingest hisscube needs an existing HiSS-Cube file, got ${JSON.stringify(path ?? "")}`);
-        await withDatabase(settings, "skycube ingest hisscube", async (db, _applied, cube) => {
-          const started = Date.now();
-          const report = await ingestHisscube(db.sql, { path, cube, batchSize: settings.ingestBatchSize, onProgress: stageProgress() });
-          for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
-          const seconds = (Date.now() - started) / 1000;
-          console.log(
-            `ingest hisscube: ${report.objects} targets in ${report.batches} batches; ${report.inserted} new, ${report.merged} joined objects already catalogued, ` +
-              `${report.alreadyPresent} already present, ${report.skipped.length} skipped, ${seconds.toFixed(1)} s (${(report.objects / seconds).toFixed(0)} objects/s)`,
-          );
+      const input = ingestInputOf(args);
+      const started = Date.now();
+      const holder = settings.databaseUrl ? null : lockHolder(settings.dataDir);
+      let report: IngestReport;
+      if (holder && canHandOff(holder)) {
+        console.error(`DATA_DIR ${settings.dataDir} is served by pid ${holder.pid} on port ${holder.port}: sending the ingest to it`);
+        try {
+          report = await ingestViaServer(holder, input, {
+            onProgress: stageProgress(),
+            onQueued: (id) => console.error(`ingest job ${id} queued in the server (it goes on if this command is interrupted; query ingestJob(id: "${id}"))`),
+          });
+        } catch (error) {
+          if (error instanceof HandoffError) throw new UsageError(error.message);
+          throw error;
+        }
+      } else {
+        report = await withDatabase(settings, `skycube ingest ${input.source}`, (db, _applied, cube) => {
+          const common = { cube, batchSize: settings.ingestBatchSize, onProgress: stageProgress() };
+          return input.source === "sdss"
+            ? ingestSdss(db.sql, { ...common, spectraDir: input.spectra, framesDir: input.frames, sfr: input.sfr })
+            : ingestHisscube(db.sql, { ...common, path: input.path });
         });
-        return;
       }
-      if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}; use 'ingest sdss' or 'ingest hisscube'`);
-      const { values } = parseArgs({ args: rest, options: { spectra: { type: "string" }, frames: { type: "string" }, sfr: { type: "string" } } });
-      const spectraDir = values.spectra;
-      if (!spectraDir) throw new UsageError("ingest sdss needs --spectra DIR (a folder of spec-PLATE-MJD-FIBER.fits files)");
-      const sfr = values.sfr?.split(",");
-      if (sfr && sfr.length !== 2) throw new UsageError("--sfr takes two files: gal_info.fits,gal_totsfr.fits");
-      for (const dir of [values.spectra, values.frames, ...(sfr ?? [])]) {
-        if (dir !== undefined && !existsSync(dir)) throw new UsageError(`${dir} does not exist`);
-      }
-      await withDatabase(settings, "skycube ingest sdss", async (db, _applied, cube) => {
-        const started = Date.now();
-        const report = await ingestSdss(db.sql, {
-          spectraDir,
-          framesDir: values.frames,
-          sfr: sfr as [string, string] | undefined,
-          cube,
-          batchSize: settings.ingestBatchSize,
-          onProgress: stageProgress(),
-        });
-        for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
-        const seconds = (Date.now() - started) / 1000;
-        console.log(
-          `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects in ${report.batches} batches; ${report.inserted} new, ` +
-            `${report.merged} joined objects already catalogued, ${report.alreadyPresent} already present, ` +
-            `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ` +
-            `${seconds.toFixed(1)} s (${(report.objects / seconds).toFixed(0)} objects/s, ${(report.bytes / 1e6).toFixed(0)} MB of cube in ${report.shards} shards)`,
-        );
-      });
+      for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
+      console.log(ingestSummary(input, report, (Date.now() - started) / 1000));
     },
   },
   export: {
@@ -219,6 +204,45 @@ async function writeSdssDemo(dir: string, count: number, seed: number): Promise<
     },
   });
   console.log(`demo --write-sdss: ${s.objects} objects, ${s.spectra} spectra, ${s.fields} fields, ${s.frames} frames, ${s.labels} labels, ${(s.bytes / 1e6).toFixed(1)} MB in ${dir}, ${s.seconds.toFixed(1)} s`);
+}
+
+/** The ingest the command line asks for, its paths absolute (a server may run it). */
+function ingestInputOf(args: string[]): IngestInput {
+  const [source, ...rest] = args;
+  if (source === "hisscube") {
+    const [path] = rest;
+    if (!path || !existsSync(path)) throw new UsageError(`ingest hisscube needs an existing HiSS-Cube file, got ${JSON.stringify(path ?? "")}`);
+    return { source: "hisscube", path: resolve(path) };
+  }
+  if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}; use 'ingest sdss' or 'ingest hisscube'`);
+  const { values } = parseArgs({ args: rest, options: { spectra: { type: "string" }, frames: { type: "string" }, sfr: { type: "string" } } });
+  if (!values.spectra) throw new UsageError("ingest sdss needs --spectra DIR (a folder of spec-PLATE-MJD-FIBER.fits files)");
+  const sfr = values.sfr?.split(",");
+  if (sfr && sfr.length !== 2) throw new UsageError("--sfr takes two files: gal_info.fits,gal_totsfr.fits");
+  for (const path of [values.spectra, values.frames, ...(sfr ?? [])]) {
+    if (path !== undefined && !existsSync(path)) throw new UsageError(`${path} does not exist`);
+  }
+  return {
+    source: "sdss",
+    spectra: resolve(values.spectra),
+    ...(values.frames !== undefined && { frames: resolve(values.frames) }),
+    ...(sfr && { sfr: [resolve(sfr[0]), resolve(sfr[1])] as [string, string] }),
+  };
+}
+
+function ingestSummary(input: IngestInput, report: IngestReport, seconds: number): string {
+  const rate = `${seconds.toFixed(1)} s (${(report.objects / seconds).toFixed(0)} objects/s, ${(report.bytes / 1e6).toFixed(0)} MB of cube in ${report.shards} shards)`;
+  if (input.source === "hisscube") {
+    return (
+      `ingest hisscube: ${report.objects} targets in ${report.batches} batches; ${report.inserted} new, ${report.merged} joined objects already catalogued, ` +
+      `${report.alreadyPresent} already present, ${report.skipped.length} skipped, ${rate}`
+    );
+  }
+  return (
+    `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects in ${report.batches} batches; ${report.inserted} new, ` +
+    `${report.merged} joined objects already catalogued, ${report.alreadyPresent} already present, ` +
+    `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ${rate}`
+  );
 }
 
 /** Opens the configured database, migrated, and the cube, for the length of a command. */

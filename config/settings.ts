@@ -35,7 +35,7 @@ export const settingsTable = {
   host: { env: "HOST", description: "Interface to listen on.", default: "0.0.0.0", parse: text },
   dataDir: {
     env: "DATA_DIR",
-    description: "Folder for the embedded database (PGlite, in pglite/) and the HDF5 cube of images and spectra (cube.h5).",
+    description: "Folder for the embedded database (PGlite, in pglite/) and the HDF5 cube of images and spectra (shard files in cube/shards/); one process at a time (skycube.lock).",
     default: "./.data",
     parse: text,
   },
@@ -56,6 +56,12 @@ export const settingsTable = {
     description: "Objects an ingest reads and commits together (catalogue rows, sources and cube shards in one transaction); bounds its memory at ~0.25 MB per object.",
     default: 1000,
     parse: integer(1, 100_000),
+  },
+  ingestRoot: {
+    env: "INGEST_ROOT",
+    description: "Server-side folder the ingestFiles mutation may read from (paths outside it are refused); when empty, any absolute path the server can read (the mutation needs API_TOKEN either way).",
+    default: "",
+    parse: text,
   },
   maxConeRadiusDeg: {
     env: "MAX_CONE_RADIUS_DEG",

@@ -13,7 +13,7 @@
  */
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 
 export interface LockInfo {
   pid: number;
@@ -21,6 +21,12 @@ export interface LockInfo {
   command: string;
   /** The server's HTTP port, once it listens. */
   port?: number;
+  /**
+   * The server's API token, so that a CLI command on the same folder can
+   * hand its work to the server (the file is readable by its owner only:
+   * whoever can read the folder can read the database anyway).
+   */
+  token?: string;
   startedAt: string;
 }
 
@@ -31,7 +37,7 @@ export class DataDirLockedError extends Error {
       `${dataDir} is in use by ${holder.command} (pid ${holder.pid} on ${holder.host}${holder.port ? `, serving on port ${holder.port}` : ""}, since ${holder.startedAt}). ` +
         `One process at a time may open an embedded data folder. ` +
         (holder.port
-          ? `Send the work to that server (the ingestFiles mutation; the CLI does so with --via-server), or stop it first.`
+          ? `Send the work to that server (\`skycube ingest\` does so by itself; scripts use the ingestFiles mutation), or stop the server first.`
           : `Wait for it to finish, or stop it first.`),
     );
   }
@@ -52,19 +58,36 @@ export function lockPath(dataDir: string): string {
 
 /** The live holder of a data folder's lock, or null. */
 export function lockHolder(dataDir: string): LockInfo | null {
+  const path = lockPath(dataDir);
+  let text: string;
   try {
-    const info = JSON.parse(readFileSync(lockPath(dataDir), "utf8")) as LockInfo;
+    text = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  try {
+    const info = JSON.parse(text) as LockInfo;
     if (info.host === hostname() && !alive(info.pid)) return null;
     return info;
   } catch {
-    return null;
+    // Unreadable: a lock being created this instant (created, not yet written) is held; an old one is a crash's leftover.
+    const young = Date.now() - statSafe(path) < 5000;
+    return young ? { pid: 0, host: "?", command: "a process starting", startedAt: new Date().toISOString() } : null;
+  }
+}
+
+function statSafe(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
 export interface DataDirLock {
   info: LockInfo;
-  /** Records the port the server listens on (for the message other processes get). */
-  setPort(port: number): void;
+  /** Records the port the server listens on and its token (for the message other processes get, and the CLI's hand-over). */
+  setServer(port: number, token?: string): void;
   release(): void;
 }
 
@@ -75,7 +98,7 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
   const info: LockInfo = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {
-      writeFileSync(path, JSON.stringify(info), { flag: "wx" });
+      writeFileSync(path, JSON.stringify(info), { flag: "wx", mode: 0o600 });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 3) throw error;
@@ -98,9 +121,13 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
   process.once("exit", release);
   return {
     info,
-    setPort(port) {
+    setServer(port, token) {
       info.port = port;
-      writeFileSync(path, JSON.stringify(info));
+      if (token) info.token = token;
+      // Replaced whole (rename), never rewritten in place: a reader sees the old lock or the new one.
+      const temporary = `${path}.tmp-${process.pid}`;
+      writeFileSync(temporary, JSON.stringify(info), { mode: 0o600 });
+      renameSync(temporary, path);
     },
     release() {
       process.removeListener("exit", release);

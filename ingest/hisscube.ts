@@ -95,7 +95,7 @@ function prepare(target: HisscubeTarget, file: string, report: IngestReport): { 
   return { item, record: { image: { ...image, wcs }, spectrum } };
 }
 
-export async function ingestHisscube(sql: Sql, options: { path: string; cube: CubeStore; batchSize?: number; onProgress?: (stage: string, done: number, total: number) => void }): Promise<IngestReport> {
+export async function ingestHisscube(sql: Sql, options: { path: string; cube: CubeStore; batchSize?: number; onProgress?: (stage: string, done: number, total: number) => void; signal?: AbortSignal }): Promise<IngestReport> {
   const report: IngestReport = { spectraRead: 0, objects: 0, inserted: 0, merged: 0, alreadyPresent: 0, batches: 0, shards: 0, bytes: 0, withImage: 0, withSfrLabel: 0, skipped: [] };
   const file = basename(options.path);
   const batchSize = options.batchSize ?? DEFAULT_INGEST_BATCH;
@@ -104,6 +104,7 @@ export async function ingestHisscube(sql: Sql, options: { path: string; cube: Cu
     const items = batch;
     batch = [];
     if (items.length === 0) return;
+    options.signal?.throwIfAborted();
     const result = await loadBatch(sql, options.cube, items.map((p) => p.item), () => items.map((p) => p.record));
     report.inserted += result.inserted;
     report.merged += result.merged;

@@ -11,6 +11,7 @@ import { sourcesByGalaxyIds, type SourceRecord } from "../catalog/sources.js";
 import type { Settings } from "../config/settings.js";
 import type { CubeStore } from "../cube/cube-store.js";
 import type { Database } from "../db/database.js";
+import type { IngestJobRunner } from "../ingest/jobs/runner.js";
 import { listPredictors, predictorsByIds, type PredictorRecord } from "../models/store/predictors.js";
 import { aliasesByPredictorIds, resolvePredictorRef, type RefProblem } from "../models/store/registry.js";
 import type { PredictionRecord } from "../models/store/predictions.js";
@@ -23,6 +24,8 @@ export interface Services {
   cube: CubeStore;
   settings: Settings;
   training: TrainingService;
+  /** Runs ingest jobs (ingestFiles) in this process, the one writer of its data. */
+  ingest: IngestJobRunner;
   /** The bearer token mutations need. */
   apiToken: string;
 }

@@ -4,6 +4,7 @@ import { NumberArrayFields } from "./NumberArrayFields.js";
 import { GalaxyFields } from "./GalaxyFields.js";
 import { GalaxyQueries } from "./GalaxyQueries.js";
 import { GalaxyPredictionFields, PredictionFields, PredictorFields, TrainingRunFields } from "./PredictionFields.js";
+import { IngestResolvers } from "./IngestResolvers.js";
 import { PredictorMutations } from "./PredictorMutations.js";
 import { PredictorQueries } from "./PredictorQueries.js";
 
@@ -16,6 +17,7 @@ export const resolvers = [
   GalaxyPredictionFields,
   PredictorQueries,
   PredictorMutations,
+  IngestResolvers,
   PredictorFields,
   PredictionFields,
   TrainingRunFields,

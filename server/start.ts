@@ -13,6 +13,8 @@ import { openCube } from "../cube/cube-store.js";
 import { sweepCube } from "../cube/sweep.js";
 import { connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
+import { describeIngestInput } from "../ingest/jobs/input.js";
+import { IngestJobRunner, type IngestEvent } from "../ingest/jobs/runner.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { randomBytes } from "node:crypto";
 import { startTraining } from "../models/training/setup.js";
@@ -55,7 +57,8 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     apiToken = randomBytes(24).toString("base64url");
     log(`API_TOKEN is not set: mutations need the header "Authorization: Bearer ${apiToken}" (generated for this run)`);
   }
-  const services: Services = { db, cube, settings, training, apiToken };
+  const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => log(ingestEventLine(event)) });
+  const services: Services = { db, cube, settings, training, ingest, apiToken };
   const apollo = await startGraphql(settings);
   const app = createApp(apollo, services);
   const server = await new Promise<Server>((resolve) => {
@@ -66,7 +69,10 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
-  db.lock?.setPort(port);
+  db.lock?.setServer(port, apiToken);
+  // Jobs left by a stopped server resume once this one listens (their progress can be followed at once).
+  const resumed = await ingest.start();
+  if (resumed.length > 0) log(`ingest: resuming job${resumed.length > 1 ? "s" : ""} ${resumed.join(", ")}, interrupted by a stop`);
   const shownHost = settings.host === "0.0.0.0" ? "localhost" : settings.host;
   const url = `http://${shownHost}:${port}`;
   log(`skycube listening on ${url}/graphql (database: ${db.kind === "pglite" ? `embedded PGlite in ${settings.dataDir}` : "PostgreSQL"})`);
@@ -80,9 +86,18 @@ export async function startServer(settings: Settings, options: StartOptions = {}
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await ingest.stop();
       await training.queue.stop();
       cube.close();
       if (!options.db) await db.close();
     },
   };
+}
+
+function ingestEventLine({ job, outcome, report, error, seconds }: IngestEvent): string {
+  const what = `ingest job ${job.id} (${describeIngestInput(job.input)})`;
+  if (outcome === "started") return `${what}: started${job.attempts > 1 ? ` (attempt ${job.attempts})` : ""}`;
+  if (outcome === "interrupted") return `${what}: stopped with the server after ${seconds!.toFixed(1)} s; it resumes at the next start`;
+  if (outcome === "failed") return `${what}: FAILED after ${seconds!.toFixed(1)} s: ${error!.code}: ${error!.message}`;
+  return `${what}: ${report!.inserted} new, ${report!.merged} joined, ${report!.alreadyPresent} already present, ${report!.skipped.length} skipped, in ${report!.batches} batches, ${seconds!.toFixed(1)} s`;
 }

@@ -104,7 +104,7 @@ describe("one process per data folder", () => {
 
   it("refuses a second holder with its pid and port, and takes over the lock of a dead process", () => {
     const lock = lockDataDir(dir, "skycube serve");
-    lock.setPort(4321);
+    lock.setServer(4321);
     assert.throws(() => lockDataDir(dir, "skycube demo"), (e: unknown) => e instanceof DataDirLockedError && e.message.includes(`pid ${process.pid}`) && e.message.includes("port 4321"));
     lock.release();
     assert.equal(existsSync(lockPath(dir)), false);

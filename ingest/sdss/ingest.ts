@@ -48,6 +48,8 @@ export interface SdssIngestOptions {
   /** Objects committed together (default 1000): bounds memory (~0.25 MB each). */
   batchSize?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** Stops the ingest before its next batch (what is committed stays; a rerun does the rest). */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_INGEST_BATCH = 1000;
@@ -168,11 +170,14 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
   // the spectra are scanned; every decompressor still running when the
   // ingest ends (no object needed it, or a failure) is stopped.
   const reading = new AbortController();
+  const stop = () => reading.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", stop, { once: true });
   const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bzip2Tool() !== null;
   const prefetched = { read: background ? readField(fields[0], reading.signal) : undefined };
   try {
     return await ingest(sql, options, report, fields, reading.signal, prefetched);
   } finally {
+    options.signal?.removeEventListener("abort", stop);
     reading.abort();
   }
 }
@@ -218,6 +223,7 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
+    options.signal?.throwIfAborted();
     const result = await loadBatch(sql, options.cube, batch.map((o) => o.item), async (_, resolutions) => {
       const records: CubeRecord[] = [];
       for (const [k, object] of batch.entries()) {
