@@ -12,8 +12,9 @@ import { drawText, textWidth } from "./font.js";
 import { luptonPixel, luptonStretch } from "./lupton.js";
 import { observedAngstrom, SPECTRAL_LINES } from "./spectral-lines.js";
 import { encodePng } from "./png.js";
+import { pixelToSky, skyToPixel } from "../sky/tan-wcs.js";
 
-export function cutoutPng(view: ImageView, scale = 4): Buffer {
+export function cutoutPng(view: ImageView, scale = 4, annotate = false): Buffer {
   const { size } = view;
   const plane = (band: string) => view.bands.indexOf(band as never);
   const [b, g, r] = ["g", "r", "i"].map(plane);
@@ -24,15 +25,78 @@ export function cutoutPng(view: ImageView, scale = 4): Buffer {
   const blue = view.value.subarray(b * n, (b + 1) * n);
   const stretch = luptonStretch(red, green, blue);
   const width = size * scale;
-  const rgb = new Uint8Array(width * width * 3);
+  const top = annotate ? TITLE_HEIGHT : 0;
+  const height = width + top;
+  const rgb = new Uint8Array(width * height * 3).fill(255);
   for (let y = 0; y < width; y++) {
     const row = size - 1 - Math.floor(y / scale); // top of the picture = last FITS row
     for (let x = 0; x < width; x++) {
       const i = row * size + Math.floor(x / scale);
-      rgb.set(luptonPixel(red[i], green[i], blue[i], stretch) ?? [128, 128, 128], (y * width + x) * 3);
+      rgb.set(luptonPixel(red[i], green[i], blue[i], stretch) ?? [128, 128, 128], ((y + top) * width + x) * 3);
     }
   }
-  return encodePng(width, width, rgb);
+  if (annotate) annotateCutout(rgb, width, view, scale);
+  return encodePng(width, height, rgb);
+}
+
+const TITLE_HEIGHT = 12;
+const SCALE_BAR_ARCSEC = [1, 2, 5, 10, 15, 20, 30, 60, 120];
+
+/**
+ * What a preview needs to be read: a title (bands, stretch, zoom, size), a
+ * scale bar (a round number of arcseconds, at most a third of the width)
+ * and, with a WCS, a compass whose N and E arrows point where declination
+ * and right ascension grow (computed from the WCS, so a rotated frame shows
+ * it). Marks are white with a dark outline, readable on sky and galaxy.
+ */
+function annotateCutout(rgb: Uint8Array, width: number, view: ImageView, scale: number): void {
+  const height = rgb.length / 3 / width;
+  const set = (x: number, y: number, colour: readonly [number, number, number]) => {
+    if (x >= 0 && y >= 0 && x < width && y < height) rgb.set(colour, (Math.round(y) * width + Math.round(x)) * 3);
+  };
+  const WHITE = [255, 255, 255] as const;
+  const DARK = [20, 20, 20] as const;
+  const outlined = (draw: (ink: (x: number, y: number) => void) => void) => {
+    for (const [dx, dy] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) draw((x, y) => set(x + dx, y + dy, DARK));
+    draw((x, y) => set(x, y, WHITE));
+  };
+  const line = (ax: number, ay: number, bx: number, by: number) => (ink: (x: number, y: number) => void) => {
+    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay)));
+    for (let k = 0; k <= steps; k++) ink(ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps);
+  };
+  const title = `GRI ASINH  ZOOM ${view.zoom}  ${view.size} PX`;
+  drawText(title.length * 6 <= width ? title : `Z${view.zoom} ${view.size}PX`, 2, 2, (x, y) => set(x, y, DARK));
+
+  const top = TITLE_HEIGHT;
+  const pixels = width / scale; // cutout pixels across
+  const fieldArcsec = pixels * view.pixelScaleArcsec;
+  const barArcsec = [...SCALE_BAR_ARCSEC].reverse().find((a) => a <= fieldArcsec / 3);
+  if (barArcsec !== undefined && width >= 64) {
+    const length = (barArcsec / view.pixelScaleArcsec) * scale;
+    const [x0, y0] = [6, top + width - 8];
+    outlined((ink) => {
+      line(x0, y0, x0 + length, y0)(ink);
+      line(x0, y0 - 1, x0 + length, y0 - 1)(ink);
+    });
+    outlined((ink) => drawText(`${barArcsec}"`, x0, y0 - 11, ink));
+  }
+  if (view.wcs && width >= 64) {
+    // Directions of growing Dec and RA at the centre, in picture coordinates (y down, FITS rows flipped).
+    const centre = (view.size + 1) / 2;
+    const sky = pixelToSky(view.wcs, centre, centre);
+    const step = view.pixelScaleArcsec / 3600;
+    const north = skyToPixel(view.wcs, sky.raDeg, sky.decDeg + step);
+    const east = skyToPixel(view.wcs, sky.raDeg + step / Math.cos((sky.decDeg * Math.PI) / 180), sky.decDeg);
+    const origin = [width - 24, top + 24];
+    for (const [tip, label] of [[north, "N"], [east, "E"]] as const) {
+      if (!tip) continue;
+      const [dx, dy] = [tip.x - centre, -(tip.y - centre)];
+      const norm = Math.hypot(dx, dy) || 1;
+      const [ex, ey] = [origin[0] + (16 * dx) / norm, origin[1] + (16 * dy) / norm];
+      outlined(line(origin[0], origin[1], ex, ey));
+      outlined((ink) => drawText(label, ex + (5 * dx) / norm - 2, ey + (5 * dy) / norm - 3, ink));
+    }
+  }
 }
 
 /** Round tick values, 1, 2 or 5 × 10^k apart, about `count` of them in [low, high]. */

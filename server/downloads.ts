@@ -2,7 +2,7 @@
  * REST downloads of the cube's data, for tools that do not speak GraphQL
  * (and, next, for the VO services):
  *   GET /cutouts/{id}.fits?zoom=&size=&bands=   primary HDU flux (NAXIS3 = bands), SIGMA and MASK extensions, TAN WCS
- *   GET /cutouts/{id}.png?zoom=&size=           g, r, i colour preview (asinh stretch)
+ *   GET /cutouts/{id}.png?zoom=&size=&annotate= g, r, i colour preview (asinh stretch), with title, scale bar and N/E compass unless annotate=0
  *   GET /spectra/{id}.fits?zoom=&bins=           binary table WAVELENGTH, FLUX, SIGMA, MASK with units
  *   GET /spectra/{id}.png?zoom=&bins=            flux against wavelength, ±1 sigma in grey
  * Errors as JSON { error: { code, message } } with the code's HTTP status.
@@ -55,7 +55,9 @@ export function cutoutDownload(db: Database, cube: CubeStore) {
       const view = imageView(cube, galaxy.cube, { zoom: integerParam(c, "zoom"), size: integerParam(c, "size"), bands });
       if (isPng(c)) {
         if (!["g", "r", "i"].every((b) => view.bands.includes(b as BandName))) return fail(c, ErrorCode.BAD_USER_INPUT, "bands: a colour preview needs g, r and i");
-        return pngResponse(cutoutPng(view, Math.max(1, Math.ceil(256 / view.size))));
+        const annotate = c.req.query("annotate");
+        if (annotate !== undefined && annotate !== "0" && annotate !== "1") return fail(c, ErrorCode.BAD_USER_INPUT, "annotate: 1 (title, scale bar, compass; the default) or 0 (the bare picture, for thumbnails)");
+        return pngResponse(cutoutPng(view, Math.max(1, Math.ceil(256 / view.size)), annotate !== "0"));
       }
       const shape = [view.size, view.size, view.bands.length];
       const wcs: [string, CardValue, string?][] = view.wcs

@@ -48,7 +48,7 @@ async function search() {
   const c = result.data.coneSearch;
   const rows = c.edges.map(({ node: g }) => '<tr><td>' + [g.id, g.survey, g.ra.toFixed(6), g.dec.toFixed(6), g.redshift?.toFixed(4),
     (g.distance * 3600).toFixed(2), g.healpix, g.sfr.avg?.toFixed(2), g.sfr.flag,
-    g.hasImage ? '<a href="/cutouts/' + g.id + '.fits"><img src="/cutouts/' + g.id + '.png?zoom=1" width="64" height="64" alt="gri"></a>' : '',
+    g.hasImage ? '<a href="/cutouts/' + g.id + '.fits"><img src="/cutouts/' + g.id + '.png?zoom=1&annotate=0" width="64" height="64" alt="gri"></a>' : '',
     g.hasSpectrum ? '<a href="/spectra/' + g.id + '.png">plot</a> · <a href="/spectra/' + g.id + '.fits">FITS</a>' : ''].join('</td><td>') + '</td></tr>').join('');
   out.innerHTML = '<p>' + c.totalCount + ' galaxies (first 100 shown)</p><table><tr><th>id</th><th>survey</th><th>ra</th><th>dec</th><th>z</th><th>distance (arcsec)</th><th>HEALPix order 12</th><th>log SFR</th><th>flag</th><th>g r i</th><th>spectrum</th></tr>' + rows + '</table>';
 }

@@ -85,15 +85,16 @@ for (const backend of backends) {
 
     it("serves PNG previews: a colour cutout at least 256 px across and a spectrum plot", async () => {
       const [galaxy] = await db.sql`SELECT id FROM galaxies WHERE has_image ORDER BY id LIMIT 1`;
-      for (const [query, side] of [["", 256], ["?zoom=3", 256], ["?size=48", 288]] as const) {
+      for (const [query, side, title] of [["?annotate=0", 256, 0], ["?zoom=3&annotate=0", 256, 0], ["?size=48&annotate=0", 288, 0], ["", 256, 12], ["?zoom=3", 256, 12]] as const) {
         const response = await fetch(`${server.url}/cutouts/${galaxy.id}.png${query}`);
         assert.equal(response.headers.get("content-type"), "image/png");
         const png = decodePng(Buffer.from(await response.arrayBuffer()));
-        assert.deepEqual([png.width, png.height], [side, side], query);
+        assert.deepEqual([png.width, png.height], [side, side + title], query);
         // The galaxy is brighter at the centre than in the corner.
         const at = (x: number, y: number) => png.rgb[(y * png.width + x) * 3] + png.rgb[(y * png.width + x) * 3 + 1] + png.rgb[(y * png.width + x) * 3 + 2];
-        assert.ok(at(side >> 1, side >> 1) > at(2, 2), query);
+        assert.ok(at(side >> 1, title + (side >> 1)) > at(2, title + 2), query);
       }
+      assert.equal((await fetch(`${server.url}/cutouts/${galaxy.id}.png?annotate=yes`)).status, 400);
       const spectrum = decodePng(Buffer.from(await (await fetch(`${server.url}/spectra/${galaxy.id}.png?zoom=2`)).arrayBuffer()));
       assert.deepEqual([spectrum.width, spectrum.height], [800, 300]);
       assert.ok(spectrum.rgb.includes(0), "the flux line is drawn");

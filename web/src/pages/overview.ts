@@ -51,7 +51,7 @@ function columns(withPrediction: boolean): Column<ConeRow>[] {
     );
   }
   list.push({ key: "thumbnail", label: "g r i", value: () => null, sortable: false,
-    render: (r) => (r.hasImage ? h("img", { src: `/cutouts/${r.id}.png?zoom=2`, width: 32, height: 32, loading: "lazy", alt: `g, r, i thumbnail of galaxy ${r.id}` }) : "–") });
+    render: (r) => (r.hasImage ? h("img", { src: `/cutouts/${r.id}.png?zoom=2&annotate=0`, width: 32, height: 32, loading: "lazy", alt: `g, r, i thumbnail of galaxy ${r.id}` }) : "–") });
   return list;
 }
 
