@@ -185,6 +185,35 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(problems, []);
   });
 
+  it("overlays the validation curves of the runs checked in /runs, and the URL keeps the choice", async () => {
+    const { page, problems, screenshot } = await watched();
+    // Two runs that learn something on 120 galaxies (small leaves), so each curve has many iterations.
+    const ids: string[] = [];
+    for (const seed of [7, 8]) {
+      const started = await server.graphql<{ trainPredictor: { id: string } }>(
+        `mutation { trainPredictor(input: { kind: GBDT, modality: SPECTRUM, features: ENGINEERED, folds: 2, seed: ${seed}, hyperparameters: { numIterations: [20], minDataInLeaf: [3] } }) { id } }`,
+        {}, { authorization: `Bearer ${TOKEN}` });
+      assert.equal(started.errors, undefined, JSON.stringify(started.errors));
+      ids.push(started.data!.trainPredictor.id);
+    }
+    await server.services.training.queue.idle();
+    await page.goto(`${server.url}/runs`);
+    await page.locator("#app[data-ready]").waitFor();
+    for (const id of ids) await page.check(`#runs-table input[value="${id}"]`);
+    await page.click("#compare-runs");
+    // The table lists runs newest first, and so does the URL.
+    await page.waitForURL((url) => url.searchParams.get("compare") === [...ids].reverse().join(","));
+    await page.locator("#app[data-ready]").waitFor();
+    await page.locator("#runs-overlay").waitFor();
+    const paths = page.locator("#runs-overlay g.overlay-lines path");
+    assert.equal(await paths.count(), 2, "one curve per run");
+    for (let k = 0; k < 2; k++) assert.ok(((await paths.nth(k).getAttribute("d")) ?? "").split("L").length > 5, "each curve has several iterations");
+    assert.match((await page.locator("#runs-overlay").getAttribute("aria-label"))!, new RegExp(`run ${ids[1]} .*run ${ids[0]}`));
+    assert.equal(await page.locator(`#runs-table input[value="${ids[0]}"]`).isChecked(), true, "the reloaded page keeps the choice");
+    await screenshot("runs-overlay");
+    assert.deepEqual(problems, []);
+  });
+
   it("serves GraphiQL at GET /graphql to a browser and runs a query in it", async () => {
     const { page, problems, screenshot } = await watched();
     // The IDE runs a query only once its schema is loaded (the introspection POST has answered).

@@ -2,9 +2,12 @@
  * /runs: every training run (newest first) with its test metrics, a chart
  * comparing the finished ones, and a form that starts a run. The form asks
  * for the API token and keeps it in this tab's sessionStorage only.
+ * /runs?compare=3,5,8 overlays those runs' validation curves (the runs are
+ * picked with the table's checkboxes).
  */
 import * as Plot from "@observablehq/plot";
-import { fetchRuns, startRun, type RunSummary, type TrainRequest } from "../runs/queries";
+import { overlaidCurvesPlot } from "../runs/plots";
+import { fetchRun, fetchRuns, startRun, type RunSummary, type TrainRequest } from "../runs/queries";
 import { readToken, saveToken } from "../runs/token";
 import { csvLink } from "../ui/csv";
 import { formatNumber, h, showError } from "../ui/dom";
@@ -17,14 +20,27 @@ const OPTIONS = {
 
 export async function renderRunsPage(app: HTMLElement): Promise<void> {
   const runs = await fetchRuns();
+  const compare = (new URL(location.href).searchParams.get("compare") ?? "").split(",").filter((id) => /^\d+$/.test(id)).slice(0, 12);
   app.replaceChildren(
     h("h1", {}, "Training runs"),
     trainForm(),
     h("h2", {}, "Runs"),
-    runs.length === 0 ? h("p", { class: "muted" }, "No run yet.") : runsTable(runs),
+    runs.length === 0 ? h("p", { class: "muted" }, "No run yet.") : runsTable(runs, new Set(compare)),
+    await overlay(compare),
     comparison(runs),
   );
   app.dataset.ready = "true";
+}
+
+/** The chosen runs' validation curves on one chart, or nothing when none is chosen. */
+async function overlay(ids: string[]): Promise<HTMLElement> {
+  if (ids.length === 0) return h("div");
+  const runs = await Promise.all(ids.map((id) => fetchRun(id)));
+  const withCurves = runs.filter((run) => run.curves && run.curves.length > 0);
+  return h("section", { "aria-labelledby": "overlay-title" }, h("h2", { id: "overlay-title" }, `Learning curves of runs ${ids.join(", ")}`),
+    withCurves.length === 0
+      ? h("p", { class: "muted" }, "None of these runs has learning curves yet (decision trees have none).")
+      : overlaidCurvesPlot(withCurves.map((run) => ({ id: run.id, label: `run ${run.id} (${run.kind}, ${run.modality})`, curves: run.curves! }))));
 }
 
 function select(name: string, values: string[]): HTMLSelectElement {
@@ -71,17 +87,27 @@ function trainForm(): HTMLElement {
     form, message);
 }
 
-function runsTable(runs: RunSummary[]): HTMLElement {
-  return h("table", { class: "data", id: "runs-table" },
-    h("thead", {}, h("tr", {}, ...["run", "status", "progress", "learner", "modality", "features", "zooms", "folds", "test R²", "test RMSE", "coverage ±1σ", "predictor"].map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, ...runs.map((run) => h("tr", { "data-id": run.id },
+function runsTable(runs: RunSummary[], chosen: Set<string>): HTMLElement {
+  const boxes = runs.map((run) => h("input", { type: "checkbox", name: "compare", value: run.id, checked: chosen.has(run.id), "aria-label": `compare run ${run.id}` }));
+  const button = h("button", { type: "button", id: "compare-runs" }, "Overlay the checked runs' curves");
+  button.addEventListener("click", () => {
+    const ids = boxes.filter((box) => box.checked).map((box) => box.value);
+    const url = new URL(location.href);
+    if (ids.length > 0) url.searchParams.set("compare", ids.join(","));
+    else url.searchParams.delete("compare");
+    location.assign(url.toString());
+  });
+  return h("div", {}, h("table", { class: "data", id: "runs-table" },
+    h("thead", {}, h("tr", {}, ...["compare", "run", "status", "progress", "learner", "modality", "features", "zooms", "folds", "test R²", "test RMSE", "coverage ±1σ", "predictor"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, ...runs.map((run, k) => h("tr", { "data-id": run.id },
+      h("td", {}, boxes[k]),
       h("td", { class: "left" }, h("a", { href: `/runs/${run.id}` }, `run ${run.id}`)),
       h("td", { class: "left" }, run.status),
       h("td", {}, `${(run.progress * 100).toFixed(0)} %`),
       h("td", { class: "left" }, run.kind), h("td", { class: "left" }, run.modality), h("td", { class: "left" }, run.features),
       h("td", {}, `${run.imageZoom}, ${run.spectrumZoom}`), h("td", {}, String(run.folds)),
       h("td", {}, formatNumber(run.metrics?.r2, 3)), h("td", {}, formatNumber(run.metrics?.rmse, 3)), h("td", {}, formatNumber(run.metrics?.coverage1Sigma, 3)),
-      h("td", { class: "left" }, run.predictor ? run.predictor.name : "–")))));
+      h("td", { class: "left" }, run.predictor ? run.predictor.name : "–"))))), button);
 }
 
 function comparison(runs: RunSummary[]): HTMLElement {

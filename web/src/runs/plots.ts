@@ -71,3 +71,37 @@ export function calibrationPlot(points: TestPoint[], runId: string): HTMLElement
   return figure("calibration", `Calibration: ${rows.map((r) => `${r.band} ${r.what} ${r.fraction.toFixed(2)}`).join(", ")}.`, plot,
     csvLink(`run-${runId}-calibration.csv`, "calibration (CSV)", ["band", "what", "fraction"], () => rows.map((r) => [r.band, r.what, r.fraction])));
 }
+
+/** Mean validation RMSE over folds at each iteration (iterations some fold lacks are averaged over the folds that have them). */
+export function meanValidationCurve(curves: LearningCurve[]): { iteration: number; rmse: number }[] {
+  const sums = new Map<number, { total: number; count: number }>();
+  for (const curve of curves) {
+    curve.iteration.forEach((iteration, k) => {
+      const value = curve.validation[k];
+      if (value === null || !Number.isFinite(value)) return;
+      const entry = sums.get(iteration) ?? { total: 0, count: 0 };
+      entry.total += value;
+      entry.count++;
+      sums.set(iteration, entry);
+    });
+  }
+  return [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([iteration, { total, count }]) => ({ iteration, rmse: total / count }));
+}
+
+/** Several runs' validation curves (mean over folds) on one chart: the comparison view of /runs?compare=…. */
+export function overlaidCurvesPlot(runs: { id: string; label: string; curves: LearningCurve[] }[]): HTMLElement {
+  const points = runs.flatMap((run) => meanValidationCurve(run.curves).map((p) => ({ run: run.label, id: run.id, ...p })));
+  const plot = Plot.plot({
+    width: 760, height: 340, marginLeft: 56,
+    x: { label: "iteration (boosting round or epoch)" },
+    y: { label: "validation RMSE, mean over folds (dex)", grid: true },
+    color: { legend: true },
+    marks: [Plot.line(points, { x: "iteration", y: "rmse", z: "run", stroke: "run", className: "overlay-lines" })],
+  });
+  const ends = runs.map((run) => {
+    const curve = meanValidationCurve(run.curves);
+    return `${run.label}: ${curve.length} iterations, last ${curve[curve.length - 1]?.rmse.toFixed(3) ?? "–"} dex`;
+  });
+  return figure("runs-overlay", `Validation learning curves of ${runs.length} runs, mean over folds. ${ends.join("; ")}`, plot,
+    csvLink("runs-curves.csv", "curves (CSV)", ["run_id", "iteration", "validation_rmse_dex"], () => points.map((p) => [p.id, p.iteration, p.rmse])));
+}
