@@ -20,8 +20,10 @@ const cols = Number(process.env.GBDT_BENCH_COLS ?? 3000);
 const threadCounts = (process.env.GBDT_BENCH_THREADS ?? "2,1").split(",").map(Number);
 const testRows = 2000;
 
-const missing = mlReferenceMissing();
-if (missing) console.log(`references unavailable: ${missing}`);
+const missing = mlReferenceMissing("lightgbm");
+if (missing) console.log(`LightGBM reference unavailable: ${missing}`);
+const sklearnMissing = mlReferenceMissing("sklearn");
+if (sklearnMissing) console.log(`scikit-learn reference unavailable: ${sklearnMissing}`);
 
 let started = performance.now();
 const [train, test] = splitRows(syntheticRegression({ rows: rows + testRows, cols, seed: 2026 }), rows);
@@ -58,7 +60,7 @@ for (const threads of threadCounts) {
 
 const depths = (process.env.GBDT_BENCH_DEPTHS ?? "1,2,3,4,5,6").split(",").map(Number);
 const treeTable = ["| depth | skycube DT s | skycube R² | scikit-learn s | scikit-learn R² | ΔR² |", "|---|---|---|---|---|---|"];
-const references = missing ? [] : sklearnTrees({ x: train.x, y: train.y, test: test.x }, depths, 1);
+const references = sklearnMissing ? [] : sklearnTrees({ x: train.x, y: train.y, test: test.x }, depths, 1);
 for (const [k, maxDepth] of depths.entries()) {
   started = performance.now();
   const model = await trainDecisionTree(train.x, train.y, { maxDepth, threads: threadCounts[0] }, { seed: 1 });

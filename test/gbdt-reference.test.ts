@@ -18,8 +18,10 @@ import { binDataset } from "../models/gbdt/dataset.js";
 import { lightGbm, lightGbmBinCounts, mlReferenceMissing, sklearnTrees } from "./support/gbdt-reference.js";
 import { splitRows, syntheticRegression } from "./support/gbdt-data.js";
 
-const missing = mlReferenceMissing();
-const skip = missing ? `skipped: ${missing}` : false;
+const lightgbmMissing = mlReferenceMissing("lightgbm");
+const skip = lightgbmMissing ? `skipped: ${lightgbmMissing}` : false;
+const sklearnMissing = mlReferenceMissing("sklearn");
+const skipSklearn = sklearnMissing ? `skipped: ${sklearnMissing}` : false;
 
 describe("GBDT against LightGBM", { skip }, () => {
   // One data set is not enough: two correct GBDTs differ by binning alone —
@@ -88,7 +90,7 @@ function mixedFeatures(rows: number) {
   return { rows, cols, values };
 }
 
-describe("decision tree against scikit-learn", { skip }, () => {
+describe("decision tree against scikit-learn", { skip: skipSklearn }, () => {
   const depths = [1, 2, 3, 4, 5, 6];
 
   it("reaches scikit-learn's held-out R² within 0.005 at depths 1..6 when binning is exact", async () => {

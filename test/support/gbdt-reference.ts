@@ -13,11 +13,12 @@ import type { Matrix } from "../../models/learner.js";
 
 export const ML_PYTHON = process.env.SKYCUBE_ML_PYTHON || "python3";
 
-/** Why LightGBM/scikit-learn cannot be used, or false when they can. */
-export function mlReferenceMissing(): string | false {
-  const result = spawnSync(ML_PYTHON, ["-c", "import lightgbm, sklearn, numpy"], { encoding: "utf8" });
+/** Why a Python reference (`lightgbm` or `sklearn`, with numpy) cannot be used, or false when it can. */
+export function mlReferenceMissing(module: "lightgbm" | "sklearn"): string | false {
+  const result = spawnSync(ML_PYTHON, ["-c", `import ${module}, numpy`], { encoding: "utf8" });
   if (result.error) return `${ML_PYTHON} is not available (${result.error.message})`;
-  if (result.status !== 0) return `${ML_PYTHON} cannot import lightgbm/sklearn; run: ${ML_PYTHON} -m pip install lightgbm scikit-learn`;
+  const install = module === "sklearn" ? "apt-get install python3-sklearn (or pip install scikit-learn)" : `${ML_PYTHON} -m pip install lightgbm`;
+  if (result.status !== 0) return `${ML_PYTHON} cannot import ${module}; run: ${install}`;
   return false;
 }
 
