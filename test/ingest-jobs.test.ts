@@ -191,50 +191,54 @@ describe("the CLI on a data folder a server holds", { skip: backends[0].skip }, 
     assert.match(rerun.stdout, new RegExp(`0 new, 0 joined objects already catalogued, ${summary.objects} already present`));
   });
 
-  it("resumes a job whose server was killed mid-ingest at the next start: every object once, no orphan shard", async (t) => {
-    rmSync(dataDir, { recursive: true, force: true });
-    const first = await serve();
-    const { ingestFiles } = await toHolder(`mutation ($input: IngestFilesInput!) { ingestFiles(input: $input) { id } }`, { input: sdssInput() });
-    // Killed once its first batches are committed: the job is RUNNING in the database, its process gone.
-    for (let i = 0; i < 1200; i++) {
-      const { ingestJob } = await toHolder(`query ($id: ID!) { ingestJob(id: $id) { stage done } }`, { id: ingestFiles.id });
-      if (ingestJob.stage === "objects" && ingestJob.done > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    await stop(first.child, "SIGKILL");
-    const partial = await galaxyCount();
-    t.diagnostic(`server killed with ${partial} of ${summary.objects} galaxies committed`);
-
-    const second = await serve();
-    try {
-      let job: Record<string, any> = {};
+  for (const signal of ["SIGKILL", "SIGTERM"] as const) {
+    it(`resumes a job whose server was stopped mid-ingest (${signal}) at the next start: every object once, no orphan shard`, async (t) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      const first = await serve();
+      const { ingestFiles } = await toHolder(`mutation ($input: IngestFilesInput!) { ingestFiles(input: $input) { id } }`, { input: sdssInput() });
+      // Killed once its first batches are committed: the job is RUNNING in the database, its process gone.
       for (let i = 0; i < 1200; i++) {
-        job = (await toHolder(`query ($id: ID!) { ingestJob(id: $id) { ${JOB} } }`, { id: ingestFiles.id })).ingestJob;
-        if (job.status === "SUCCEEDED" || job.status === "FAILED") break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        const { ingestJob } = await toHolder(`query ($id: ID!) { ingestJob(id: $id) { stage done } }`, { id: ingestFiles.id });
+        if (ingestJob.stage === "objects" && ingestJob.done > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      assert.equal(job.status, "SUCCEEDED", job.error);
-      // Unless the last batches were committed between two polls, the job was resumed.
-      if (partial < summary.objects) {
-        assert.match(second.output(), new RegExp(`ingest: resuming job ${ingestFiles.id}, interrupted by a stop`));
-        assert.equal(job.attempts, 2);
-        assert.equal(job.report.inserted + job.report.alreadyPresent + job.report.merged, summary.objects);
+      await stop(first.child, signal);
+      const partial = await galaxyCount();
+      t.diagnostic(`server stopped (${signal}) with ${partial} of ${summary.objects} galaxies committed`);
+      if (signal === "SIGTERM") assert.match(first.output(), new RegExp(`ingest job ${ingestFiles.id} .*: stopped with the server after`));
+
+      const second = await serve();
+      try {
+        let job: Record<string, any> = {};
+        for (let i = 0; i < 1200; i++) {
+          job = (await toHolder(`query ($id: ID!) { ingestJob(id: $id) { ${JOB} } }`, { id: ingestFiles.id })).ingestJob;
+          if (job.status === "SUCCEEDED" || job.status === "FAILED") break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.equal(job.status, "SUCCEEDED", job.error);
+        // Unless the last batches were committed between two polls, the job was resumed.
+        if (partial < summary.objects) {
+          // Killed: found RUNNING and queued again. Stopped: it had queued itself again.
+          if (signal === "SIGKILL") assert.match(second.output(), new RegExp(`ingest: resuming job ${ingestFiles.id}, interrupted by a stop`));
+          assert.equal(job.attempts, 2);
+          assert.equal(job.report.inserted + job.report.alreadyPresent + job.report.merged, summary.objects);
+        }
+      } finally {
+        await stop(second.child, "SIGTERM");
       }
-    } finally {
-      await stop(second.child, "SIGTERM");
-    }
-    const db = await connect({ dataDir });
-    const cube = await openCube(dataDir);
-    try {
-      const [{ galaxies, keys }] = await db.sql`SELECT count(*)::int AS galaxies, count(DISTINCT source_key)::int AS keys FROM galaxies`;
-      assert.deepEqual([galaxies, keys], [summary.objects, summary.objects]);
-      const manifest = new Set((await db.sql`SELECT name FROM cube_shards`).map((r) => r.name as string));
-      const onDisk = cube.storage.list();
-      assert.deepEqual(onDisk.temporaries, []);
-      assert.deepEqual(onDisk.shards.filter((s) => !manifest.has(s.name)), [], "no orphan shard");
-    } finally {
-      cube.close();
-      await db.close();
-    }
-  });
+      const db = await connect({ dataDir });
+      const cube = await openCube(dataDir);
+      try {
+        const [{ galaxies, keys }] = await db.sql`SELECT count(*)::int AS galaxies, count(DISTINCT source_key)::int AS keys FROM galaxies`;
+        assert.deepEqual([galaxies, keys], [summary.objects, summary.objects]);
+        const manifest = new Set((await db.sql`SELECT name FROM cube_shards`).map((r) => r.name as string));
+        const onDisk = cube.storage.list();
+        assert.deepEqual(onDisk.temporaries, []);
+        assert.deepEqual(onDisk.shards.filter((s) => !manifest.has(s.name)), [], "no orphan shard");
+      } finally {
+        cube.close();
+        await db.close();
+      }
+    });
+  }
 });

@@ -10,8 +10,7 @@
  * died is queued again at the next start (embedded) or once its heartbeat
  * is stale (PostgreSQL, where several servers share the jobs); the rerun
  * finds its committed batches present and does the rest. Stopping the
- * runner stops the job before its next batch and leaves it RUNNING, to be
- * resumed the same way.
+ * runner stops the job before its next batch and queues it again.
  */
 import { hostname } from "node:os";
 import type { CubeStore } from "../../cube/cube-store.js";
@@ -19,7 +18,7 @@ import type { Database } from "../../db/database.js";
 import { ingestHisscube } from "../hisscube.js";
 import { ingestSdss, type IngestReport } from "../sdss/ingest.js";
 import type { IngestInput } from "./input.js";
-import { claimIngestJob, createIngestJob, finishIngestJob, recordIngestProgress, requeueAbandonedIngestJobs, type IngestJobRecord } from "./store.js";
+import { claimIngestJob, createIngestJob, finishIngestJob, recordIngestProgress, releaseIngestJob, requeueAbandonedIngestJobs, type IngestJobRecord } from "./store.js";
 
 export const HEARTBEAT_MS = 10_000;
 /** A RUNNING job without a heartbeat for this long (shared PostgreSQL) is taken to have lost its process. */
@@ -88,7 +87,7 @@ export class IngestJobRunner {
     while (this.draining) await this.draining;
   }
 
-  /** Stops before the running job's next batch; the job stays RUNNING and resumes at the next start. */
+  /** Stops before the running job's next batch; the job is queued again and resumes at the next start. */
   async stop(): Promise<void> {
     clearInterval(this.poll);
     this.controller.abort(new Error("the server is stopping"));
@@ -148,7 +147,8 @@ export class IngestJobRunner {
       clearInterval(heartbeat);
       await writes;
       if (this.controller.signal.aborted) {
-        // Left RUNNING on purpose: the next start queues it again and the rerun does the rest.
+        // Back to the queue: the next server to start (or, on a shared PostgreSQL, to look) resumes it.
+        await releaseIngestJob(sql, job.id, this.runnerId).catch(() => {});
         this.options.onEvent?.({ job, outcome: "interrupted", seconds: (Date.now() - started) / 1000 });
         return;
       }

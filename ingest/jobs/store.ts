@@ -97,6 +97,11 @@ export async function finishIngestJob(
   }
 }
 
+/** Gives a RUNNING job back to the queue (its server is stopping): the next server to look resumes it. */
+export async function releaseIngestJob(sql: Sql, id: string, runner: string): Promise<void> {
+  await sql`UPDATE ingest_jobs SET status = 'QUEUED', runner = NULL WHERE id = ${id} AND status = 'RUNNING' AND runner = ${runner}`;
+}
+
 /**
  * Queues again every RUNNING job whose heartbeat is older than
  * `staleSeconds` (0: every RUNNING job — the embedded database has one
