@@ -4,6 +4,7 @@
  * PGlite (reached over a private Unix socket by @electric-sql/pglite-socket).
  */
 import postgres from "postgres";
+import { dataDirFailure } from "./data-dir.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { openEmbedded, type EmbeddedServer } from "./embedded.js";
 
@@ -51,13 +52,19 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     const sql = postgres(options.databaseUrl, { ...clientOptions, debug, max: options.maxConnections ?? 10 });
     return { sql, kind: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
-  const lock = options.dataDir ? lockDataDir(options.dataDir, options.purpose ?? "skycube") : undefined;
+  const dataDir = options.dataDir;
+  let lock: DataDirLock | undefined;
+  try {
+    lock = dataDir ? lockDataDir(dataDir, options.purpose ?? "skycube") : undefined;
+  } catch (error) {
+    throw (dataDir && dataDirFailure(error, dataDir, "writing its lock file")) || error;
+  }
   let embedded: EmbeddedServer;
   try {
-    embedded = await openEmbedded(options.dataDir);
+    embedded = await openEmbedded(dataDir);
   } catch (error) {
     lock?.release();
-    throw error;
+    throw (dataDir && dataDirFailure(error, dataDir, "opening the embedded database")) || error;
   }
   // PGlite is a single session: one connection, so that two transactions
   // can never interleave.
