@@ -13,7 +13,7 @@ import { cubeRootOf, loadSettings, settingsMarkdown, type Settings } from "../co
 import { openCube, type CubeStore } from "../cube/cube-store.js";
 import { dataDirFailure } from "../db/data-dir.js";
 import { DataDirLockedError } from "../db/data-dir-lock.js";
-import { connect, type Database } from "../db/database.js";
+import { connect, databaseUrlFailure, type Database } from "../db/database.js";
 import { StartupError } from "../errors/startup.js";
 import { migrate } from "../db/migrate.js";
 import { exportHisscube } from "../export/hisscube.js";
@@ -65,7 +65,9 @@ const commands: Record<string, Command> = {
         throw new UsageError("worker needs DATABASE_URL (a PostgreSQL server shared with the servers); with the embedded PGlite the server trains itself");
       }
       const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
-      await migrate(db.sql);
+      await migrate(db.sql).catch((error: unknown) => {
+        throw explainFailure(error, settings, "applying the migrations");
+      });
       const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false);
       await queue.start();
       console.log(`worker ${process.pid}: waiting for training runs (queue ${TRAINING_QUEUE})`);
@@ -233,28 +235,36 @@ async function withDatabase<T>(settings: Settings, purpose: string, work: (db: D
     db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, purpose });
   } catch (error) {
     if (error instanceof DataDirLockedError) throw new UsageError(error.message);
-    throw dataDirFailure(error, settings.dataDir, "opening the database", !settings.databaseUrl) ?? error;
+    throw explainFailure(error, settings, "opening the database");
   }
   let cube: CubeStore;
   try {
     cube = await openCube(cubeRootOf(settings));
   } catch (error) {
     await db.close().catch(() => {});
-    throw dataDirFailure(error, settings.dataDir, "opening the cube", !settings.databaseUrl) ?? error;
+    throw explainFailure(error, settings, "opening the cube");
   }
+  let step = "applying the migrations";
   try {
     const applied = await migrate(db.sql);
     // What an interrupted command left: shards no row refers to, temporary files (see cube/sweep.ts).
     const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
     const leftovers = swept.orphans.length + swept.temporaries.length;
     if (leftovers > 0) console.error(`cube: removed ${swept.orphans.length} shards no row refers to and ${swept.temporaries.length} temporary files, left by an interrupted run`);
+    step = purpose.replace(/^skycube /, "running ");
     return await work(db, applied, cube);
   } catch (error) {
-    throw dataDirFailure(error, settings.dataDir, purpose.replace(/^skycube /, "running "), !settings.databaseUrl) ?? error;
+    throw explainFailure(error, settings, step);
   } finally {
     cube.close();
     await db.close();
   }
+}
+
+/** The one-line StartupError for a failure the database server or DATA_DIR explains, else the error itself. */
+function explainFailure(error: unknown, settings: Settings, step: string): unknown {
+  const embedded = !settings.databaseUrl;
+  return (!embedded ? databaseUrlFailure(error, settings.databaseUrl, step) : undefined) ?? dataDirFailure(error, settings.dataDir, step, embedded) ?? error;
 }
 
 /** One progress bar per stage of an ingest. */

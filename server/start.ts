@@ -12,7 +12,7 @@ import { cubeRootOf, type Settings } from "../config/settings.js";
 import { openCube } from "../cube/cube-store.js";
 import { sweepCube } from "../cube/sweep.js";
 import { dataDirFailure } from "../db/data-dir.js";
-import { connect, type Database } from "../db/database.js";
+import { connect, databaseUrlFailure, type Database } from "../db/database.js";
 import { StartupError } from "../errors/startup.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
@@ -106,7 +106,10 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   } catch (error) {
     for (const close of opened.reverse()) await Promise.resolve().then(close).catch(() => {});
     const embedded = options.db ? options.db.kind === "pglite" : !settings.databaseUrl;
-    const explained = listenFailure(error, settings) ?? dataDirFailure(error, settings.dataDir, step, embedded);
+    const explained =
+      listenFailure(error, settings) ??
+      (!embedded && settings.databaseUrl ? databaseUrlFailure(error, settings.databaseUrl, step) : undefined) ??
+      dataDirFailure(error, settings.dataDir, step, embedded);
     throw explained ?? error;
   }
 }

@@ -15,13 +15,14 @@ import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { backends, testDatabaseUrl } from "./support/databases.js";
 
 const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 const isRoot = process.getuid?.() === 0;
 
 function run(args: string[], env: Record<string, string>) {
   const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, DATABASE_URL: "", DEMO_COUNT: "0", ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Mounts a tmpfs (as root); the reason it cannot, or undefined once mounted. */
@@ -125,6 +126,28 @@ describe("start-up and configuration failures", () => {
       assert.equal(retried.code, 0, retried.stderr);
       assert.match(retried.stdout, /migrate: applied 001_galaxies/);
     });
+  });
+
+  it("names the PostgreSQL server of DATABASE_URL, never its user or password, when it cannot be reached (exit 1)", () => {
+    const url = "postgres://someone:secret@127.0.0.1:1/skycube";
+    for (const [args, step] of [[["migrate"], "applying the migrations"], [["serve"], "applying the migrations"], [["worker"], "applying the migrations"]] as const) {
+      const result = run([...args], { DATABASE_URL: url, DATA_DIR: join(root, "pg"), PORT: "0", HOST: "127.0.0.1" });
+      assert.equal(result.code, 1, `${args.join(" ")}: ${result.signal} ${result.stderr}`);
+      assert.equal(
+        result.stderr,
+        `skycube: the PostgreSQL server of DATABASE_URL (127.0.0.1:1, database "skycube"): cannot be reached (ECONNREFUSED) while ${step}; start it or correct DATABASE_URL\n`,
+        args.join(" "),
+      );
+    }
+  });
+
+  const postgres = backends.find((b) => b.name === "postgres")!;
+  it("names a database the PostgreSQL server does not have (exit 1)", { skip: postgres.skip }, () => {
+    const url = new URL(testDatabaseUrl);
+    url.pathname = "/skycube_no_such_database";
+    const result = run(["migrate"], { DATABASE_URL: url.toString(), DATA_DIR: join(root, "pg") });
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, `skycube: the PostgreSQL server of DATABASE_URL (${url.hostname}:${url.port || 5432}, database "skycube_no_such_database"): the database does not exist (3D000) while applying the migrations; correct DATABASE_URL\n`);
   });
 
   describe("a port in use", () => {
