@@ -5,15 +5,16 @@
  */
 import "./environment.js";
 import "reflect-metadata";
-import { parseArgs } from "node:util";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubeRootOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { openCube, type CubeStore } from "../cube/cube-store.js";
+import { dataDirFailure } from "../db/data-dir.js";
 import { DataDirLockedError, lockHolder } from "../db/data-dir-lock.js";
-import { connect, type Database } from "../db/database.js";
+import { connect, databaseUrlFailure, type Database } from "../db/database.js";
+import { StartupError } from "../errors/startup.js";
 import { migrate } from "../db/migrate.js";
 import { exportHisscube } from "../export/hisscube.js";
 import { compactCube } from "../ingest/compact.js";
@@ -29,6 +30,7 @@ import { graphqlSchema } from "../server/schema.js";
 import { startServer } from "../server/start.js";
 import { TRAINING_QUEUE } from "../models/training/queue.js";
 import { makeQueue } from "../models/training/setup.js";
+import { didYouMean, parseOptions, UsageError } from "./options.js";
 import { Progress } from "./progress.js";
 
 interface Command {
@@ -41,7 +43,8 @@ const commands: Record<string, Command> = {
   serve: {
     summary: "Start the HTTP server (GraphQL at /graphql); what `npm start` runs.",
     usage: "serve",
-    async run(_args, settings) {
+    async run(args, settings) {
+      parseOptions("serve", args, {}, this.usage);
       const server = await startServer(settings);
       let stopping = false;
       const stop = async (signal: string) => {
@@ -58,12 +61,15 @@ const commands: Record<string, Command> = {
   worker: {
     summary: "Train queued predictor runs without serving HTTP (PostgreSQL with the pg-boss queue); what `npm run worker` runs.",
     usage: "worker",
-    async run(_args, settings) {
+    async run(args, settings) {
+      parseOptions("worker", args, {}, this.usage);
       if (!settings.databaseUrl) {
         throw new UsageError("worker needs DATABASE_URL (a PostgreSQL server shared with the servers); with the embedded PGlite the server trains itself");
       }
       const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
-      await migrate(db.sql);
+      await migrate(db.sql).catch((error: unknown) => {
+        throw explainFailure(error, settings, "applying the migrations");
+      });
       const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false);
       await queue.start();
       console.log(`worker ${process.pid}: waiting for training runs (queue ${TRAINING_QUEUE})`);
@@ -83,16 +89,18 @@ const commands: Record<string, Command> = {
   migrate: {
     summary: "Apply pending database migrations.",
     usage: "migrate",
-    run: (_args, settings) =>
-      withDatabase(settings, "skycube migrate", async (_db, applied) => {
+    async run(args, settings) {
+      parseOptions("migrate", args, {}, this.usage);
+      await withDatabase(settings, "skycube migrate", async (_db, applied) => {
         console.log(applied.length === 0 ? "migrate: database is up to date" : `migrate: applied ${applied.join(", ")}`);
-      }),
+      });
+    },
   },
   demo: {
     summary: "Load the synthetic demo survey (idempotent for a given seed and count); with --write-sdss DIR, write it as SDSS files instead.",
     usage: "demo [--count N] [--seed S] [--write-sdss DIR]",
     async run(args, settings) {
-      const { values } = parseArgs({ args, options: { count: { type: "string", default: "2000" }, seed: { type: "string", default: String(DEMO_SEED) }, "write-sdss": { type: "string" } } });
+      const { values } = parseOptions("demo", args, { count: { type: "string", default: "2000" }, seed: { type: "string", default: String(DEMO_SEED) }, "write-sdss": { type: "string" } }, this.usage);
       const count = Number(values.count);
       const seed = Number(values.seed);
       if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError("--count must be an integer in [1, 1000000]");
@@ -146,7 +154,7 @@ const commands: Record<string, Command> = {
     summary: "Write the cube in HiSS-Cube's DATASET layout: `export hisscube OUT.h5` (galaxies with an image and a spectrum).",
     usage: "export hisscube OUT.h5",
     async run(args, settings) {
-      const [format, out] = args;
+      const [format, out] = parseOptions("export", args, {}, this.usage, 2).positionals;
       if (format !== "hisscube" || !out) throw new UsageError("usage: export hisscube OUT.h5");
       if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${dirname(resolve(out))} does not exist`);
       await withDatabase(settings, "skycube export", async (db, _applied, cube) => {
@@ -162,8 +170,8 @@ const commands: Record<string, Command> = {
     summary: "Maintain the cube: `cube compact` merges each sky cell's small shards (served values unchanged); `cube shards` lists them.",
     usage: "cube compact|shards",
     async run(args, settings) {
-      const [action] = args;
-      if (action !== "compact" && action !== "shards") throw new UsageError("usage: cube compact | cube shards");
+      const [action] = parseOptions("cube", args, {}, this.usage, 1).positionals;
+      if (action !== "compact" && action !== "shards") throw new UsageError(`cube: unknown action ${JSON.stringify(action ?? "")}${didYouMean(action ?? "", ["compact", "shards"])}; usage: cube compact | cube shards`);
       await withDatabase(settings, `skycube cube ${action}`, async (db, _applied, cube) => {
         if (action === "shards") {
           for (const s of await listShards(db.sql)) console.log(`${s.id}\t${s.name}\t${s.live}/${s.rows ?? "?"} rows live\t${s.bytes ?? "?"} bytes${s.retiredAt ? "\tretired" : ""}`);
@@ -181,15 +189,13 @@ const commands: Record<string, Command> = {
     summary: "Print the GraphQL SDL (or write it with --out FILE).",
     usage: "schema [--out FILE]",
     async run(args) {
-      const { values } = parseArgs({ args, options: { out: { type: "string" } } });
+      const { values } = parseOptions("schema", args, { out: { type: "string" } }, this.usage);
       const sdl = printSchema(await graphqlSchema()) + "\n";
       if (values.out) writeFileSync(values.out, sdl);
       else process.stdout.write(sdl);
     },
   },
 };
-
-class UsageError extends Error {}
 
 /** `demo --write-sdss DIR`: the survey as SDSS frame, spec and MPA-JHU files (no database). */
 async function writeSdssDemo(dir: string, count: number, seed: number): Promise<void> {
@@ -210,12 +216,13 @@ async function writeSdssDemo(dir: string, count: number, seed: number): Promise<
 function ingestInputOf(args: string[]): IngestInput {
   const [source, ...rest] = args;
   if (source === "hisscube") {
-    const [path] = rest;
+    const [path] = parseOptions("ingest hisscube", rest, {}, "ingest hisscube FILE.h5", 1).positionals;
     if (!path || !existsSync(path)) throw new UsageError(`ingest hisscube needs an existing HiSS-Cube file, got ${JSON.stringify(path ?? "")}`);
     return { source: "hisscube", path: resolve(path) };
   }
-  if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}; use 'ingest sdss' or 'ingest hisscube'`);
-  const { values } = parseArgs({ args: rest, options: { spectra: { type: "string" }, frames: { type: "string" }, sfr: { type: "string" } } });
+  if (source !== "sdss") throw new UsageError(`ingest: unknown source ${JSON.stringify(source ?? "")}${didYouMean(source ?? "", ["sdss", "hisscube"])}; use 'ingest sdss' or 'ingest hisscube'`);
+  const usage = "ingest sdss --spectra DIR [--frames DIR] [--sfr gal_info.fits,gal_totsfr.fits]";
+  const { values } = parseOptions("ingest sdss", rest, { spectra: { type: "string" }, frames: { type: "string" }, sfr: { type: "string" } }, usage);
   if (!values.spectra) throw new UsageError("ingest sdss needs --spectra DIR (a folder of spec-PLATE-MJD-FIBER.fits files)");
   const sfr = values.sfr?.split(",");
   if (sfr && sfr.length !== 2) throw new UsageError("--sfr takes two files: gal_info.fits,gal_totsfr.fits");
@@ -252,20 +259,36 @@ async function withDatabase<T>(settings: Settings, purpose: string, work: (db: D
     db = await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, purpose });
   } catch (error) {
     if (error instanceof DataDirLockedError) throw new UsageError(error.message);
-    throw error;
+    throw explainFailure(error, settings, "opening the database");
   }
-  const cube = await openCube(cubeRootOf(settings));
+  let cube: CubeStore;
+  try {
+    cube = await openCube(cubeRootOf(settings));
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw explainFailure(error, settings, "opening the cube");
+  }
+  let step = "applying the migrations";
   try {
     const applied = await migrate(db.sql);
     // What an interrupted command left: shards no row refers to, temporary files (see cube/sweep.ts).
     const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
     const leftovers = swept.orphans.length + swept.temporaries.length;
     if (leftovers > 0) console.error(`cube: removed ${swept.orphans.length} shards no row refers to and ${swept.temporaries.length} temporary files, left by an interrupted run`);
+    step = purpose.replace(/^skycube /, "running ");
     return await work(db, applied, cube);
+  } catch (error) {
+    throw explainFailure(error, settings, step);
   } finally {
     cube.close();
     await db.close();
   }
+}
+
+/** The one-line StartupError for a failure the database server or DATA_DIR explains, else the error itself. */
+function explainFailure(error: unknown, settings: Settings, step: string): unknown {
+  const embedded = !settings.databaseUrl;
+  return (!embedded ? databaseUrlFailure(error, settings.databaseUrl, step) : undefined) ?? dataDirFailure(error, settings.dataDir, step, embedded) ?? error;
 }
 
 /** One progress bar per stage of an ingest. */
@@ -290,14 +313,19 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const command = commands[name];
-  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; run 'skycube help'`);
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}${didYouMean(name, Object.keys(commands))}; run 'skycube help'`);
   await command.run(rest, loadSettings());
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // A caller's mistake (exit 2) or the machine's (exit 1): one line each, no stack trace.
   if (error instanceof UsageError || (error instanceof Error && error.message.startsWith("Bad configuration"))) {
     console.error(`skycube: ${error.message}`);
     process.exit(2);
+  }
+  if (error instanceof StartupError || error instanceof DataDirLockedError) {
+    console.error(`skycube: ${error.message}`);
+    process.exit(1);
   }
   console.error(error);
   process.exit(1);

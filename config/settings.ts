@@ -30,6 +30,20 @@ function positiveNumber(raw: string): number {
 
 const text = (raw: string): string => raw;
 
+/** A PostgreSQL URL; anything else is refused now rather than failing at the first query. Never echoes the URL (it may hold a password). */
+function postgresUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error("must be a postgres://user@host:port/database URL, got something that is not a URL");
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new Error(`must be a postgres:// or postgresql:// URL (PostgreSQL is the only database server supported; leave it empty for the embedded PGlite), got the scheme ${JSON.stringify(url.protocol)}`);
+  }
+  return raw;
+}
+
 export const settingsTable = {
   port: { env: "PORT", description: "HTTP port of the server.", default: 4000, parse: integer(0, 65535) },
   host: { env: "HOST", description: "Interface to listen on.", default: "0.0.0.0", parse: text },
@@ -41,9 +55,9 @@ export const settingsTable = {
   },
   databaseUrl: {
     env: "DATABASE_URL",
-    description: "postgres://… URL of a real PostgreSQL server; when empty the embedded PGlite in DATA_DIR is used.",
+    description: "postgres://… (or postgresql://…) URL of a real PostgreSQL server; when empty the embedded PGlite in DATA_DIR is used. Other schemes are refused at start.",
     default: "",
-    parse: text,
+    parse: postgresUrl,
   },
   demoCount: {
     env: "DEMO_COUNT",

@@ -13,7 +13,8 @@
  */
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { prepareDataDir } from "./data-dir.js";
 
 export interface LockInfo {
   pid: number;
@@ -93,7 +94,7 @@ export interface DataDirLock {
 
 /** Takes the data folder's lock or throws DataDirLockedError naming its holder. */
 export function lockDataDir(dataDir: string, command: string): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir);
   const path = lockPath(dataDir);
   const info: LockInfo = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {

@@ -4,6 +4,8 @@
  * PGlite (reached over a private Unix socket by @electric-sql/pglite-socket).
  */
 import postgres from "postgres";
+import { StartupError } from "../errors/startup.js";
+import { dataDirFailure } from "./data-dir.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { openEmbedded, type EmbeddedServer } from "./embedded.js";
 
@@ -51,13 +53,19 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     const sql = postgres(options.databaseUrl, { ...clientOptions, debug, max: options.maxConnections ?? 10 });
     return { sql, kind: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
-  const lock = options.dataDir ? lockDataDir(options.dataDir, options.purpose ?? "skycube") : undefined;
+  const dataDir = options.dataDir;
+  let lock: DataDirLock | undefined;
+  try {
+    lock = dataDir ? lockDataDir(dataDir, options.purpose ?? "skycube") : undefined;
+  } catch (error) {
+    throw (dataDir && dataDirFailure(error, dataDir, "writing its lock file")) || error;
+  }
   let embedded: EmbeddedServer;
   try {
-    embedded = await openEmbedded(options.dataDir);
+    embedded = await openEmbedded(dataDir);
   } catch (error) {
     lock?.release();
-    throw error;
+    throw (dataDir && dataDirFailure(error, dataDir, "opening the embedded database")) || error;
   }
   // PGlite is a single session: one connection, so that two transactions
   // can never interleave.
@@ -91,4 +99,31 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== "string") return false;
   return CONNECTION_CODES.has(code) || code.startsWith("08") || code.startsWith("57P");
+}
+
+/** SQLSTATEs of a server that answers but refuses us (PostgreSQL 15 manual, Appendix A). */
+const REFUSALS: Record<string, string> = {
+  "28P01": "the password was refused",
+  "28000": "the login was refused",
+  "3D000": "the database does not exist",
+};
+
+/**
+ * Why a start failed, when the PostgreSQL server of DATABASE_URL is the
+ * reason: unreachable or restarting, or refusing the login or the database.
+ * One line naming host, port and database (never the user or password).
+ */
+export function databaseUrlFailure(error: unknown, databaseUrl: string, step: string): StartupError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const refusal = typeof code === "string" ? REFUSALS[code] : undefined;
+  if (!refusal && !isDatabaseUnavailable(error)) return undefined;
+  let where = "DATABASE_URL";
+  try {
+    const url = new URL(databaseUrl);
+    where = `the PostgreSQL server of DATABASE_URL (${url.hostname || "localhost"}:${url.port || 5432}, database ${JSON.stringify(decodeURIComponent(url.pathname.slice(1)) || "(default)")})`;
+  } catch {
+    // settings checked it is a URL; keep the generic name
+  }
+  const cause = refusal ? `${refusal} (${code})` : `cannot be reached (${String(code)})`;
+  return new StartupError(`${where}: ${cause} while ${step}; ${refusal ? "correct DATABASE_URL" : "start it or correct DATABASE_URL"}`);
 }

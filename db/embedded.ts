@@ -4,7 +4,7 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -16,7 +16,16 @@ export interface EmbeddedServer {
 
 export async function openEmbedded(dataDir?: string): Promise<EmbeddedServer> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? await PGlite.create(join(dataDir, "pglite")) : await PGlite.create();
+  const folder = dataDir ? join(dataDir, "pglite") : undefined;
+  const fresh = folder !== undefined && !existsSync(folder);
+  let db: PGlite;
+  try {
+    db = folder ? await PGlite.create(folder) : await PGlite.create();
+  } catch (error) {
+    // A first start that failed (a full disk, say) leaves no half-made database for the next one to trip on.
+    if (fresh) rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
   // Socket paths are limited to ~100 bytes, so it lives in the temp folder.
   const socketPath = join(tmpdir(), `skycube-${process.pid}-${randomBytes(4).toString("hex")}.sock`);
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 });

@@ -1,9 +1,15 @@
-import { GraphQLError } from "graphql";
-
 /**
- * The error codes are the public API: clients switch on `extensions.code`.
- * Each code has one meaning (documented in the README) and one HTTP status
- * for the non-GraphQL endpoints.
+ * The error codes are the public API: clients switch on `extensions.code`
+ * (GraphQL), the fault name (VO) or `error.code` (the file routes). Each
+ * code has one meaning (documented in the README) and one HTTP status.
+ *
+ * One mechanism for every transport: code below the protocols throws a
+ * `CodedError`; this module knows no protocol (it imports neither graphql
+ * nor the VO). Two places turn it into a protocol's error:
+ * server/format-error.ts (GraphQL and the JSON file routes) and
+ * vo/faults.ts (VOTable faults). Anything that is not a CodedError is
+ * INTERNAL_SERVER_ERROR there, unless db/ says the database is unavailable
+ * (isDatabaseUnavailable → SERVICE_UNAVAILABLE, 503).
  */
 export const ErrorCode = {
   /** The caller sent an argument outside its domain (ra, radius, cursor, order...). */
@@ -45,27 +51,51 @@ export interface InputProblem {
   message: string;
 }
 
-/** A caller's bad input: every problem found, not just the first. */
-export class UserInputError extends GraphQLError {
-  constructor(readonly problems: InputProblem[]) {
-    super(problems.map((p) => `${p.argument}: ${p.message}`).join("; "), {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, problems },
-    });
+/** What a client may read besides code and message (`extensions` in GraphQL): problems, cost, limit, … */
+export interface ErrorDetails {
+  problems?: InputProblem[];
+  /** RATE_LIMITED: seconds until a retry may succeed (also the Retry-After header). */
+  retryAfterSeconds?: number;
+  [key: string]: unknown;
+}
+
+/** An error with a public code: its message is safe to return to the caller. */
+export class CodedError extends Error {
+  override name = "CodedError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+  }
+
+  get httpStatus(): number {
+    return httpStatusOf[this.code];
   }
 }
 
-export class NotFoundError extends GraphQLError {
-  constructor(what: string, id: string) {
-    super(`${what} ${JSON.stringify(id)} does not exist`, {
-      extensions: { code: ErrorCode.NOT_FOUND },
-    });
+/** A caller's bad input: every problem found, not just the first. */
+export class UserInputError extends CodedError {
+  constructor(readonly problems: InputProblem[]) {
+    super(ErrorCode.BAD_USER_INPUT, problems.map((p) => `${p.argument}: ${p.message}`).join("; "), { problems });
+  }
+}
+
+/** The object asked for does not exist: `new NotFoundError("Galaxy", id)`, or the problems naming each argument that names nothing. */
+export class NotFoundError extends CodedError {
+  constructor(what: string, id: string);
+  constructor(problems: InputProblem[]);
+  constructor(whatOrProblems: string | InputProblem[], id?: string) {
+    if (typeof whatOrProblems === "string") super(ErrorCode.NOT_FOUND, `${whatOrProblems} ${JSON.stringify(id)} does not exist`);
+    else super(ErrorCode.NOT_FOUND, whatOrProblems.map((p) => `${p.argument}: ${p.message}`).join("; "), { problems: whatOrProblems });
   }
 }
 
 /** A mutation without a valid `Authorization: Bearer <token>` header. */
-export class UnauthenticatedError extends GraphQLError {
+export class UnauthenticatedError extends CodedError {
   constructor() {
-    super("Mutations need the header `Authorization: Bearer <API_TOKEN>`", { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+    super(ErrorCode.UNAUTHENTICATED, "Mutations need the header `Authorization: Bearer <API_TOKEN>`");
   }
 }
 

@@ -1,9 +1,7 @@
-import { GraphQLError } from "graphql";
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
 import { isGalaxyId } from "../catalog/galaxies.js";
-import { ErrorCode, UnauthenticatedError, UserInputError } from "../errors/codes.js";
+import { UnauthenticatedError, UserInputError } from "../errors/codes.js";
 import { aliasProblem, nameProblem, setAlias } from "../models/store/registry.js";
-import { ServiceError } from "../models/training/service.js";
 import type { PredictionRecord } from "../models/store/predictions.js";
 import { Prediction } from "../schema/Prediction.js";
 import { Predictor } from "../schema/Predictor.js";
@@ -23,19 +21,6 @@ function requireToken(context: Context): void {
   if (!context.authenticated) throw new UnauthenticatedError();
 }
 
-/** Service errors become the API's coded errors. */
-async function api<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof ServiceError) {
-      if (error.code === "NOT_FOUND") throw new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND } });
-      throw new UserInputError(error.problems.length ? error.problems : [{ argument: "input", message: error.message }]);
-    }
-    throw error;
-  }
-}
-
 @Resolver()
 export class PredictorMutations {
   @Mutation(() => TrainingRun, {
@@ -43,14 +28,14 @@ export class PredictorMutations {
   })
   async trainPredictor(@Arg("input", () => TrainPredictorInput) input: TrainPredictorInput, @Ctx() context: Context): Promise<TrainingRun> {
     requireToken(context);
-    return toTrainingRun(await api(() => context.training.submit(toTrainInput(input))));
+    return toTrainingRun(await context.training.submit(toTrainInput(input)));
   }
 
   @Mutation(() => TrainingRun, { description: "Cancels a QUEUED or RUNNING run (BAD_USER_INPUT for a finished one). Needs the bearer token." })
   async cancelTrainingRun(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<TrainingRun> {
     requireToken(context);
     checkId(id);
-    return toTrainingRun(await api(() => context.training.cancel(id)));
+    return toTrainingRun(await context.training.cancel(id));
   }
 
   @Mutation(() => ID, {
@@ -59,7 +44,7 @@ export class PredictorMutations {
   async deletePredictor(@Arg("id", () => ID) ref: string, @Ctx() context: Context): Promise<string> {
     requireToken(context);
     const { id } = await predictorByRef(context, ref, "id");
-    await api(() => context.training.deletePredictor(id));
+    await context.training.deletePredictor(id);
     return id;
   }
 

@@ -4,14 +4,13 @@
  * that names nothing NOT_FOUND — both with `problems` naming the argument
  * and what exists instead.
  */
-import { GraphQLError } from "graphql";
-import { ErrorCode, UserInputError, type InputProblem } from "../errors/codes.js";
+import { NotFoundError, UserInputError, type InputProblem } from "../errors/codes.js";
 import type { PredictorRecord } from "../models/store/predictors.js";
 import type { Context } from "./context.js";
 
 /** NOT_FOUND with the problems, so a client can show which argument named nothing. */
-export function notFound(problems: InputProblem[]): GraphQLError {
-  return new GraphQLError(problems.map((p) => `${p.argument}: ${p.message}`).join("; "), { extensions: { code: ErrorCode.NOT_FOUND, problems } });
+export function notFound(problems: InputProblem[]): NotFoundError {
+  return new NotFoundError(problems);
 }
 
 export async function predictorByRef(context: Context, ref: string, argument: string): Promise<PredictorRecord> {

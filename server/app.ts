@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context, Services } from "../resolvers/context.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
+import { jsonErrorOf } from "./format-error.js";
 import { graphqlHandler } from "./graphql.js";
 import { mountExplorer } from "./explorer.js";
 import { modelCardRoute } from "./model-card-route.js";
@@ -51,9 +52,10 @@ export function createApp(apollo: ApolloServer<Context>, services: Services): Ho
   app.notFound((c) =>
     c.json({ error: { code: ErrorCode.NOT_FOUND, message: `No route ${c.req.method} ${c.req.path}` } }, httpStatusOf.NOT_FOUND as 404),
   );
-  app.onError((error, c) => {
-    console.error("unhandled error:", error);
-    return c.json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Internal server error" } }, httpStatusOf.INTERNAL_SERVER_ERROR as 500);
+  // A route's coded error with its status; an unavailable database 503; anything else 500, logged.
+  app.onError((error) => {
+    const { status, body, headers } = jsonErrorOf(error);
+    return Response.json(body, { status, headers });
   });
   return app;
 }

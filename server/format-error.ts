@@ -1,28 +1,60 @@
 /**
- * The one place unknown errors are turned into INTERNAL_SERVER_ERROR: their
- * message (which may carry SQL or parameters) is logged, never returned.
+ * Coded errors (errors/codes.ts) as GraphQL errors and as the JSON of the
+ * file routes: the one place the server maps them to its protocols (the VO
+ * has its own, vo/faults.ts). Unknown errors become INTERNAL_SERVER_ERROR:
+ * their message (which may carry SQL or parameters) is logged, never
+ * returned; an unavailable database (db/database.ts) is SERVICE_UNAVAILABLE.
  */
+import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { isDatabaseUnavailable } from "../db/database.js";
-import { ErrorCode } from "../errors/codes.js";
-import { ServiceError } from "../models/training/service.js";
+import { CodedError, ErrorCode, httpStatusOf } from "../errors/codes.js";
 
+const UNAVAILABLE_MESSAGE = "The database is unavailable; try again later";
 
+/** The `extensions` of a coded error: its code, then its details (problems, cost, limit, …). */
+function extensionsOf(error: CodedError): Record<string, unknown> {
+  return { code: error.code, ...error.details };
+}
+
+/**
+ * Apollo's formatError hook: a resolver's coded error keeps its code and
+ * details; errors Apollo coded itself (GRAPHQL_PARSE_FAILED, BAD_REQUEST, …)
+ * pass unchanged.
+ */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  const original = unwrapResolverError(error) as { code?: string } | undefined;
-  // The model service's own refusals (a predictor deleted meanwhile, …) keep their code.
-  if (original instanceof ServiceError) {
-    return { message: original.message, path: formatted.path, extensions: { code: original.code, ...(original.problems.length ? { problems: original.problems } : {}) } };
-  }
-  if (isDatabaseUnavailable(original)) {
-    return { message: "The database is unavailable; try again later", path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
-  }
+  const original = unwrapResolverError(error);
+  const stacktrace = formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {};
+  const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  if (original instanceof CodedError) return { message: original.message, ...where, extensions: { ...extensionsOf(original), ...stacktrace } };
+  if (isDatabaseUnavailable(original)) return { message: UNAVAILABLE_MESSAGE, ...where, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   console.error("internal error:", original instanceof Error ? original.stack : original);
-  return {
-    message: "Internal server error",
-    path: formatted.path,
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}) },
-  };
+  return { message: "Internal server error", ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...stacktrace } };
+}
+
+/**
+ * A coded error thrown before execution (from a plugin's
+ * didResolveOperation) as the GraphQLError Apollo answers with: Apollo reads
+ * the HTTP status (and Retry-After) from `extensions.http` there, before
+ * formatError runs.
+ */
+export function graphqlErrorOf(error: CodedError): GraphQLError {
+  const headers = new HeaderMap();
+  if (error.details.retryAfterSeconds !== undefined) headers.set("retry-after", String(error.details.retryAfterSeconds));
+  return new GraphQLError(error.message, { originalError: error, extensions: { ...extensionsOf(error), http: { status: error.httpStatus, headers } } });
+}
+
+/** The body and status of a failed file route (`{ error: { code, message, … } }`), for any thrown value. */
+export function jsonErrorOf(error: unknown): { status: number; body: { error: Record<string, unknown> }; headers: Record<string, string> } {
+  if (error instanceof CodedError) {
+    const headers: Record<string, string> = error.details.retryAfterSeconds !== undefined ? { "retry-after": String(error.details.retryAfterSeconds) } : {};
+    return { status: error.httpStatus, body: { error: { ...extensionsOf(error), message: error.message } }, headers };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { status: httpStatusOf.SERVICE_UNAVAILABLE, body: { error: { code: ErrorCode.SERVICE_UNAVAILABLE, message: UNAVAILABLE_MESSAGE } }, headers: {} };
+  }
+  console.error("unhandled error:", error instanceof Error ? error.stack : error);
+  return { status: httpStatusOf.INTERNAL_SERVER_ERROR, body: { error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Internal server error" } }, headers: {} };
 }

@@ -6,13 +6,12 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { GraphQLError } from "graphql";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
-import { ErrorCode } from "../errors/codes.js";
+import { CodedError, ErrorCode } from "../errors/codes.js";
 import { makeContext, type Context, type Services } from "../resolvers/context.js";
-import { formatError } from "./format-error.js";
+import { formatError, graphqlErrorOf } from "./format-error.js";
 import { queryLimitsPlugin } from "./query-limits.js";
 import { RateLimiter } from "./rate-limit.js";
 import { graphqlSchema } from "./schema.js";
@@ -32,13 +31,11 @@ function mutationRateLimitPlugin(settings: Settings): ApolloServerPlugin<Context
           const headers = request.http.headers as HeaderMap;
           const decision = limiter.take(clientAddresses.get(headers) ?? "unknown", headers.get("authorization"));
           if (decision.allowed) return;
-          throw new GraphQLError(`Too many mutations: at most ${settings.mutationRateLimit} per ${settings.mutationRateWindowS} s per client; retry after ${decision.retryAfterS} s`, {
-            extensions: {
-              code: ErrorCode.RATE_LIMITED,
+          throw graphqlErrorOf(
+            new CodedError(ErrorCode.RATE_LIMITED, `Too many mutations: at most ${settings.mutationRateLimit} per ${settings.mutationRateWindowS} s per client; retry after ${decision.retryAfterS} s`, {
               retryAfterSeconds: decision.retryAfterS,
-              http: { status: 429, headers: new HeaderMap([["retry-after", String(decision.retryAfterS)]]) },
-            },
-          });
+            }),
+          );
         },
       };
     },

@@ -11,7 +11,8 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { getVariableValues, GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
-import { ErrorCode } from "../errors/codes.js";
+import { CodedError, ErrorCode } from "../errors/codes.js";
+import { graphqlErrorOf } from "./format-error.js";
 import { measureOperation, NestingTooDeep, type Measure } from "./query-measure.js";
 
 export interface QueryLimits {
@@ -48,7 +49,7 @@ function megabytes(bytes: number): string {
 }
 
 function tooComplex(message: string, extensions: Record<string, unknown>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, ...extensions, http: { status: 400 } } });
+  return graphqlErrorOf(new CodedError(ErrorCode.QUERY_TOO_COMPLEX, message, extensions));
 }
 
 /** Throws the coded error of the first limit a measure exceeds. */

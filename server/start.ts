@@ -5,13 +5,15 @@
  * Apollo, then close the database.
  */
 import { serve } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubeRootOf, type Settings } from "../config/settings.js";
 import { openCube } from "../cube/cube-store.js";
 import { sweepCube } from "../cube/sweep.js";
-import { connect, type Database } from "../db/database.js";
+import { dataDirFailure } from "../db/data-dir.js";
+import { connect, databaseUrlFailure, type Database } from "../db/database.js";
+import { StartupError } from "../errors/startup.js";
 import { migrate } from "../db/migrate.js";
 import { describeIngestInput } from "../ingest/jobs/input.js";
 import { IngestJobRunner, type IngestEvent } from "../ingest/jobs/runner.js";
@@ -35,41 +37,103 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
+/** The one line for a port that cannot be listened on (in use, privileged, not an address of this machine). */
+function listenFailure(error: unknown, settings: Settings): StartupError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = `port ${settings.port} on ${settings.host}`;
+  if (code === "EADDRINUSE") return new StartupError(`${where} is in use by another process (EADDRINUSE); stop it or set PORT to a free port`);
+  if (code === "EACCES") return new StartupError(`${where}: permission denied (EACCES); ports below 1024 need privileges, set PORT to 1024 or above`);
+  if (code === "EADDRNOTAVAIL") return new StartupError(`HOST ${settings.host} is not an address of this machine (EADDRNOTAVAIL); set HOST to one of its addresses, or 0.0.0.0`);
+  return undefined;
+}
+
+/** Fails at once when the port cannot be had, before the slow part of a start (the demo's first load takes minutes). */
+async function checkPortFree(settings: Settings): Promise<void> {
+  if (settings.port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", (error) => reject(listenFailure(error, settings) ?? error));
+    probe.listen({ port: settings.port, host: settings.host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const db = options.db ?? (await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, purpose: "skycube serve" }));
-  const applied = await migrate(db.sql);
-  if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
-  const cube = await openCube(cubeRootOf(settings));
-  // Embedded: this process holds the folder alone, so every orphan is one. Shared PostgreSQL: other
-  // writers may be between a shard's rename and its commit, so only what is an hour old is touched.
-  const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
-  for (const name of swept.orphans) log(`cube: removed shard ${name}, which no row refers to (an ingest stopped before its commit)`);
-  for (const path of swept.temporaries) log(`cube: removed ${path}, left by an interrupted write`);
-  if (swept.retired.length > 0) log(`cube: deleted ${swept.retired.length} shards retired by compaction`);
-  if (settings.demoCount > 0 && (await countGalaxies(db.sql)) === 0) {
-    const inserted = await loadDemo(db.sql, { count: settings.demoCount, cube });
-    log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
+  await checkPortFree(settings);
+  // What has been opened so far, closed in reverse order when a later step fails.
+  const opened: (() => Promise<void> | void)[] = [];
+  let step = "opening the database";
+  try {
+    const db = options.db ?? (await connect({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, purpose: "skycube serve" }));
+    if (!options.db) opened.push(() => db.close());
+    step = "applying the migrations";
+    const applied = await migrate(db.sql);
+    if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
+    step = "opening the cube";
+    const cube = await openCube(cubeRootOf(settings));
+    opened.push(() => cube.close());
+    // Embedded: this process holds the folder alone, so every orphan is one. Shared PostgreSQL: other
+    // writers may be between a shard's rename and its commit, so only what is an hour old is touched.
+    const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
+    for (const name of swept.orphans) log(`cube: removed shard ${name}, which no row refers to (an ingest stopped before its commit)`);
+    for (const path of swept.temporaries) log(`cube: removed ${path}, left by an interrupted write`);
+    if (swept.retired.length > 0) log(`cube: deleted ${swept.retired.length} shards retired by compaction`);
+    if (settings.demoCount > 0 && (await countGalaxies(db.sql)) === 0) {
+      step = "loading the demo catalogue";
+      const inserted = await loadDemo(db.sql, { count: settings.demoCount, cube });
+      log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
+    }
+    step = "starting the training queue";
+    const training = await startTraining(settings, db, cube, cubeRootOf(settings));
+    opened.push(() => training.queue.stop());
+    let apiToken = settings.apiToken;
+    if (!apiToken) {
+      apiToken = randomBytes(24).toString("base64url");
+      log(`API_TOKEN is not set: mutations need the header "Authorization: Bearer ${apiToken}" (generated for this run)`);
+    }
+    const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => log(ingestEventLine(event)) });
+    opened.push(() => ingest.stop());
+    const services: Services = { db, cube, settings, training, ingest, apiToken };
+    step = "starting GraphQL";
+    const apollo = await startGraphql(settings);
+    opened.push(() => apollo.stop());
+    const app = createApp(apollo, services);
+    step = "listening";
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => {
+        s.off("error", reject);
+        resolve(s as Server);
+      });
+      s.once("error", reject);
+    });
+    return await running(server, { db, services, apollo, training, ingest, cube }, settings, options, log);
+  } catch (error) {
+    for (const close of opened.reverse()) await Promise.resolve().then(close).catch(() => {});
+    const embedded = options.db ? options.db.kind === "pglite" : !settings.databaseUrl;
+    const explained =
+      listenFailure(error, settings) ??
+      (!embedded && settings.databaseUrl ? databaseUrlFailure(error, settings.databaseUrl, step) : undefined) ??
+      dataDirFailure(error, settings.dataDir, step, embedded);
+    throw explained ?? error;
   }
-  const training = await startTraining(settings, db, cube, cubeRootOf(settings));
-  let apiToken = settings.apiToken;
-  if (!apiToken) {
-    apiToken = randomBytes(24).toString("base64url");
-    log(`API_TOKEN is not set: mutations need the header "Authorization: Bearer ${apiToken}" (generated for this run)`);
-  }
-  const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => log(ingestEventLine(event)) });
-  const services: Services = { db, cube, settings, training, ingest, apiToken };
-  const apollo = await startGraphql(settings);
-  const app = createApp(apollo, services);
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server));
-  });
+}
+
+interface Parts {
+  db: Database;
+  services: Services;
+  apollo: Awaited<ReturnType<typeof startGraphql>>;
+  training: Awaited<ReturnType<typeof startTraining>>;
+  ingest: IngestJobRunner;
+  cube: Awaited<ReturnType<typeof openCube>>;
+}
+
+async function running(server: Server, { db, services, apollo, training, ingest, cube }: Parts, settings: Settings, options: StartOptions, log: (line: string) => void): Promise<RunningServer> {
   // Idle keep-alive sockets live longer than clients' own idle timeouts, so a
   // client never sends a request on a socket the server is closing just then.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
-  db.lock?.setServer(port, apiToken);
+  db.lock?.setServer(port, services.apiToken);
   // Jobs left by a stopped server resume once this one listens (their progress can be followed at once).
   const resumed = await ingest.start();
   if (resumed.length > 0) log(`ingest: resuming job${resumed.length > 1 ? "s" : ""} ${resumed.join(", ")}, interrupted by a stop`);

@@ -42,6 +42,26 @@ describe("command line", () => {
     assert.match(badPort.stderr, /PORT must be an integer.*MAX_PAGE_SIZE must be an integer/);
   });
 
+  it("answers a mistyped option, command or value with one line naming it and what was meant (exit 2)", () => {
+    const sdssUsage = "usage: ingest sdss --spectra DIR [--frames DIR] [--sfr gal_info.fits,gal_totsfr.fits]";
+    const cases: [string[], string][] = [
+      [["ingest", "sdss", "--spectrum", "X"], `unknown option '--spectrum' for 'ingest sdss' (did you mean --spectra?); ${sdssUsage}`],
+      [["ingest", "sdss", "--spectra"], `ingest sdss: option '--spectra' needs a value; ${sdssUsage}`],
+      [["ingest", "sdss", "--bogus=1"], `unknown option '--bogus' for 'ingest sdss'; its options are --spectra, --frames, --sfr; ${sdssUsage}`],
+      [["ingest", "sdsss"], `ingest: unknown source "sdsss" (did you mean sdss?); use 'ingest sdss' or 'ingest hisscube'`],
+      [["ingset", "sdss"], `unknown command "ingset" (did you mean ingest?); run 'skycube help'`],
+      [["demo", "--cuont", "5"], "unknown option '--cuont' for 'demo' (did you mean --count?); usage: demo [--count N] [--seed S] [--write-sdss DIR]"],
+      [["serve", "--port", "5000"], "unknown option '--port' for 'serve'; it takes no options (settings are environment variables: see 'skycube help'); usage: serve"],
+      [["migrate", "now"], "unexpected argument 'now' for 'migrate'; usage: migrate"],
+      [["cube", "compcat"], `cube: unknown action "compcat" (did you mean compact?); usage: cube compact | cube shards`],
+      [["schema", "--ot", "x.graphql"], "unknown option '--ot' for 'schema' (did you mean --out?); usage: schema [--out FILE]"],
+    ];
+    for (const [args, message] of cases) {
+      const result = run(args, { DATA_DIR: dataDir });
+      assert.deepEqual([result.code, result.stderr, result.stdout], [2, `skycube: ${message}\n`, ""], args.join(" "));
+    }
+  });
+
   it("serves until SIGTERM, then drains and exits 0", async () => {
     const child = spawn(process.execPath, [cli, "serve"], {
       env: { ...process.env, DATABASE_URL: "", DATA_DIR: join(dataDir, "serve"), PORT: "0", HOST: "127.0.0.1", DEMO_COUNT: "25" },

@@ -5,13 +5,14 @@
  * Error); SCS 1.03 §3: an INFO name="Error" just below VOTABLE. We write both
  * in every document so either kind of client finds it.
  *
- * One normaliser: our coded errors keep their message and HTTP status
- * (errors/codes.ts); anything else becomes a 500 "Error: internal" and is
+ * One normaliser, the VO's half of the error mechanism (errors/codes.ts;
+ * GraphQL's is server/format-error.ts): a CodedError keeps its message and
+ * HTTP status under its fault name; an unavailable database (db/) is a 503
+ * ServiceUnavailable; anything else becomes a 500 "Error: internal" and is
  * logged, never returned (no stack traces, no parameters).
  */
-import { GraphQLError } from "graphql";
 import { isDatabaseUnavailable } from "../db/database.js";
-import { ErrorCode, httpStatusOf, type InputChecker } from "../errors/codes.js";
+import { CodedError, ErrorCode, type InputChecker } from "../errors/codes.js";
 import { escapeXml } from "./votable/xml.js";
 import { VOTABLE_CONTENT_TYPE, VOTABLE_NAMESPACE } from "./votable/writer.js";
 
@@ -28,9 +29,9 @@ const FAULT_OF: Record<ErrorCode, string> = {
 };
 
 /** A caller's mistake in a VO request (parameter name as the protocol spells it). */
-export class VoUsageError extends GraphQLError {
+export class VoUsageError extends CodedError {
   constructor(message: string, code: ErrorCode = ErrorCode.BAD_USER_INPUT) {
-    super(message, { extensions: { code } });
+    super(code, message);
   }
 }
 
@@ -43,9 +44,8 @@ export interface Fault {
 
 /** Any thrown value → a fault; unknown errors are logged and hidden. */
 export function faultOf(error: unknown): Fault {
-  const code = error instanceof GraphQLError ? (error.extensions?.code as ErrorCode | undefined) : undefined;
-  if (code && code in FAULT_OF && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    return { code, message: `${FAULT_OF[code]}: ${error instanceof Error ? error.message : ""}`, status: httpStatusOf[code] };
+  if (error instanceof CodedError && error.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    return { code: error.code, message: `${FAULT_OF[error.code]}: ${error.message}`, status: error.httpStatus };
   }
   if (isDatabaseUnavailable(error)) return { code: ErrorCode.SERVICE_UNAVAILABLE, message: "ServiceUnavailable: the database cannot be reached", status: 503 };
   console.error("VO service error:", error instanceof Error ? error.message : typeof error);
@@ -70,11 +70,7 @@ export function faultResponse(error: unknown): Response {
   return new Response(faultDocument(fault), { status: fault.status, headers: { "content-type": VOTABLE_CONTENT_TYPE } });
 }
 
-/** Every problem the checker collected, as one UsageFault. */
+/** Every problem the checker collected, as one UsageFault (a UserInputError: BAD_USER_INPUT). */
 export function throwUsageFaults(checker: InputChecker): void {
-  try {
-    checker.throwIfAny();
-  } catch (error) {
-    throw new VoUsageError((error as Error).message);
-  }
+  checker.throwIfAny();
 }

@@ -5,6 +5,7 @@
  * computed here on demand (and stored).
  */
 import type { Database } from "../../db/database.js";
+import { CodedError, ErrorCode, UserInputError } from "../../errors/codes.js";
 import type { CubeStore } from "../../cube/cube-store.js";
 import { loadPart, partsOf, type Part } from "../features/feature-set.js";
 import { countPredictions, deletePredictor, predictorModel, predictorsByIds, type PredictorRecord } from "../store/predictors.js";
@@ -13,16 +14,10 @@ import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../sto
 import { countTrainable, featureSourcesOf } from "../store/training-set.js";
 import { assessDomain, galaxyFacts } from "./domain.js";
 import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
-import { checkTrainInput, expandGrid, type Problem, type TrainInput } from "./input.js";
+import { checkTrainInput, expandGrid, type TrainInput } from "./input.js";
 import { MemberData, learners } from "./learners.js";
 import { MIN_TRAINING_GALAXIES } from "./pipeline.js";
 import type { TrainingQueue } from "./queue.js";
-
-export class ServiceError extends Error {
-  constructor(readonly code: "BAD_USER_INPUT" | "NOT_FOUND", message: string, readonly problems: Problem[] = []) {
-    super(message);
-  }
-}
 
 export interface ServiceLimits {
   maxGridPoints: number;
@@ -71,7 +66,7 @@ export class TrainingService {
         });
       }
     }
-    if (problems.length > 0) throw new ServiceError("BAD_USER_INPUT", problems.map((p) => `${p.argument}: ${p.message}`).join("; "), problems);
+    if (problems.length > 0) throw new UserInputError(problems);
     const run = await createRun(this.db.sql, input, this.codeVersion);
     try {
       await this.queue.enqueue(run.id);
@@ -84,18 +79,18 @@ export class TrainingService {
 
   async cancel(runId: string): Promise<RunRecord> {
     const [run] = await runsByIds(this.db.sql, [runId]);
-    if (!run) throw new ServiceError("NOT_FOUND", `training run ${JSON.stringify(runId)} does not exist`);
+    if (!run) throw new CodedError(ErrorCode.NOT_FOUND, `training run ${JSON.stringify(runId)} does not exist`);
     if (!(await cancelRun(this.db.sql, runId))) {
       const [now] = await runsByIds(this.db.sql, [runId]);
       const message = `training run ${runId} has already finished (${now!.status}); only QUEUED or RUNNING runs can be cancelled`;
-      throw new ServiceError("BAD_USER_INPUT", message, [{ argument: "id", message }]);
+      throw new UserInputError([{ argument: "id", message }]);
     }
     this.queue.cancel(runId);
     return (await runsByIds(this.db.sql, [runId]))[0]!;
   }
 
   async deletePredictor(id: string): Promise<void> {
-    if (!(await deletePredictor(this.db.sql, id))) throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(id)} does not exist`);
+    if (!(await deletePredictor(this.db.sql, id))) throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(id)} does not exist`);
     this.models.delete(id);
   }
 
@@ -103,7 +98,7 @@ export class TrainingService {
     let cached = this.models.get(predictorId);
     if (!cached) {
       cached = predictorModel(this.db.sql, predictorId).then((bytes) => {
-        if (!bytes) throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(predictorId)} does not exist`);
+        if (!bytes) throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(predictorId)} does not exist`);
         return deserializeEnsemble(bytes);
       });
       cached.catch(() => this.models.delete(predictorId));
@@ -137,7 +132,7 @@ export class TrainingService {
         await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma, notes);
       } catch (error) {
         // The predictor (or a galaxy) was deleted meanwhile.
-        if ((error as { code?: string }).code === "23503") throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(predictor.id)} or one of the galaxies was deleted`);
+        if ((error as { code?: string }).code === "23503") throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(predictor.id)} or one of the galaxies was deleted`);
         throw error;
       }
       // Read back rather than echoed: a concurrent request may have stored this galaxy's prediction first.
@@ -149,7 +144,7 @@ export class TrainingService {
 
   async predictor(id: string): Promise<PredictorRecord> {
     const [p] = await predictorsByIds(this.db.sql, [id]);
-    if (!p) throw new ServiceError("NOT_FOUND", `predictor ${JSON.stringify(id)} does not exist`);
+    if (!p) throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(id)} does not exist`);
     return p;
   }
 
