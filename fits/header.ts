@@ -115,6 +115,7 @@ export function readHeader(bytes: Uint8Array, offset: number): { header: FitsHea
       const piece = parseValue(card.slice(8));
       const previous = header.get(lastString!) as string;
       if (typeof piece === "string") header.set(lastString!, previous.replace(/&$/, "") + piece);
+      if (typeof piece !== "string" || !piece.endsWith("&")) lastString = null; // the string ends here
       continue;
     }
     const value = parseValue(card.slice(10));
