@@ -8,7 +8,6 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubeRootOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { openCube, type CubeStore } from "../cube/cube-store.js";
@@ -23,11 +22,9 @@ import { ingestHisscube } from "../ingest/hisscube.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
 import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
-import { graphqlSchema } from "../server/schema.js";
-import { startServer } from "../server/start.js";
-import { TRAINING_QUEUE } from "../models/training/queue.js";
-import { makeQueue } from "../models/training/setup.js";
 import { Progress } from "./progress.js";
+// The server, the GraphQL schema and the training queue are imported by the
+// commands that use them: loading them costs ~1 s of a CLI command's start.
 
 interface Command {
   summary: string;
@@ -40,6 +37,7 @@ const commands: Record<string, Command> = {
     summary: "Start the HTTP server (GraphQL at /graphql); what `npm start` runs.",
     usage: "serve",
     async run(_args, settings) {
+      const { startServer } = await import("../server/start.js");
       const server = await startServer(settings);
       let stopping = false;
       const stop = async (signal: string) => {
@@ -60,6 +58,7 @@ const commands: Record<string, Command> = {
       if (!settings.databaseUrl) {
         throw new UsageError("worker needs DATABASE_URL (a PostgreSQL server shared with the servers); with the embedded PGlite the server trains itself");
       }
+      const [{ makeQueue }, { TRAINING_QUEUE }] = await Promise.all([import("../models/training/setup.js"), import("../models/training/queue.js")]);
       const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
       await migrate(db.sql);
       const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false);
@@ -197,6 +196,7 @@ const commands: Record<string, Command> = {
     usage: "schema [--out FILE]",
     async run(args) {
       const { values } = parseArgs({ args, options: { out: { type: "string" } } });
+      const [{ printSchema }, { graphqlSchema }] = await Promise.all([import("graphql"), import("../server/schema.js")]);
       const sdl = printSchema(await graphqlSchema()) + "\n";
       if (values.out) writeFileSync(values.out, sdl);
       else process.stdout.write(sdl);
