@@ -19,7 +19,7 @@ import { compactCube } from "../ingest/compact.js";
 import { listShards } from "../cube/manifest.js";
 import { sweepCube } from "../cube/sweep.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
-import { ingestSdss } from "../ingest/sdss/ingest.js";
+import { startSdssIngest } from "../ingest/sdss/ingest.js";
 import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
 import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
 import { Progress } from "./progress.js";
@@ -135,25 +135,24 @@ const commands: Record<string, Command> = {
       for (const dir of [values.spectra, values.frames, ...(sfr ?? [])]) {
         if (dir !== undefined && !existsSync(dir)) throw new UsageError(`${dir} does not exist`);
       }
-      await withDatabase(settings, "skycube ingest sdss", async (db, _applied, cube) => {
-        const started = Date.now();
-        const report = await ingestSdss(db.sql, {
-          spectraDir,
-          framesDir: values.frames,
-          sfr: sfr as [string, string] | undefined,
-          cube,
-          batchSize: settings.ingestBatchSize,
-          onProgress: stageProgress(),
+      // The first field decompresses while the database opens.
+      const ingest = startSdssIngest({ spectraDir, framesDir: values.frames, sfr: sfr as [string, string] | undefined, batchSize: settings.ingestBatchSize, onProgress: stageProgress() });
+      const started = Date.now();
+      try {
+        await withDatabase(settings, "skycube ingest sdss", async (db, _applied, cube) => {
+          const report = await ingest.run(db.sql, cube);
+          for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
+          const seconds = (Date.now() - started) / 1000;
+          console.log(
+            `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects in ${report.batches} batches; ${report.inserted} new, ` +
+              `${report.merged} joined objects already catalogued, ${report.alreadyPresent} already present, ` +
+              `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ` +
+              `${seconds.toFixed(1)} s (${(report.objects / seconds).toFixed(0)} objects/s, ${(report.bytes / 1e6).toFixed(0)} MB of cube in ${report.shards} shards)`,
+          );
         });
-        for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
-        const seconds = (Date.now() - started) / 1000;
-        console.log(
-          `ingest sdss: ${report.spectraRead} spectra → ${report.objects} objects in ${report.batches} batches; ${report.inserted} new, ` +
-            `${report.merged} joined objects already catalogued, ${report.alreadyPresent} already present, ` +
-            `${report.withImage} with images, ${report.withSfrLabel} with SFR labels, ${report.skipped.length} skipped, ` +
-            `${seconds.toFixed(1)} s (${(report.objects / seconds).toFixed(0)} objects/s, ${(report.bytes / 1e6).toFixed(0)} MB of cube in ${report.shards} shards)`,
-        );
-      });
+      } finally {
+        ingest.stop();
+      }
     },
   },
   export: {
