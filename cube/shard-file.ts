@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { TanWcs } from "../sky/tan-wcs.js";
 import { BAND_COUNT, CUBE_FORMAT, CUBE_VERSION, WCS_PATH, imagePath, spectrumPath } from "./layout.js";
-import { CubeError, WCS_FIELDS, checkRecord, imageLevels, spectrumLevels, wcsFromRow, wcsRow, type CubeRecord } from "./levels.js";
+import { CubeError, WCS_FIELDS, checkRecord, unreadable, imageLevels, spectrumLevels, wcsFromRow, wcsRow, type CubeRecord } from "./levels.js";
 import type { Measured } from "./rebin.js";
 import { ZOOM_LEVELS, imageSize, spectrumBins, wavelengthGrid } from "./zoom.js";
 
@@ -127,7 +127,7 @@ export class ShardFile {
 
   /** Opens `path`; a missing, truncated or foreign file is a CubeError naming it. */
   constructor(readonly path: string, readonly name: string) {
-    if (!existsSync(path)) throw new CubeError(`cube shard ${name} is missing (${path})`);
+    if (!existsSync(path)) throw unreadable(name, `cube shard ${name} is missing (${path})`);
     let file: H5File | undefined;
     try {
       file = new h5wasm.File(path, "r");
@@ -139,7 +139,7 @@ export class ShardFile {
       } catch {
         // a file h5wasm could not open has nothing to close
       }
-      throw error instanceof CubeError ? error : new CubeError(`cube shard ${name} cannot be read (${(error as Error).message}): the file is damaged`);
+      throw error instanceof CubeError ? error : unreadable(name, `cube shard ${name} cannot be read (${(error as Error).message}): the file is damaged`, error);
     }
   }
 
@@ -147,7 +147,7 @@ export class ShardFile {
     let handle = this.handles.get(path);
     if (!handle) {
       const entity = this.file.get(path);
-      if (!(entity instanceof Dataset)) throw new CubeError(`cube shard ${this.name} has no dataset ${path}: not a ${CUBE_FORMAT} file, or damaged`);
+      if (!(entity instanceof Dataset)) throw unreadable(this.name, `cube shard ${this.name} has no dataset ${path}: not a ${CUBE_FORMAT} file, or damaged`);
       handle = entity;
       this.handles.set(path, handle);
     }
@@ -155,7 +155,7 @@ export class ShardFile {
   }
 
   private checkRow(row: number): void {
-    if (!Number.isInteger(row) || row < 0 || row >= this.rows) throw new CubeError(`row ${row} is outside cube shard ${this.name} (${this.rows} rows)`);
+    if (!Number.isInteger(row) || row < 0 || row >= this.rows) throw unreadable(this.name, `row ${row} is outside cube shard ${this.name} (${this.rows} rows): the file does not match the catalogue`);
   }
 
   /** Parts of rows [first, last] (inclusive) at one zoom, row-major. */
@@ -166,17 +166,26 @@ export class ShardFile {
     try {
       return this.dataset(path).slice([[first, last + 1]]) as Float32Array | Uint8Array;
     } catch (error) {
-      throw error instanceof CubeError ? error : new CubeError(`cube shard ${this.name}: ${path} rows ${first}-${last} cannot be read (${(error as Error).message}): the file is damaged`);
+      throw error instanceof CubeError ? error : unreadable(this.name, `cube shard ${this.name}: ${path} rows ${first}-${last} cannot be read (${(error as Error).message}): the file is damaged`, error);
     }
   }
 
   wavelength(zoom: number): Float64Array {
-    return this.dataset(spectrumPath(zoom, "wavelength")).value as Float64Array;
+    return this.reading(spectrumPath(zoom, "wavelength"), (d) => d.value as Float64Array);
   }
 
   wcs0(row: number): TanWcs | null {
     this.checkRow(row);
-    return wcsFromRow(this.dataset(WCS_PATH).slice([[row, row + 1]]) as Float64Array);
+    return wcsFromRow(this.reading(WCS_PATH, (d) => d.slice([[row, row + 1]]) as Float64Array));
+  }
+
+  /** Reads from a dataset; h5wasm's failures (a damaged file) become CUBE_UNREADABLE naming the shard. */
+  private reading<T>(path: string, read: (d: Dataset) => T): T {
+    try {
+      return read(this.dataset(path));
+    } catch (error) {
+      throw error instanceof CubeError ? error : unreadable(this.name, `cube shard ${this.name}: ${path} cannot be read (${(error as Error).message}): the file is damaged`, error);
+    }
   }
 
   close(): void {

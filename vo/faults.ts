@@ -10,6 +10,7 @@
  * logged, never returned (no stack traces, no parameters).
  */
 import { GraphQLError } from "graphql";
+import { CubeError } from "../cube/cube-store.js";
 import { isDatabaseUnavailable } from "../db/database.js";
 import { ErrorCode, httpStatusOf, type InputChecker } from "../errors/codes.js";
 import { escapeXml } from "./votable/xml.js";
@@ -24,6 +25,7 @@ const FAULT_OF: Record<ErrorCode, string> = {
   RATE_LIMITED: "UsageFault",
   UNAUTHENTICATED: "AuthenticationFault",
   SERVICE_UNAVAILABLE: "ServiceUnavailable",
+  CUBE_UNREADABLE: "Error",
   INTERNAL_SERVER_ERROR: "Error",
 };
 
@@ -46,6 +48,10 @@ export function faultOf(error: unknown): Fault {
   const code = error instanceof GraphQLError ? (error.extensions?.code as ErrorCode | undefined) : undefined;
   if (code && code in FAULT_OF && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { code, message: `${FAULT_OF[code]}: ${error instanceof Error ? error.message : ""}`, status: httpStatusOf[code] };
+  }
+  if (error instanceof CubeError && error.code === "CUBE_UNREADABLE") {
+    console.error(`cube: ${error.message}`);
+    return { code: ErrorCode.CUBE_UNREADABLE, message: `Error: the cube shard ${error.shard} holding this galaxy's data is missing or damaged`, status: httpStatusOf.CUBE_UNREADABLE };
   }
   if (isDatabaseUnavailable(error)) return { code: ErrorCode.SERVICE_UNAVAILABLE, message: "ServiceUnavailable: the database cannot be reached", status: 503 };
   console.error("VO service error:", error instanceof Error ? error.message : typeof error);
