@@ -8,9 +8,12 @@
  * the fields one at a time and cut 64 x 64 from the five frames of each
  * object the field holds → batches of `batchSize` objects: their spectra
  * read and combined by inverse-variance weighting, then committed (rows,
- * sources and one cube shard per sky cell together). Memory holds one
- * batch and two fields, whatever the survey's size; a killed ingest, run
- * again, finds its committed batches present and does the rest.
+ * sources and one cube shard per sky cell together). The first field
+ * decompresses from the start (`startSdssIngest`, before the database is
+ * even open), and the objects' spectra are read ahead while a field
+ * decompresses (./read-ahead.ts). Memory holds one batch and two fields,
+ * whatever the survey's size; a killed ingest, run again, finds its
+ * committed batches present and does the rest.
  *
  * Policy for bad input: a spectrum file that cannot be read is skipped and
  * reported with the reason; nothing else is written for it. A field missing
