@@ -6,6 +6,9 @@
  *     needs for the five frames (the floor of any ingest of them). HiSS-Cube
  *     took about 12 s for the same files on this machine (issue 3); it cannot
  *     run here to be timed side by side.
+ *  1b. The same through the CLI on the embedded database (fresh DATA_DIR,
+ *     migrated empty DATA_DIR, rerun), each run beside the decompressor
+ *     alone. `BENCH_CUBE_PARTS=ingest,cli` runs only these.
  *  2. `image(zoom: 0)` (flux, sigma, mask as base64) for 1,000 synthetic
  *     galaxies in one GraphQL query over HTTP, from a server in its own
  *     process: cutouts/s, and the server's resident memory before and after
@@ -15,7 +18,7 @@
  *   npm run bench:cube
  */
 import postgres from "postgres";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +45,9 @@ async function freshDatabase(name: string): Promise<string> {
 }
 
 // 1. Ingest.
-if (existsSync(shared)) {
+const parts = new Set((process.env.BENCH_CUBE_PARTS ?? "ingest,cli,cutouts").split(","));
+if (!existsSync(shared)) console.log(`(ingest bench skipped: ${shared} is absent)`);
+if (existsSync(shared) && parts.has("ingest")) {
   const times: number[] = [];
   for (let run = 0; run < 3; run++) {
     const dir = mkdtempSync(join(tmpdir(), "skycube-bench-ingest-"));
@@ -60,29 +65,61 @@ if (existsSync(shared)) {
   // file after another on every core, else the five bzip2 at once), timed in
   // the same minutes: this shared machine's speed varies by up to 2x.
   const tool = bzip2Tool();
+  const floors: number[] = [];
+  for (let run = 0; run < 3; run++) floors.push(await decompressFloor());
+  const floor = floors.sort((a, b) => a - b)[1];
+  console.log("# ingest sdss: 5 frames (bz2) + 27 spectra → 16 objects, PostgreSQL, median of 3 runs");
+  console.log(`| runs (s) | median (s) | frames/s | spectra/s | ${tool} -dc of the 5 frames alone, median (s) | ingest / decompressor | HiSS-Cube (s, from the issue) | speed-up |`);
+  console.log("|---|---|---|---|---|---|---|---|");
+  console.log(`| ${times.map((t) => t.toFixed(2)).join(", ")} | ${median.toFixed(2)} | ${(5 / median).toFixed(2)} | ${(27 / median).toFixed(1)} | ${floor.toFixed(2)} | ${(median / floor).toFixed(2)} | ~12 | ${(12 / median).toFixed(1)}x |`);
+}
+
+/** Seconds of `lbzip2 -dc` (or bzip2) of the five frames one after another, as the ingest decompresses them. */
+async function decompressFloor(): Promise<number> {
+  const tool = bzip2Tool();
   if (tool === null) throw new Error("bench:cube needs lbzip2 or bzip2 (apt-get install lbzip2)");
-  const decompress = (file: string) =>
+  const started = performance.now();
+  const files = readdirSync(`${shared}frames`).filter((f) => f.endsWith(".bz2"));
+  const one = (file: string) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn(tool, ["-dc", `${shared}frames/${file}`], { stdio: ["ignore", "ignore", "inherit"] });
       child.on("error", reject);
       child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${tool} failed on ${file}`))));
     });
-  const frameFiles = readdirSync(`${shared}frames`).filter((f) => f.endsWith(".bz2"));
-  const floors: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    const started = performance.now();
-    if (tool === "lbzip2") for (const file of frameFiles) await decompress(file);
-    else await Promise.all(frameFiles.map(decompress));
-    floors.push((performance.now() - started) / 1000);
-  }
-  const floor = floors.sort((a, b) => a - b)[1];
-  console.log("# ingest sdss: 5 frames (bz2) + 27 spectra → 16 objects, PostgreSQL, median of 3 runs");
-  console.log(`| runs (s) | median (s) | frames/s | spectra/s | ${tool} -dc of the 5 frames alone, median (s) | HiSS-Cube (s, from the issue) | speed-up |`);
-  console.log("|---|---|---|---|---|---|---|");
-  console.log(`| ${times.map((t) => t.toFixed(2)).join(", ")} | ${median.toFixed(2)} | ${(5 / median).toFixed(2)} | ${(27 / median).toFixed(1)} | ${floor.toFixed(2)} | ~12 | ${(12 / median).toFixed(1)}x |`);
-} else {
-  console.log(`(ingest bench skipped: ${shared} is absent)`);
+  if (tool === "lbzip2") for (const file of files) await one(file);
+  else await Promise.all(files.map(one));
+  return (performance.now() - started) / 1000;
 }
+
+/** Seconds of one CLI command (node started, modules loaded, PGlite opened, …, closed). */
+function cliSeconds(args: string[], env: Record<string, string>): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL("../cli/main.js", import.meta.url)), ...args], { env: { ...process.env, DATABASE_URL: "", ...env }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr}`);
+  return (performance.now() - started) / 1000;
+}
+
+// 1b. The CLI as a user runs it, on the embedded database, each run beside the decompressor alone.
+if (existsSync(shared) && parts.has("cli")) {
+  const ingestArgs = ["ingest", "sdss", "--spectra", `${shared}spectra`, "--frames", `${shared}frames`];
+  const rows: string[] = [];
+  for (let run = 0; run < 3; run++) {
+    const dir = mkdtempSync(join(tmpdir(), "skycube-bench-cli-"));
+    const fresh = cliSeconds(ingestArgs, { DATA_DIR: join(dir, "fresh") });
+    const floor1 = await decompressFloor();
+    cliSeconds(["migrate"], { DATA_DIR: join(dir, "migrated") });
+    const migrated = cliSeconds(ingestArgs, { DATA_DIR: join(dir, "migrated") });
+    const floor2 = await decompressFloor();
+    const rerun = cliSeconds(ingestArgs, { DATA_DIR: join(dir, "migrated") });
+    rmSync(dir, { recursive: true, force: true });
+    rows.push(`| ${run + 1} | ${fresh.toFixed(2)} | ${floor1.toFixed(2)} | ${(fresh / floor1).toFixed(2)} | ${migrated.toFixed(2)} | ${floor2.toFixed(2)} | ${(migrated / floor2).toFixed(2)} | ${rerun.toFixed(2)} |`);
+  }
+  console.log("\n# CLI `ingest sdss` (5 frames + 27 spectra), embedded PGlite, each beside the decompressor alone just after it");
+  console.log("| run | fresh DATA_DIR (s) | decompressor (s) | ratio | migrated empty DATA_DIR (s) | decompressor (s) | ratio | rerun, nothing to do (s) |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const row of rows) console.log(row);
+}
+if (!parts.has("cutouts")) process.exit(0);
 
 // 2. Cutouts over GraphQL.
 const count = Number(process.env.BENCH_CUTOUTS ?? 1000);

@@ -7,7 +7,6 @@ import "./environment.js";
 import "reflect-metadata";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { printSchema } from "graphql";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubeRootOf, loadSettings, settingsMarkdown, type Settings } from "../config/settings.js";
 import { openCube, type CubeStore } from "../cube/cube-store.js";
@@ -21,17 +20,15 @@ import { compactCube } from "../ingest/compact.js";
 import { listShards } from "../cube/manifest.js";
 import { sweepCube } from "../cube/sweep.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
-import { ingestSdss, type IngestReport } from "../ingest/sdss/ingest.js";
+import { startSdssIngest, type IngestReport } from "../ingest/sdss/ingest.js";
 import type { IngestInput } from "../ingest/jobs/input.js";
 import { canHandOff, HandoffError, ingestViaServer } from "./handoff.js";
 import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
 import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
-import { graphqlSchema } from "../server/schema.js";
-import { startServer } from "../server/start.js";
-import { TRAINING_QUEUE } from "../models/training/queue.js";
-import { makeQueue } from "../models/training/setup.js";
 import { didYouMean, parseOptions, UsageError } from "./options.js";
 import { Progress } from "./progress.js";
+// The server, the GraphQL schema and the training queue are imported by the
+// commands that use them: loading them costs ~1 s of a CLI command's start.
 
 interface Command {
   summary: string;
@@ -45,6 +42,7 @@ const commands: Record<string, Command> = {
     usage: "serve",
     async run(args, settings) {
       parseOptions("serve", args, {}, this.usage);
+      const { startServer } = await import("../server/start.js");
       const server = await startServer(settings);
       let stopping = false;
       const stop = async (signal: string) => {
@@ -66,6 +64,7 @@ const commands: Record<string, Command> = {
       if (!settings.databaseUrl) {
         throw new UsageError("worker needs DATABASE_URL (a PostgreSQL server shared with the servers); with the embedded PGlite the server trains itself");
       }
+      const [{ makeQueue }, { TRAINING_QUEUE }] = await Promise.all([import("../models/training/setup.js"), import("../models/training/queue.js")]);
       const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
       await migrate(db.sql).catch((error: unknown) => {
         throw explainFailure(error, settings, "applying the migrations");
@@ -139,12 +138,17 @@ const commands: Record<string, Command> = {
           throw error;
         }
       } else {
-        report = await withDatabase(settings, `skycube ingest ${input.source}`, (db, _applied, cube) => {
-          const common = { cube, batchSize: settings.ingestBatchSize, onProgress: stageProgress() };
-          return input.source === "sdss"
-            ? ingestSdss(db.sql, { ...common, spectraDir: input.spectra, framesDir: input.frames, sfr: input.sfr })
-            : ingestHisscube(db.sql, { ...common, path: input.path });
-        });
+        const onProgress = stageProgress();
+        // The first field decompresses while the database opens.
+        const early = input.source === "sdss"
+          ? startSdssIngest({ spectraDir: input.spectra, framesDir: input.frames, sfr: input.sfr, batchSize: settings.ingestBatchSize, onProgress })
+          : null;
+        try {
+          report = await withDatabase(settings, `skycube ingest ${input.source}`, (db, _applied, cube) =>
+            early ? early.run(db.sql, cube) : ingestHisscube(db.sql, { cube, batchSize: settings.ingestBatchSize, onProgress, path: (input as { path: string }).path }));
+        } finally {
+          early?.stop();
+        }
       }
       for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
       console.log(ingestSummary(input, report, (Date.now() - started) / 1000));
@@ -190,6 +194,7 @@ const commands: Record<string, Command> = {
     usage: "schema [--out FILE]",
     async run(args) {
       const { values } = parseOptions("schema", args, { out: { type: "string" } }, this.usage);
+      const [{ printSchema }, { graphqlSchema }] = await Promise.all([import("graphql"), import("../server/schema.js")]);
       const sdl = printSchema(await graphqlSchema()) + "\n";
       if (values.out) writeFileSync(values.out, sdl);
       else process.stdout.write(sdl);

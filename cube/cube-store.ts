@@ -9,13 +9,13 @@ import { createHash } from "node:crypto";
 import { createReadStream, rmSync, statSync } from "node:fs";
 import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
 import { BAND_COUNT } from "./layout.js";
-import { CubeError, type CubeRecord } from "./levels.js";
+import { CubeError, WCS_FIELDS, type CubeRecord } from "./levels.js";
 import { ready, ShardFile, writeShardFile } from "./shard-file.js";
 import { LocalShardStorage, type ShardStorage } from "./storage.js";
 import type { Measured } from "./rebin.js";
-import { imageSize, spectrumBins } from "./zoom.js";
+import { ZOOM_LEVELS, imageSize, spectrumBins } from "./zoom.js";
 
-export { CubeError, type CubeRecord } from "./levels.js";
+export { CubeError, type CubeErrorCode, type CubeRecord } from "./levels.js";
 
 /** Where one galaxy's data are: row `row` of shard `shard` (a storage name). */
 export interface CubeLocation {
@@ -51,6 +51,20 @@ async function sha256Of(path: string): Promise<string> {
 
 type Part = "flux" | "sigma" | "mask";
 
+/** An upper bound of a shard's size: every zoom level uncompressed (flux, sigma, mask; WCS) plus the wavelength grids and HDF5's own structures. */
+export function shardBytesBound(rows: number): number {
+  let perRow = WCS_FIELDS * 8;
+  let fixed = 256 * 1024;
+  for (let zoom = 0; zoom < ZOOM_LEVELS; zoom++) {
+    perRow += (BAND_COUNT * imageSize(zoom) ** 2 + spectrumBins(zoom)) * (4 + 4 + 1) + 2 * 1024; // chunk index entries
+    fixed += spectrumBins(zoom) * 8;
+  }
+  return fixed + rows * perRow;
+}
+
+/** Free space below which a shard just written is not trusted: the disk filled while it was written. */
+const FREE_BYTES_AFTER_WRITE = 64 * 1024;
+
 export class CubeStore {
   private readonly open = new Map<string, ShardFile>();
   private readonly wavelengths = new Map<number, Float64Array>();
@@ -62,11 +76,29 @@ export class CubeStore {
     return new CubeStore(storage, options.maxOpen ?? 64);
   }
 
-  /** Writes `records` as the new shard `name`: temporary file, fsync, rename. Row i holds records[i]. */
+  /**
+   * Writes `records` as the new shard `name`: temporary file, fsync, rename.
+   * Row i holds records[i]. h5wasm reports a failed write (a full disk) on
+   * stderr, not to its caller, so the space is checked before (an upper
+   * bound of the shard's size must be free) and after (a disk left full
+   * means a write may have failed), and the file is opened again before it
+   * is published: a shard is whole or not there.
+   */
   async writeShard(name: string, records: readonly CubeRecord[]): Promise<WrittenShard> {
     const temporary = this.storage.temporaryPath(name);
+    const noSpace = (cause?: unknown) => {
+      const path = this.storage.localPath(name);
+      return new CubeError(`no space left to write cube shard ${path}: nothing of this batch was stored; free space and run again`, { code: "CUBE_NO_SPACE", path, cause });
+    };
     try {
+      const free = () => this.storage.freeBytes(temporary);
+      if ((free() ?? Infinity) < shardBytesBound(records.length)) throw noSpace();
       await writeShardFile(temporary, records);
+      if ((free() ?? Infinity) < FREE_BYTES_AFTER_WRITE) throw noSpace();
+      const check = new ShardFile(temporary, name);
+      const rows = check.rows;
+      check.close();
+      if (rows !== records.length) throw new CubeError(`cube shard ${name} was written with ${rows} rows instead of ${records.length}`);
       const bytes = statSync(temporary).size;
       const sha256 = await sha256Of(temporary);
       this.storage.publish(temporary, name);
@@ -74,7 +106,7 @@ export class CubeStore {
     } catch (error) {
       rmSync(temporary, { force: true });
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOSPC" || code === "EDQUOT") throw new CubeError(`no space left to write cube shard ${this.storage.localPath(name)}: nothing of this batch was stored`);
+      if (code === "ENOSPC" || code === "EDQUOT") throw noSpace(error);
       throw error;
     }
   }

@@ -16,8 +16,34 @@ export interface CubeRecord {
   spectrum?: Measured;
 }
 
+/**
+ * What went wrong with the cube: `CUBE_UNREADABLE` — a shard is missing,
+ * truncated, damaged or not ours (`shard` names it; its galaxies fail, the
+ * others keep serving); `CUBE_NO_SPACE` — the disk filled while a shard was
+ * written (`path` names it; nothing of the batch was stored); `CUBE_ERROR`
+ * — anything else (a record of the wrong size, a location without a shard).
+ */
+export type CubeErrorCode = "CUBE_UNREADABLE" | "CUBE_NO_SPACE" | "CUBE_ERROR";
+
 export class CubeError extends Error {
   override name = "CubeError";
+  readonly code: CubeErrorCode;
+  /** The shard's storage name (CUBE_UNREADABLE). */
+  readonly shard?: string;
+  /** The file being written (CUBE_NO_SPACE). */
+  readonly path?: string;
+
+  constructor(message: string, details: { code?: CubeErrorCode; shard?: string; path?: string; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = details.code ?? "CUBE_ERROR";
+    if (details.shard !== undefined) this.shard = details.shard;
+    if (details.path !== undefined) this.path = details.path;
+  }
+}
+
+/** A shard that cannot be read, naming it. */
+export function unreadable(shard: string, message: string, cause?: unknown): CubeError {
+  return new CubeError(message, { code: "CUBE_UNREADABLE", shard, cause });
 }
 
 export const WCS_FIELDS = 8;

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { TanWcs } from "../sky/tan-wcs.js";
 import { BAND_COUNT, CUBE_FORMAT, CUBE_VERSION, WCS_PATH, imagePath, spectrumPath } from "./layout.js";
-import { CubeError, WCS_FIELDS, checkRecord, imageLevels, spectrumLevels, wcsFromRow, wcsRow, type CubeRecord } from "./levels.js";
+import { CubeError, WCS_FIELDS, checkRecord, unreadable, imageLevels, spectrumLevels, wcsFromRow, wcsRow, type CubeRecord } from "./levels.js";
+import type { Measured } from "./rebin.js";
 import { ZOOM_LEVELS, imageSize, spectrumBins, wavelengthGrid } from "./zoom.js";
 
 export const ready = h5wasm.ready;
@@ -22,11 +23,43 @@ function compression(part: Part) {
   return part === "mask" ? { compression: "gzip" as const, compression_opts: 1 } : {};
 }
 
+/** Rows computed and written together: one write per dataset and block keeps h5wasm's per-call cost (it opens the dataset each time) off every row. */
+const BLOCK_ROWS = 32;
+
+/** One dataset of a shard: where it is, its row shape, and its zoom level's values in a computed row. */
+interface Column {
+  path: string;
+  rowShape: number[];
+  part: Part;
+  valuesOf(row: RowLevels): Float32Array | Uint8Array;
+}
+
+interface RowLevels {
+  images: Measured[];
+  spectra: Measured[];
+}
+
+const pick = (level: Measured, part: Part) => (part === "flux" ? level.value : part === "sigma" ? level.sigma : level.mask);
+
+const COLUMNS: Column[] = Array.from({ length: ZOOM_LEVELS }, (_, zoom) => [
+  ...PARTS.map((part): Column => ({ path: imagePath(zoom, part), rowShape: [BAND_COUNT, imageSize(zoom), imageSize(zoom)], part, valuesOf: (row) => pick(row.images[zoom], part) })),
+  ...PARTS.map((part): Column => ({ path: spectrumPath(zoom, part), rowShape: [spectrumBins(zoom)], part, valuesOf: (row) => pick(row.spectra[zoom], part) })),
+]).flat();
+
+/** The rows of a block laid end to end. */
+function concatenated(column: Column, block: readonly RowLevels[]): Float32Array | Uint8Array {
+  const width = column.rowShape.reduce((a, b) => a * b, 1);
+  const out = column.part === "mask" ? new Uint8Array(block.length * width) : new Float32Array(block.length * width);
+  block.forEach((row, k) => out.set(column.valuesOf(row), k * width));
+  return out;
+}
+
 /**
  * Writes `records` as a new shard file at `path` (which must not exist).
  * Chunks are one row of one dataset, so reading one galaxy at one zoom
- * touches one chunk per dataset. The caller makes the file durable and
- * visible (./storage.ts).
+ * touches one chunk per dataset. Rows are computed (every zoom level) and
+ * written `BLOCK_ROWS` at a time, so memory holds one block beside the
+ * records. The caller makes the file durable and visible (./storage.ts).
  */
 export async function writeShardFile(path: string, records: readonly CubeRecord[]): Promise<void> {
   await h5wasm.ready;
@@ -42,43 +75,34 @@ export async function writeShardFile(path: string, records: readonly CubeRecord[
     file.create_attribute("bands", "u,g,r,i,z");
     file.create_group("images");
     file.create_group("spectra");
-    const images: Dataset[][] = [];
-    const spectra: Dataset[][] = [];
     for (let zoom = 0; zoom < ZOOM_LEVELS; zoom++) {
       file.create_group(`images/${zoom}`);
       file.create_group(`spectra/${zoom}`);
-      const size = imageSize(zoom);
       const bins = spectrumBins(zoom);
-      const empty = (part: Part) => (part === "mask" ? new Uint8Array(0) : new Float32Array(0));
-      const dtype = (part: Part) => (part === "mask" ? "<B" : "<f");
-      images.push(PARTS.map((part) => {
-        const d = file.create_dataset({ name: imagePath(zoom, part), data: empty(part), shape: [0, BAND_COUNT, size, size], maxshape: [null, BAND_COUNT, size, size], chunks: [1, BAND_COUNT, size, size], dtype: dtype(part), ...compression(part) });
-        if (rows > 0) d.resize([rows, BAND_COUNT, size, size]);
-        return d;
-      }));
-      spectra.push(PARTS.map((part) => {
-        const d = file.create_dataset({ name: spectrumPath(zoom, part), data: empty(part), shape: [0, bins], maxshape: [null, bins], chunks: [1, bins], dtype: dtype(part), ...compression(part) });
-        if (rows > 0) d.resize([rows, bins]);
-        return d;
-      }));
       file.create_dataset({ name: spectrumPath(zoom, "wavelength"), data: wavelengthGrid(bins), shape: [bins], dtype: "<d" });
     }
-    const wcs = new Float64Array(rows * WCS_FIELDS);
-    for (const [i, record] of records.entries()) {
-      // A server writing a shard keeps serving: the event loop gets a turn every few rows.
-      if (i % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
-      const row: [number, number] = [i, i + 1];
-      const imageRow = imageLevels(record.image);
-      const spectrumRow = spectrumLevels(record.spectrum);
-      for (let z = 0; z < ZOOM_LEVELS; z++) {
-        for (const [sets, level] of [[images[z], imageRow[z]], [spectra[z], spectrumRow[z]]] as const) {
-          sets[0].write_slice([row], level.value);
-          sets[1].write_slice([row], level.sigma);
-          sets[2].write_slice([row], level.mask);
-        }
+    const datasets: Dataset[] = [];
+    for (let start = 0; start === 0 || start < rows; start += BLOCK_ROWS) {
+      const block: RowLevels[] = [];
+      for (const record of records.slice(start, start + BLOCK_ROWS)) {
+        // A server writing a shard keeps serving: the event loop gets a turn every few rows.
+        if (block.length % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+        block.push({ images: imageLevels(record.image), spectra: spectrumLevels(record.spectrum) });
       }
-      wcs.set(wcsRow(record.image?.wcs), i * WCS_FIELDS);
+      COLUMNS.forEach((column, c) => {
+        const data = concatenated(column, block);
+        if (start === 0) {
+          // Created with the first block's rows, then grown to all of them: one resize per dataset.
+          const d = file.create_dataset({ name: column.path, data, shape: [block.length, ...column.rowShape], maxshape: [null, ...column.rowShape], chunks: [1, ...column.rowShape], dtype: column.part === "mask" ? "<B" : "<f", ...compression(column.part) });
+          if (rows > block.length) d.resize([rows, ...column.rowShape]);
+          datasets.push(d);
+        } else {
+          datasets[c].write_slice([[start, start + block.length]], data);
+        }
+      });
     }
+    const wcs = new Float64Array(rows * WCS_FIELDS);
+    records.forEach((record, i) => wcs.set(wcsRow(record.image?.wcs), i * WCS_FIELDS));
     file.create_dataset({ name: WCS_PATH, data: wcs, shape: [rows, WCS_FIELDS], dtype: "<d" });
   } finally {
     file.close();
@@ -103,7 +127,7 @@ export class ShardFile {
 
   /** Opens `path`; a missing, truncated or foreign file is a CubeError naming it. */
   constructor(readonly path: string, readonly name: string) {
-    if (!existsSync(path)) throw new CubeError(`cube shard ${name} is missing (${path})`);
+    if (!existsSync(path)) throw unreadable(name, `cube shard ${name} is missing (${path})`);
     let file: H5File | undefined;
     try {
       file = new h5wasm.File(path, "r");
@@ -115,7 +139,7 @@ export class ShardFile {
       } catch {
         // a file h5wasm could not open has nothing to close
       }
-      throw error instanceof CubeError ? error : new CubeError(`cube shard ${name} cannot be read (${(error as Error).message}): the file is damaged`);
+      throw error instanceof CubeError ? error : unreadable(name, `cube shard ${name} cannot be read (${(error as Error).message}): the file is damaged`, error);
     }
   }
 
@@ -123,7 +147,7 @@ export class ShardFile {
     let handle = this.handles.get(path);
     if (!handle) {
       const entity = this.file.get(path);
-      if (!(entity instanceof Dataset)) throw new CubeError(`cube shard ${this.name} has no dataset ${path}: not a ${CUBE_FORMAT} file, or damaged`);
+      if (!(entity instanceof Dataset)) throw unreadable(this.name, `cube shard ${this.name} has no dataset ${path}: not a ${CUBE_FORMAT} file, or damaged`);
       handle = entity;
       this.handles.set(path, handle);
     }
@@ -131,7 +155,7 @@ export class ShardFile {
   }
 
   private checkRow(row: number): void {
-    if (!Number.isInteger(row) || row < 0 || row >= this.rows) throw new CubeError(`row ${row} is outside cube shard ${this.name} (${this.rows} rows)`);
+    if (!Number.isInteger(row) || row < 0 || row >= this.rows) throw unreadable(this.name, `row ${row} is outside cube shard ${this.name} (${this.rows} rows): the file does not match the catalogue`);
   }
 
   /** Parts of rows [first, last] (inclusive) at one zoom, row-major. */
@@ -142,17 +166,26 @@ export class ShardFile {
     try {
       return this.dataset(path).slice([[first, last + 1]]) as Float32Array | Uint8Array;
     } catch (error) {
-      throw error instanceof CubeError ? error : new CubeError(`cube shard ${this.name}: ${path} rows ${first}-${last} cannot be read (${(error as Error).message}): the file is damaged`);
+      throw error instanceof CubeError ? error : unreadable(this.name, `cube shard ${this.name}: ${path} rows ${first}-${last} cannot be read (${(error as Error).message}): the file is damaged`, error);
     }
   }
 
   wavelength(zoom: number): Float64Array {
-    return this.dataset(spectrumPath(zoom, "wavelength")).value as Float64Array;
+    return this.reading(spectrumPath(zoom, "wavelength"), (d) => d.value as Float64Array);
   }
 
   wcs0(row: number): TanWcs | null {
     this.checkRow(row);
-    return wcsFromRow(this.dataset(WCS_PATH).slice([[row, row + 1]]) as Float64Array);
+    return wcsFromRow(this.reading(WCS_PATH, (d) => d.slice([[row, row + 1]]) as Float64Array));
+  }
+
+  /** Reads from a dataset; h5wasm's failures (a damaged file) become CUBE_UNREADABLE naming the shard. */
+  private reading<T>(path: string, read: (d: Dataset) => T): T {
+    try {
+      return read(this.dataset(path));
+    } catch (error) {
+      throw error instanceof CubeError ? error : unreadable(this.name, `cube shard ${this.name}: ${path} cannot be read (${(error as Error).message}): the file is damaged`, error);
+    }
   }
 
   close(): void {

@@ -7,7 +7,7 @@
  * Names are storage keys relative to the data folder, with '/' separators
  * (`cube/shards/o2-0042/<batch>.h5`).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, statfsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { dirname, join, relative, sep } from "node:path";
 
@@ -20,6 +20,8 @@ export interface ShardStorage {
   localPath(name: string): string;
   /** Removes a shard (missing is fine). */
   remove(name: string): void;
+  /** Bytes free for writing the local file `path` (null when unknown). */
+  freeBytes(path: string): number | null;
   /** Removes a temporary file `list` reported. */
   removeTemporary(path: string): void;
   /** The shards stored, and temporary files left by writers, with their ages. */
@@ -65,6 +67,17 @@ export class LocalShardStorage implements ShardStorage {
 
   remove(name: string): void {
     rmSync(this.localPath(name), { force: true });
+  }
+
+  freeBytes(path: string): number | null {
+    let folder = dirname(path);
+    while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+    try {
+      const stats = statfsSync(folder);
+      return stats.bavail * stats.bsize;
+    } catch {
+      return null;
+    }
   }
 
   removeTemporary(path: string): void {

@@ -28,6 +28,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** The database cannot be reached. */
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** A galaxy's image or spectrum is in a cube shard that is missing or damaged (`extensions.shard` names it); other galaxies still serve. */
+  CUBE_UNREADABLE: "CUBE_UNREADABLE",
   /** Anything we did not anticipate: a bug on our side. Details are logged, not returned. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
@@ -42,6 +44,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UNAUTHENTICATED: 401,
   SERVICE_UNAVAILABLE: 503,
+  CUBE_UNREADABLE: 500,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -78,6 +78,18 @@ function parseValue(field: string): HeaderValue {
   return raw; // complex or non-standard: kept as text
 }
 
+const SPACE = 0x20;
+const EQUALS = 0x3d;
+
+/** The keyword of the card at `position`: its first 8 bytes, trailing spaces dropped. */
+function keywordAt(bytes: Uint8Array, position: number): string {
+  let end = position + 8;
+  while (end > position && bytes[end - 1] === SPACE) end--;
+  let keyword = "";
+  for (let i = position; i < end; i++) keyword += String.fromCharCode(bytes[i]);
+  return keyword;
+}
+
 /**
  * Reads one header starting at `offset`; returns it and the offset of the
  * first byte after its last block.
@@ -88,21 +100,27 @@ export function readHeader(bytes: Uint8Array, offset: number): { header: FitsHea
   let lastString: string | null = null;
   for (;;) {
     if (position + CARD > bytes.length) throw new FitsError(`header at byte ${offset} has no END card`);
-    const card = String.fromCharCode(...bytes.subarray(position, position + CARD));
+    const start = position;
     position += CARD;
-    const keyword = card.slice(0, 8).trimEnd();
+    const keyword = keywordAt(bytes, start);
     if (keyword === "END") break;
-    if (keyword === "CONTINUE" && lastString !== null) {
-      const piece = parseValue(card.slice(8));
-      const previous = header.get(lastString) as string;
-      if (typeof piece === "string") header.set(lastString, previous.replace(/&$/, "") + piece);
+    const continues = keyword === "CONTINUE" && lastString !== null;
+    // Most cards are commentary: they are skipped before their text is decoded.
+    if (!continues && (bytes[start + 8] !== EQUALS || bytes[start + 9] !== SPACE || keyword === "" || keyword === "COMMENT" || keyword === "HISTORY")) {
+      lastString = null;
       continue;
     }
-    lastString = null;
-    if (card.slice(8, 10) !== "= " || keyword === "" || keyword === "COMMENT" || keyword === "HISTORY") continue;
+    const card = Buffer.from(bytes.buffer, bytes.byteOffset + start, CARD).toString("latin1");
+    if (continues) {
+      const piece = parseValue(card.slice(8));
+      const previous = header.get(lastString!) as string;
+      if (typeof piece === "string") header.set(lastString!, previous.replace(/&$/, "") + piece);
+      if (typeof piece !== "string" || !piece.endsWith("&")) lastString = null; // the string ends here
+      continue;
+    }
     const value = parseValue(card.slice(10));
     header.set(keyword, value);
-    if (typeof value === "string" && value.endsWith("&")) lastString = keyword;
+    lastString = typeof value === "string" && value.endsWith("&") ? keyword : null;
   }
   const end = offset + Math.ceil((position - offset) / BLOCK) * BLOCK;
   return { header, end };

@@ -51,6 +51,16 @@ export type Resolution =
 
 const LOAD_LOCK = 7170295;
 
+/**
+ * Tests only (SKYCUBE_TEST_PAUSE_AFTER=shard-renamed): the process says so on
+ * stderr and waits to be killed, with its shards published and not committed.
+ */
+function pausedForTest(point: string): Promise<never> {
+  process.stderr.write(`SKYCUBE_TEST_PAUSED ${point}\n`);
+  setInterval(() => {}, 1 << 30);
+  return new Promise<never>(() => {});
+}
+
 /** Thrown inside the commit's transaction to roll it back when the resolution no longer holds. */
 class StaleBatch extends Error {}
 
@@ -138,6 +148,7 @@ export async function commitBatch(sql: Sql, cube: CubeStore, items: readonly Loa
       result.bytes += shard.bytes;
     }
     result.shards = written.length;
+    if (process.env.SKYCUBE_TEST_PAUSE_AFTER === "shard-renamed" && written.length > 0) await pausedForTest("shard-renamed");
     committing = true;
     await sql.begin(async (tx) => {
       const t = tx as unknown as Sql;

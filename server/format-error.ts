@@ -8,6 +8,7 @@
 import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { CubeError } from "../cube/cube-store.js";
 import { isDatabaseUnavailable } from "../db/database.js";
 import { CodedError, ErrorCode, httpStatusOf } from "../errors/codes.js";
 
@@ -28,6 +29,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const stacktrace = formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {};
   const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  // A damaged or missing shard fails the fields of its own galaxies, naming the shard (not the server's paths).
+  if (original instanceof CubeError && original.code === "CUBE_UNREADABLE") {
+    console.error(`cube: ${original.message}`);
+    return { message: `the cube shard ${original.shard} holding this galaxy's data is missing or damaged`, ...where, extensions: { code: ErrorCode.CUBE_UNREADABLE, shard: original.shard } };
+  }
   if (original instanceof CodedError) return { message: original.message, ...where, extensions: { ...extensionsOf(original), ...stacktrace } };
   if (isDatabaseUnavailable(original)) return { message: UNAVAILABLE_MESSAGE, ...where, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   console.error("internal error:", original instanceof Error ? original.stack : original);

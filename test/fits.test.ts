@@ -135,3 +135,40 @@ describe("FITS reader on bad input", () => {
     assert.throws(() => parseFits(new TextEncoder().encode(header)), /claims 4000 data bytes/);
   });
 });
+
+describe("FITS headers", () => {
+  it("reads values, skips commentary, joins CONTINUE long strings and ends the header after its END block", () => {
+    const card = (text: string) => text.padEnd(80);
+    const cards = [
+      card("SIMPLE  =                    T / conforms"),
+      card("BITPIX  =                    8"),
+      card("NAXIS   =                    0"),
+      card("COMMENT = not a value"),
+      card("HISTORY   made by hand"),
+      card("NAME    = 'O''Brien '          / a quote inside"),
+      card("LONG    = 'first part &'"),
+      card("CONTINUE  'second part&'"),
+      card("CONTINUE  ' third'"),
+      card("CONTINUE  'stray'"),
+      card("RATIO   =              1.5D-03"),
+      card("NOVALUE =                       / nothing"),
+      card("END"),
+    ];
+    const primary = cards.join("").padEnd(2880);
+    const extension = [card("XTENSION= 'IMAGE   '"), card("BITPIX  =                    8"), card("NAXIS   =                    1"), card("NAXIS1  =                    3"), card("PCOUNT  =                    0"), card("GCOUNT  =                    1"), card("EXTNAME = 'SECOND  '"), card("END")].join("").padEnd(2880);
+    const bytes = new Uint8Array(2880 * 3);
+    bytes.set(new TextEncoder().encode(primary + extension));
+    bytes.set([7, 8, 9], 2880 * 2);
+    const hdus = parseFits(bytes);
+    assert.equal(hdus.length, 2);
+    const h = hdus[0].header;
+    assert.deepEqual(h.keywords, ["SIMPLE", "BITPIX", "NAXIS", "NAME", "LONG", "RATIO", "NOVALUE"]);
+    assert.equal(h.get("SIMPLE"), true);
+    assert.equal(h.get("NAME"), "O'Brien");
+    assert.equal(h.get("LONG"), "first part second part third");
+    assert.equal(h.get("RATIO"), 1.5e-3);
+    assert.equal(h.get("NOVALUE"), null);
+    assert.equal(hdus[1].name, "SECOND");
+    assert.deepEqual([...hdus[1].data], [7, 8, 9]);
+  });
+});

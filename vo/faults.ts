@@ -11,8 +11,9 @@
  * ServiceUnavailable; anything else becomes a 500 "Error: internal" and is
  * logged, never returned (no stack traces, no parameters).
  */
+import { CubeError } from "../cube/cube-store.js";
 import { isDatabaseUnavailable } from "../db/database.js";
-import { CodedError, ErrorCode, type InputChecker } from "../errors/codes.js";
+import { CodedError, ErrorCode, httpStatusOf, type InputChecker } from "../errors/codes.js";
 import { escapeXml } from "./votable/xml.js";
 import { VOTABLE_CONTENT_TYPE, VOTABLE_NAMESPACE } from "./votable/writer.js";
 
@@ -25,6 +26,7 @@ const FAULT_OF: Record<ErrorCode, string> = {
   RATE_LIMITED: "UsageFault",
   UNAUTHENTICATED: "AuthenticationFault",
   SERVICE_UNAVAILABLE: "ServiceUnavailable",
+  CUBE_UNREADABLE: "Error",
   INTERNAL_SERVER_ERROR: "Error",
 };
 
@@ -46,6 +48,10 @@ export interface Fault {
 export function faultOf(error: unknown): Fault {
   if (error instanceof CodedError && error.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { code: error.code, message: `${FAULT_OF[error.code]}: ${error.message}`, status: error.httpStatus };
+  }
+  if (error instanceof CubeError && error.code === "CUBE_UNREADABLE") {
+    console.error(`cube: ${error.message}`);
+    return { code: ErrorCode.CUBE_UNREADABLE, message: `Error: the cube shard ${error.shard} holding this galaxy's data is missing or damaged`, status: httpStatusOf.CUBE_UNREADABLE };
   }
   if (isDatabaseUnavailable(error)) return { code: ErrorCode.SERVICE_UNAVAILABLE, message: "ServiceUnavailable: the database cannot be reached", status: 503 };
   console.error("VO service error:", error instanceof Error ? error.message : typeof error);

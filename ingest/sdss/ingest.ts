@@ -8,9 +8,12 @@
  * the fields one at a time and cut 64 x 64 from the five frames of each
  * object the field holds → batches of `batchSize` objects: their spectra
  * read and combined by inverse-variance weighting, then committed (rows,
- * sources and one cube shard per sky cell together). Memory holds one
- * batch and two fields, whatever the survey's size; a killed ingest, run
- * again, finds its committed batches present and does the rest.
+ * sources and one cube shard per sky cell together). The first field
+ * decompresses from the start (`startSdssIngest`, before the database is
+ * even open), and the objects' spectra are read ahead while a field
+ * decompresses (./read-ahead.ts). Memory holds one batch and two fields,
+ * whatever the survey's size; a killed ingest, run again, finds its
+ * committed batches present and does the rest.
  *
  * Policy for bad input: a spectrum file that cannot be read is skipped and
  * reported with the reason; nothing else is written for it. A field missing
@@ -37,7 +40,8 @@ import { bzip2Tool } from "../../fits/file.js";
 import { readFrameAsync, type Frame } from "./frame.js";
 import { groupByPosition } from "../../sky/cross-match.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
-import { readSdssSpectrum, readSdssSpectrumInfo, type SdssSpectrumInfo } from "./spectrum.js";
+import { SpectrumReadAhead } from "./read-ahead.js";
+import { readSdssSpectrumInfo, type SdssSpectrumInfo } from "./spectrum.js";
 
 export interface SdssIngestOptions {
   framesDir?: string;
@@ -163,23 +167,50 @@ function objectOf(group: SdssSpectrumInfo[], labels: Map<string, SfrLabel>): Sds
   return { item: { galaxy, observations: members.map(spectrumSource) }, members };
 }
 
-export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<IngestReport> {
+/** What `startSdssIngest` needs: the files and how to batch them (the database and the cube come later). */
+export type SdssIngestFiles = Omit<SdssIngestOptions, "cube">;
+
+/** An SDSS ingest whose first field is already decompressing. */
+export interface SdssIngest {
+  /** Runs the ingest (once) into a catalogue and a cube; stops every decompressor when it ends. */
+  run(sql: Sql, cube: CubeStore): Promise<IngestReport>;
+  /** Stops the decompressors still running (when `run` will not be called, e.g. the database cannot be opened). */
+  stop(): void;
+}
+
+/**
+ * Lists the frames and starts decompressing the first field (in child
+ * processes) at once, so that whatever comes before `run` — opening the
+ * database, scanning the spectra — happens meanwhile. The decompressors
+ * still running when the ingest ends (no object needed the field, or a
+ * failure) are stopped.
+ */
+export function startSdssIngest(options: SdssIngestFiles): SdssIngest {
   const report: IngestReport = { spectraRead: 0, objects: 0, inserted: 0, merged: 0, alreadyPresent: 0, batches: 0, shards: 0, bytes: 0, withImage: 0, withSfrLabel: 0, skipped: [] };
   const fields = options.framesDir ? listFields(options.framesDir, report) : [];
-  // The first field starts decompressing (in child processes) at once, while
-  // the spectra are scanned; every decompressor still running when the
-  // ingest ends (no object needed it, or a failure) is stopped.
   const reading = new AbortController();
   const stop = () => reading.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", stop, { once: true });
   const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bzip2Tool() !== null;
   const prefetched = { read: background ? readField(fields[0], reading.signal) : undefined };
-  try {
-    return await ingest(sql, options, report, fields, reading.signal, prefetched);
-  } finally {
-    options.signal?.removeEventListener("abort", stop);
-    reading.abort();
-  }
+  let started = false;
+  return {
+    async run(sql, cube) {
+      if (started) throw new Error("an SdssIngest runs once");
+      started = true;
+      try {
+        return await ingest(sql, { ...options, cube }, report, fields, reading.signal, prefetched);
+      } finally {
+        options.signal?.removeEventListener("abort", stop);
+        reading.abort();
+      }
+    },
+    stop: () => reading.abort(),
+  };
+}
+
+export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<IngestReport> {
+  return startSdssIngest(options).run(sql, options.cube);
 }
 
 async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], signal: AbortSignal, prefetched: { read?: FieldRead }): Promise<IngestReport> {
@@ -205,6 +236,7 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
   // rest get an image if their galaxy has none yet.
   const todo: SdssObject[] = [];
   const wantsImage: boolean[] = [];
+  const freshFiles: string[] = [];
   for (let start = 0; start < objects.length; start += batchSize) {
     const chunk = objects.slice(start, start + batchSize);
     const resolutions = await resolveBatch(sql, chunk.map((o) => o.item));
@@ -213,9 +245,12 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
       if (r.kind === "present") return void report.alreadyPresent++;
       todo.push(object);
       wantsImage.push(r.kind === "new" || !r.hasImage);
+      freshFiles.push(...(r.kind === "merge" ? r.fresh.map((s) => s.file) : object.members.map((m) => m.file)));
     });
   }
   options.onProgress?.("resolve", objects.length, objects.length);
+  // While a field decompresses, the objects' spectra are read (at most a batch's worth kept).
+  const spectra = new SpectrumReadAhead(options.spectraDir, freshFiles, batchSize);
 
   let pending: SdssObject[] = [];
   let loaded = 0;
@@ -227,7 +262,7 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     const result = await loadBatch(sql, options.cube, batch.map((o) => o.item), async (_, resolutions) => {
       const records: CubeRecord[] = [];
       for (const [k, object] of batch.entries()) {
-        records.push(recordOf(object, resolutions[k], options.spectraDir));
+        records.push(recordOf(object, resolutions[k], spectra));
         if (k % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
       }
       return records;
@@ -250,18 +285,19 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     if (pending.length >= batchSize) await flush();
   };
 
-  await cutOutAll(fields, todo, wantsImage, report, signal, prefetched, add, options.onProgress);
+  await cutOutAll(fields, todo, wantsImage, report, signal, prefetched, add, spectra, options.onProgress);
   for (const object of todo) if (!object.cut) await add(object);
   await flush();
   return report;
 }
 
 /** An object's zoom-0 data from its fresh observations: the spectra not yet recorded, combined; its cutout. */
-function recordOf(object: SdssObject, resolution: Resolution, spectraDir: string): CubeRecord {
-  if (resolution.kind === "present") return {};
+function recordOf(object: SdssObject, resolution: Resolution, readAhead: SpectrumReadAhead): CubeRecord {
   const fresh = resolution.kind === "merge" ? new Set(resolution.fresh.map((s) => s.file)) : null;
-  const members = object.members.filter((m) => fresh === null || fresh.has(m.file));
-  const spectra = members.map((m) => readSdssSpectrum(join(spectraDir, m.file)).rebinned);
+  const members = resolution.kind === "present" ? [] : object.members.filter((m) => fresh === null || fresh.has(m.file));
+  const spectra = members.map((m) => readAhead.take(m.file));
+  readAhead.drop(object.members.map((m) => m.file));
+  if (resolution.kind === "present") return {};
   return { spectrum: spectra.length > 0 ? combineMeasured(spectra) : undefined, image: object.cut?.cutout };
 }
 
@@ -284,6 +320,7 @@ async function cutOutAll(
   signal: AbortSignal,
   prefetched: { read?: FieldRead },
   add: (object: SdssObject) => Promise<void>,
+  spectra: SpectrumReadAhead,
   onProgress?: SdssIngestOptions["onProgress"],
 ): Promise<void> {
   let waiting = objects.map((_, i) => i).filter((i) => wantsImage[i]);
@@ -294,6 +331,7 @@ async function cutOutAll(
   try {
     for (let f = 0; next; f++) {
       let frames: Frame[] | undefined;
+      await spectra.fillUntil(next.frames);
       try {
         frames = await next.frames;
       } catch (error) {
