@@ -150,6 +150,12 @@ export const settingsTable = {
     default: 0,
     parse: integer(0, 256),
   },
+  trainingStaleS: {
+    env: "TRAINING_STALE_S",
+    description: "Seconds without a heartbeat (one every 3 s) after which a RUNNING run's process is taken for dead: the run is marked FAILED (within this plus a third of it) and its pg-boss job failed; it is not retried.",
+    default: 60,
+    parse: integer(10, 86_400),
+  },
   nodeEnv: {
     env: "NODE_ENV",
     description: "`development` turns on stack traces in error responses.",

@@ -24,7 +24,8 @@ export function makeQueue(settings: Settings, db: Database, cubePath: string, wo
   const cores = availableParallelism();
   const threads = settings.trainingThreads || (serving ? Math.max(1, cores - 1) : cores);
   const executor = new TrainingExecutor(db, cubePath, `${hostname()}:${process.pid}`, version, threads);
-  return queueKind(settings, db) === "pg-boss" ? new PgBossQueue(db, executor, work) : new LocalQueue(db, executor);
+  const stale = settings.trainingStaleS;
+  return queueKind(settings, db) === "pg-boss" ? new PgBossQueue(db, executor, work, stale) : new LocalQueue(db, executor, stale);
 }
 
 export async function startTraining(settings: Settings, db: Database, cube: CubeStore, cubePath: string): Promise<TrainingService> {
