@@ -26,6 +26,7 @@ import { canHandOff, HandoffError, ingestViaServer } from "./handoff.js";
 import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
 import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
 import { graphqlSchema } from "../server/schema.js";
+import { createLogger } from "../server/log.js";
 import { startServer } from "../server/start.js";
 import { TRAINING_QUEUE } from "../models/training/queue.js";
 import { makeQueue } from "../models/training/setup.js";
@@ -64,7 +65,7 @@ const commands: Record<string, Command> = {
       }
       const db = await connect({ databaseUrl: settings.databaseUrl, maxConnections: 2 });
       await migrate(db.sql);
-      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false);
+      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false, undefined, createLogger(settings.logLevel));
       await queue.start();
       console.log(`worker ${process.pid}: waiting for training runs (queue ${TRAINING_QUEUE})`);
       let stopping = false;

@@ -156,6 +156,24 @@ export const settingsTable = {
     default: 60,
     parse: integer(10, 86_400),
   },
+  logLevel: {
+    env: "LOG_LEVEL",
+    description: "Level of the JSON log on stdout (one line per request, per training run): fatal, error, warn, info, debug (adds health, readiness and metrics probes) or silent.",
+    default: "info",
+    parse: (raw: string) => {
+      if (!["fatal", "error", "warn", "info", "debug", "silent"].includes(raw)) throw new Error("must be fatal, error, warn, info, debug or silent");
+      return raw;
+    },
+  },
+  metrics: {
+    env: "METRICS",
+    description: "Who may read the Prometheus metrics at GET /metrics: `loopback` (clients on this machine; others need the API token), `token` (the API token always), `open` (anyone) or `off` (no route).",
+    default: "loopback",
+    parse: (raw: string) => {
+      if (!["loopback", "token", "open", "off"].includes(raw)) throw new Error("must be loopback, token, open or off");
+      return raw;
+    },
+  },
   nodeEnv: {
     env: "NODE_ENV",
     description: "`development` turns on stack traces in error responses.",

@@ -13,6 +13,7 @@ import type { Settings } from "../config/settings.js";
 import { ErrorCode } from "../errors/codes.js";
 import { makeContext, type Context, type Services } from "../resolvers/context.js";
 import { formatError } from "./format-error.js";
+import { linkGraphqlRequest, observePlugin, recordMeasure } from "./observe.js";
 import { queryLimitsPlugin } from "./query-limits.js";
 import { RateLimiter } from "./rate-limit.js";
 import { graphqlSchema } from "./schema.js";
@@ -63,8 +64,9 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
       // No HTTP caching hints yet; the plugin would hook every field resolution.
       ApolloServerPluginCacheControlDisabled(),
       // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
+      observePlugin(),
       mutationRateLimitPlugin(settings),
-      queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }),
+      queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }, recordMeasure),
     ],
     formatError,
     stringifyResult: stringifyResultYielding,
@@ -108,6 +110,7 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     const headers = new HeaderMap();
     request.headers.forEach((value, key) => headers.set(key, value));
     clientAddresses.set(headers, clientAddress(c));
+    linkGraphqlRequest(request, headers);
     let body: unknown = undefined;
     if (request.method === "POST") {
       const text = await request.text();

@@ -19,8 +19,11 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { randomBytes } from "node:crypto";
 import { startTraining } from "../models/training/setup.js";
 import type { Services } from "../resolvers/context.js";
+import type { EventLog } from "../types/event-log.js";
 import { createApp } from "./app.js";
 import { startGraphql } from "./graphql.js";
+import { createLogger } from "./log.js";
+import { ServerMetrics } from "./metrics.js";
 
 export interface RunningServer {
   url: string;
@@ -33,6 +36,8 @@ export interface StartOptions {
   /** An already-open database (tests); otherwise one is opened from the settings. */
   db?: Database;
   log?: (line: string) => void;
+  /** The structured JSON log; by default pino on stdout at LOG_LEVEL. */
+  eventLog?: EventLog;
 }
 
 export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
@@ -41,6 +46,9 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   const applied = await migrate(db.sql);
   if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
   const cube = await openCube(cubeRootOf(settings));
+  const eventLog = options.eventLog ?? createLogger(settings.logLevel);
+  const metrics = new ServerMetrics(db);
+  cube.observer = metrics.cubeObserver;
   // Embedded: this process holds the folder alone, so every orphan is one. Shared PostgreSQL: other
   // writers may be between a shard's rename and its commit, so only what is an hour old is touched.
   const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
@@ -51,16 +59,16 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     const inserted = await loadDemo(db.sql, { count: settings.demoCount, cube });
     log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
   }
-  const training = await startTraining(settings, db, cube, cubeRootOf(settings));
+  const training = await startTraining(settings, db, cube, cubeRootOf(settings), eventLog);
   let apiToken = settings.apiToken;
   if (!apiToken) {
     apiToken = randomBytes(24).toString("base64url");
     log(`API_TOKEN is not set: mutations need the header "Authorization: Bearer ${apiToken}" (generated for this run)`);
   }
   const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => log(ingestEventLine(event)) });
-  const services: Services = { db, cube, settings, training, ingest, apiToken };
+  const services: Services = { db, cube, settings, training, ingest, apiToken, log: eventLog };
   const apollo = await startGraphql(settings);
-  const app = createApp(apollo, services);
+  const app = createApp(apollo, services, metrics);
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server));
   });
