@@ -4,7 +4,8 @@
  * looking alive and no pg-boss job `active`. The server (which does not train
  * here) sweeps: the run is FAILED once its heartbeat is TRAINING_STALE_S old,
  * and its job is failed with it (never retried). A second worker then trains
- * the next run as usual.
+ * the next run as usual. A job taken by a process that died before starting
+ * its run is failed and the run queued again.
  */
 import { after, before, describe, it } from "node:test";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -12,6 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import PgBoss from "pg-boss";
 import { openCube } from "../cube/cube-store.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { backends, type TestDatabase } from "./support/databases.js";
@@ -82,6 +84,33 @@ describe("a training worker killed mid-run (PostgreSQL, pg-boss)", { skip: postg
     await server?.close();
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("queues a run again whose job was taken by a process that died before starting it", async () => {
+    const id = await train({ kind: "DECISION_TREE", modality: "IMAGE", features: "ENGINEERED", imageZoom: 3, folds: 2, seed: 5 });
+    // Another process takes the job from the queue and dies before claiming the run.
+    const thief = new PgBoss({ connectionString: db.url!, schema: "pgboss", max: 1 } as PgBoss.ConstructorOptions);
+    await thief.start();
+    const taken = await thief.fetch<{ runId: string }>("train-predictor");
+    assert.deepEqual(taken?.map((j) => j.data.runId), [id]);
+    await thief.stop({ graceful: false, close: true, wait: true });
+    assert.deepEqual(await jobStatesOf(id), ["active"]);
+    assert.equal((await runOf(id)).status, "QUEUED");
+
+    const states = await waitFor("the job is failed and the run queued again", STALE_S * 4, async () => {
+      const s = (await jobStatesOf(id)).sort();
+      return s.includes("active") ? undefined : s;
+    });
+    assert.deepEqual(states, ["created", "failed"]);
+    const worker = await startWorker();
+    const done = await waitFor("the run finishes", 180, async () => {
+      const run = await runOf(id);
+      return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(run.status) ? run : undefined;
+    });
+    assert.equal(done.status, "SUCCEEDED", done.error ?? "");
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.kill("SIGTERM");
+    assert.equal(await exited, 0);
   });
 
   it("marks the run FAILED within the heartbeat window and fails its job instead of leaving it active", async () => {

@@ -122,16 +122,30 @@ export class PgBossQueue implements TrainingQueue {
    * Fails RUNNING runs whose heartbeat is stale, then the pg-boss jobs still
    * `active` of finished runs: at once for the runs just failed (their worker
    * is gone), after JOB_GRACE_SECONDS for the others (a live worker completes
-   * its job right after finishing the run). Returns the runs failed.
+   * its job right after finishing the run). A job `active` for longer than
+   * `staleSeconds` whose run is still QUEUED lost its worker between fetching
+   * and claiming it (a live one claims at once): it is failed and the run
+   * queued again, which is safe, since the run never started (claiming is
+   * conditional, so a run is trained once even if two sweeps re-queue it).
+   * Returns the runs failed.
    */
   async sweepOnce(): Promise<string[]> {
-    const failed = await failAbandonedRuns(this.db.sql, this.staleSeconds);
-    const jobs = await this.db.sql`
-      SELECT j.id FROM ${this.db.sql(BOSS_SCHEMA)}.job j JOIN training_runs r ON r.id::text = j.data->>'runId'
-      WHERE j.name = ${TRAINING_QUEUE} AND j.state = 'active' AND r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
-        AND (r.id::text = ANY(${failed}::text[]) OR r.finished_at < now() - make_interval(secs => ${JOB_GRACE_SECONDS}))`;
-    const output = { message: "the process working on it stopped; its run is finished (FAILED or CANCELLED)" };
-    for (const job of jobs) await this.boss.fail(TRAINING_QUEUE, String(job.id), output);
+    const sql = this.db.sql;
+    const failed = await failAbandonedRuns(sql, this.staleSeconds);
+    const jobs = await sql`
+      SELECT j.id, r.id AS run_id, r.status FROM ${sql(BOSS_SCHEMA)}.job j JOIN training_runs r ON r.id::text = j.data->>'runId'
+      WHERE j.name = ${TRAINING_QUEUE} AND j.state = 'active' AND (
+        (r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+          AND (r.id::text = ANY(${failed}::text[]) OR r.finished_at < now() - make_interval(secs => ${JOB_GRACE_SECONDS})))
+        OR (r.status = 'QUEUED' AND j.started_on < now() - make_interval(secs => ${this.staleSeconds})))`;
+    for (const job of jobs) {
+      if (job.status === "QUEUED") {
+        await this.boss.fail(TRAINING_QUEUE, String(job.id), { message: "the process that took it stopped before starting the run; the run is queued again" });
+        await this.enqueue(String(job.run_id));
+      } else {
+        await this.boss.fail(TRAINING_QUEUE, String(job.id), { message: "the process working on it stopped; its run is finished (FAILED or CANCELLED)" });
+      }
+    }
     return failed;
   }
 
