@@ -42,7 +42,7 @@ export class ServerMetrics {
   readonly registry = new Registry();
   readonly requestDuration = new Histogram({
     name: "skycube_http_request_duration_seconds",
-    help: "Time from a request's arrival to its response headers, by route pattern, GraphQL operation (type and first root field) and HTTP status.",
+    help: "Time from a request's arrival to the last byte of its response, by route pattern, GraphQL operation (type and first root field) and HTTP status.",
     labelNames: ["route", "operation", "status"] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],

@@ -1,11 +1,12 @@
 /**
  * One structured log line and one latency observation per HTTP request.
  * The middleware (outermost, so refused bodies and 404s count too) times
- * the request to its response headers; for GraphQL the Apollo plugin below
+ * the request to its last byte written (`durationMs`; `headersMs` to the
+ * response headers; `aborted` when the client left first); for GraphQL the Apollo plugin below
  * adds what the operation was, and the query-limits plugin its cost:
  *
  *   {"level":"info","time":"…","msg":"request","method":"POST","route":"/graphql",
- *    "status":200,"durationMs":12.3,"operation":"query coneSearch","operationName":"Cone",
+ *    "status":200,"durationMs":12.3,"headersMs":12.1,"operation":"query coneSearch","operationName":"Cone",
  *    "cost":312,"bytes":0,"errors":[]}
  *
  * Health, readiness and metrics probes are logged at `debug` (hidden at the
@@ -13,6 +14,7 @@
  */
 import type { ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import type { MiddlewareHandler } from "hono";
+import type { ServerResponse } from "node:http";
 import { routePath } from "hono/route";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import type { EventLog } from "../types/event-log.js";
@@ -86,13 +88,31 @@ export function observeRequests(log: EventLog & { debug?: EventLog["info"] }, me
     try {
       await next();
     } finally {
-      const seconds = (performance.now() - started) / 1000;
-      const route = routeOf(c);
-      const status = c.res.status;
-      metrics.requestDuration.observe({ route, operation: facts.operation ?? (route === "/graphql" ? "(invalid)" : ""), status: String(status) }, seconds);
-      const line = { method: c.req.method, route, path: c.req.path, status, durationMs: Math.round(seconds * 1e5) / 100, ...facts };
-      if (PROBES.has(route)) log.debug?.(line, "request");
-      else log.info(line, "request");
+      const headersMs = performance.now() - started;
+      const done = (aborted: boolean) => {
+        const seconds = (performance.now() - started) / 1000;
+        const route = routeOf(c);
+        const status = c.res.status;
+        metrics.requestDuration.observe({ route, operation: facts.operation ?? (route === "/graphql" ? "(invalid)" : ""), status: String(status) }, seconds);
+        const line = {
+          method: c.req.method,
+          route,
+          path: c.req.path,
+          status,
+          durationMs: round(seconds * 1000),
+          headersMs: round(headersMs),
+          ...(aborted ? { aborted: true } : {}),
+          ...facts,
+        };
+        if (PROBES.has(route)) log.debug?.(line, "request");
+        else log.info(line, "request");
+      };
+      // Served by @hono/node-server: the request ends when its last byte is written (or the client goes away).
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (outgoing && typeof outgoing.once === "function" && !outgoing.writableFinished) outgoing.once("close", () => done(!outgoing.writableFinished));
+      else done(false);
     }
   };
 }
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -61,6 +61,15 @@ function parseExposition(text: string): Sample[] {
   return samples;
 }
 
+/** A line is written when the response's last byte is (just after the client has read it): wait for it, 5 s at most. */
+async function eventually<T>(_what: string, get: () => T | Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await get();
+    if (ok(value) || i >= 250) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** The sum of the samples called `name` whose labels include `labels`. */
 const total = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
   samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
@@ -105,8 +114,8 @@ describe("observability: /metrics and the request log", () => {
       assert.equal(response.errors, undefined, JSON.stringify(response.errors));
       assert.equal(response.data!.galaxies.edges.length, 4);
     }
-    const afterwards = await scrape();
     const labels = { route: "/graphql", operation: "query galaxies", status: "200" };
+    const afterwards = await eventually("two observations", scrape, (s) => total(s, "skycube_http_request_duration_seconds_count", labels) - total(before, "skycube_http_request_duration_seconds_count", labels) >= 2);
     assert.equal(total(afterwards, "skycube_http_request_duration_seconds_count", labels) - total(before, "skycube_http_request_duration_seconds_count", labels), 2);
     const inf = afterwards.find((s) => s.name === "skycube_http_request_duration_seconds_bucket" && s.labels.le === "+Inf" && s.labels.operation === "query galaxies");
     assert.equal(inf?.value, total(afterwards, "skycube_http_request_duration_seconds_count", labels));
@@ -128,7 +137,7 @@ describe("observability: /metrics and the request log", () => {
     const bad = await server.graphql(`{ galaxies { nope } }`);
     assert.equal(bad.status, 400);
     await fetch(`${server.url}/nowhere/${"x".repeat(20)}`);
-    const entries = logged().filter((e) => e.msg === "request");
+    const entries = await eventually("three lines", () => logged().filter((e) => e.msg === "request"), (e) => e.length >= 3);
     assert.equal(entries.length, 3, JSON.stringify(entries));
     const [cone, invalid, missing] = entries;
     assert.equal(cone.level, "info");
@@ -147,7 +156,9 @@ describe("observability: /metrics and the request log", () => {
     assert.equal(missing.route, "(none)", "an unknown path is not a label");
     // Probes are logged at debug only.
     await fetch(`${server.url}/healthz`);
-    assert.equal(logged().find((e) => e.path === "/healthz")?.level, "debug");
+    const probe = await eventually("the probe's line", () => logged().find((e) => e.path === "/healthz"), (e) => e !== undefined);
+    assert.equal(probe?.level, "debug");
+    assert.ok(cone.headersMs <= cone.durationMs);
   });
 
   it("logs each training run once, with its outcome", async () => {
