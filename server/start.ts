@@ -65,7 +65,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     apiToken = randomBytes(24).toString("base64url");
     log(`API_TOKEN is not set: mutations need the header "Authorization: Bearer ${apiToken}" (generated for this run)`);
   }
-  const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => log(ingestEventLine(event)) });
+  const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => logIngestEvent(eventLog, event) });
   const services: Services = { db, cube, settings, training, ingest, apiToken, log: eventLog };
   const apollo = await startGraphql(settings);
   const app = createApp(apollo, services, metrics);
@@ -100,6 +100,23 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       if (!options.db) await db.close();
     },
   };
+}
+
+/** One JSON line per ingest job event: the fields for machines, the sentence below as its message. */
+function logIngestEvent(eventLog: EventLog, event: IngestEvent): void {
+  const { job, outcome, report, error, seconds } = event;
+  const fields = {
+    event: "ingest job",
+    jobId: job.id,
+    outcome,
+    input: describeIngestInput(job.input),
+    attempt: job.attempts,
+    ...(seconds === undefined ? {} : { durationS: seconds }),
+    ...(report ? { inserted: report.inserted, merged: report.merged, alreadyPresent: report.alreadyPresent, skipped: report.skipped.length, batches: report.batches, shards: report.shards, bytes: report.bytes } : {}),
+    ...(error ? { errorCode: error.code, error: error.message } : {}),
+  };
+  if (outcome === "failed") eventLog.warn(fields, ingestEventLine(event));
+  else eventLog.info(fields, ingestEventLine(event));
 }
 
 function ingestEventLine({ job, outcome, report, error, seconds }: IngestEvent): string {

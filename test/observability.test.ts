@@ -6,7 +6,7 @@
  * with its operation, duration, cost and status.
  */
 import { after, before, describe, it } from "node:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
@@ -61,11 +61,11 @@ function parseExposition(text: string): Sample[] {
   return samples;
 }
 
-/** A line is written when the response's last byte is (just after the client has read it): wait for it, 5 s at most. */
+/** A line is written when the response's last byte is (just after the client has read it), a job's when it ends: wait, 15 s at most. */
 async function eventually<T>(_what: string, get: () => T | Promise<T>, ok: (value: T) => boolean): Promise<T> {
   for (let i = 0; ; i++) {
     const value = await get();
-    if (ok(value) || i >= 250) return value;
+    if (ok(value) || i >= 750) return value;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -79,6 +79,7 @@ describe("observability: /metrics and the request log", () => {
   let server: TestServer;
   const lines: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "skycube-obs-"));
+  const ingestDir = mkdtempSync(join(tmpdir(), "skycube-obs-files-"));
   const scrape = async (headers: Record<string, string> = {}) => {
     const response = await fetch(`${server.url}/metrics`, { headers });
     assert.equal(response.status, 200);
@@ -91,12 +92,13 @@ describe("observability: /metrics and the request log", () => {
     db = await pglite.open();
     await loadDemo(db.sql, { count: 60, cube: await openCube(dataDir) });
     const eventLog = createLogger("debug", { write: (chunk: string) => void lines.push(...chunk.split("\n").filter(Boolean)) });
-    server = await startTestServer(db, { dataDir, apiToken: TOKEN }, eventLog);
+    server = await startTestServer(db, { dataDir, apiToken: TOKEN, ingestRoot: ingestDir }, eventLog);
   });
   after(async () => {
     await server?.close();
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(ingestDir, { recursive: true, force: true });
   });
 
   it("serves valid Prometheus text whose counters move with requests", async () => {
@@ -179,6 +181,24 @@ describe("observability: /metrics and the request log", () => {
     assert.ok(typeof runs[0].durationS === "number");
     const samples = await scrape();
     assert.equal(total(samples, "skycube_training_runs", { status: runs[0].status }), 1, JSON.stringify(runs[0]));
+  });
+
+  it("logs each ingest job's start and end as JSON lines", async () => {
+    lines.length = 0;
+    writeFileSync(join(ingestDir, "x.h5"), "not HDF5");
+    const queued = await server.graphql(`mutation ($input: IngestFilesInput!) { ingestFiles(input: $input) { id } }`, { input: { source: "HISSCUBE", path: join(ingestDir, "x.h5") } }, {
+      authorization: `Bearer ${TOKEN}`,
+    });
+    assert.equal(queued.errors, undefined, JSON.stringify(queued.errors));
+    const id = queued.data!.ingestFiles.id;
+    const events = await eventually("the job's end", () => logged().filter((e) => e.event === "ingest job" && e.jobId === id), (e) => e.length >= 2);
+    assert.deepEqual(events.map((e) => e.outcome), ["started", "failed"]);
+    const [started, failed] = events;
+    assert.equal(started.level, "info");
+    assert.match(started.msg, new RegExp(`ingest job ${id} .*started`));
+    assert.equal(failed.level, "warn");
+    assert.match(failed.errorCode, /^[A-Z_]+$/);
+    assert.ok(typeof failed.durationS === "number" && failed.error.length > 0);
   });
 
   it("lets METRICS decide who reads /metrics", async () => {
