@@ -63,9 +63,10 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints yet; the plugin would hook every field resolution.
       ApolloServerPluginCacheControlDisabled(),
-      // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
+      // The request log's operation, errors and (from the query-limits plugin) cost.
       observePlugin(),
       mutationRateLimitPlugin(settings),
+      // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
       queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }, recordMeasure),
     ],
     formatError,
