@@ -26,6 +26,7 @@ import { canHandOff, HandoffError, ingestViaServer } from "./handoff.js";
 import { DEMO_SEED, loadDemoReport } from "../ingest/synthetic/load-demo.js";
 import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
 import { didYouMean, parseOptions, UsageError } from "./options.js";
+import { createLogger } from "../server/log.js";
 import { Progress } from "./progress.js";
 // The server, the GraphQL schema and the training queue are imported by the
 // commands that use them: loading them costs ~1 s of a CLI command's start.
@@ -69,7 +70,7 @@ const commands: Record<string, Command> = {
       await migrate(db.sql).catch((error: unknown) => {
         throw explainFailure(error, settings, "applying the migrations");
       });
-      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false);
+      const queue = makeQueue({ ...settings, trainingQueue: "pg-boss" }, db, cubeRootOf(settings), true, false, undefined, createLogger(settings.logLevel));
       await queue.start();
       console.log(`worker ${process.pid}: waiting for training runs (queue ${TRAINING_QUEUE})`);
       let stopping = false;

@@ -164,6 +164,30 @@ export const settingsTable = {
     default: 0,
     parse: integer(0, 256),
   },
+  trainingStaleS: {
+    env: "TRAINING_STALE_S",
+    description: "Seconds without a heartbeat (one every 3 s) after which a RUNNING run's process is taken for dead: the run is marked FAILED (within this plus a third of it) and its pg-boss job failed; it is not retried.",
+    default: 60,
+    parse: integer(10, 86_400),
+  },
+  logLevel: {
+    env: "LOG_LEVEL",
+    description: "Level of the JSON log on stdout (one line per request, per training run): fatal, error, warn, info, debug (adds health, readiness and metrics probes) or silent.",
+    default: "info",
+    parse: (raw: string) => {
+      if (!["fatal", "error", "warn", "info", "debug", "silent"].includes(raw)) throw new Error("must be fatal, error, warn, info, debug or silent");
+      return raw;
+    },
+  },
+  metrics: {
+    env: "METRICS",
+    description: "Who may read the Prometheus metrics at GET /metrics: `loopback` (clients on this machine; others need the API token), `token` (the API token always), `open` (anyone) or `off` (no route).",
+    default: "loopback",
+    parse: (raw: string) => {
+      if (!["loopback", "token", "open", "off"].includes(raw)) throw new Error("must be loopback, token, open or off");
+      return raw;
+    },
+  },
   nodeEnv: {
     env: "NODE_ENV",
     description: "`development` turns on stack traces in error responses.",

@@ -65,9 +65,19 @@ export function shardBytesBound(rows: number): number {
 /** Free space below which a shard just written is not trusted: the disk filled while it was written. */
 const FREE_BYTES_AFTER_WRITE = 64 * 1024;
 
+/** What a cube store reports of its reads, for the server's metrics (set `CubeStore.observer`). */
+export interface CubeObserver {
+  /** `count` rows (one galaxy's image or spectrum at one zoom) were read. */
+  rowsRead(kind: "image" | "spectrum", count: number): void;
+  /** A shard's handle was looked up: `hit` when it was open already. */
+  handleLookup(hit: boolean): void;
+}
+
 export class CubeStore {
   private readonly open = new Map<string, ShardFile>();
   private readonly wavelengths = new Map<number, Float64Array>();
+  /** Told of every read and handle lookup (metrics); none by default. */
+  observer: CubeObserver | undefined;
 
   private constructor(readonly storage: ShardStorage, private readonly maxOpen: number) {}
 
@@ -114,6 +124,7 @@ export class CubeStore {
   /** The open shard `name`, opened on first use. */
   shard(name: string): ShardFile {
     let file = this.open.get(name);
+    this.observer?.handleLookup(file !== undefined);
     if (file) {
       this.open.delete(name);
       this.open.set(name, file); // most recently used last
@@ -137,6 +148,7 @@ export class CubeStore {
 
   readImage(location: CubeLocation, zoom: number): ImageCube {
     const shard = this.shard(location.shard);
+    this.observer?.rowsRead("image", 1);
     const wcs0 = shard.wcs0(location.row);
     return {
       zoom,
@@ -150,6 +162,7 @@ export class CubeStore {
 
   readSpectrum(location: CubeLocation, zoom: number): SpectrumCube {
     const shard = this.shard(location.shard);
+    this.observer?.rowsRead("spectrum", 1);
     let wavelength = this.wavelengths.get(zoom);
     if (!wavelength) this.wavelengths.set(zoom, (wavelength = shard.wavelength(zoom)));
     return {
@@ -197,6 +210,7 @@ export class CubeStore {
       list.push([location.row, at]);
       byShard.set(location.shard, list);
     });
+    this.observer?.rowsRead(kind, locations.length);
     const MAX_RUN = 256;
     const MAX_GAP = 4;
     for (const [name, rows] of byShard) {

@@ -17,6 +17,7 @@ import { aliasesByPredictorIds, resolvePredictorRef, type RefProblem } from "../
 import type { PredictionRecord } from "../models/store/predictions.js";
 import { runsByIds, type RunRecord } from "../models/store/runs.js";
 import type { TrainingService } from "../models/training/service.js";
+import type { EventLog } from "../types/event-log.js";
 
 /** Everything the server holds for the lifetime of the process. */
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   ingest: IngestJobRunner;
   /** The bearer token mutations need. */
   apiToken: string;
+  /** The structured JSON log (server/log.ts): one line per request, training run, ingest job. */
+  log: EventLog;
 }
 
 export interface Loaders {

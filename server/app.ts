@@ -10,12 +10,16 @@ import { graphqlHandler } from "./graphql.js";
 import { mountExplorer } from "./explorer.js";
 import { modelCardRoute } from "./model-card-route.js";
 import { mountVoRoutes } from "../vo/routes.js";
+import { metricsRoute, type ServerMetrics } from "./metrics.js";
+import { observeRequests } from "./observe.js";
 
 const READY_TIMEOUT_MS = 2000;
 
-export function createApp(apollo: ApolloServer<Context>, services: Services): Hono {
+export function createApp(apollo: ApolloServer<Context>, services: Services, metrics: ServerMetrics): Hono {
   const { db, cube, settings } = services;
   const app = new Hono();
+  // Outermost: a log line and a latency observation for every request, refused ones included.
+  app.use("*", observeRequests(services.log, metrics));
   // Bodies are counted as they stream in (Content-Length is not trusted), on every route.
   app.use(
     "*",
@@ -38,6 +42,7 @@ export function createApp(apollo: ApolloServer<Context>, services: Services): Ho
   app.get("/predictors/:ref/card.md", modelCardRoute(db));
   mountVoRoutes(app, db, cube, settings);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  if (settings.metrics !== "off") app.get("/metrics", metricsRoute(metrics, settings.metrics, services.apiToken));
   app.get("/readyz", async (c) => {
     try {
       await Promise.race([

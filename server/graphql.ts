@@ -12,6 +12,7 @@ import type { Settings } from "../config/settings.js";
 import { CodedError, ErrorCode } from "../errors/codes.js";
 import { makeContext, type Context, type Services } from "../resolvers/context.js";
 import { formatError, graphqlErrorOf } from "./format-error.js";
+import { linkGraphqlRequest, observePlugin, recordMeasure } from "./observe.js";
 import { queryLimitsPlugin } from "./query-limits.js";
 import { RateLimiter } from "./rate-limit.js";
 import { graphqlSchema } from "./schema.js";
@@ -59,9 +60,11 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints yet; the plugin would hook every field resolution.
       ApolloServerPluginCacheControlDisabled(),
-      // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
+      // The request log's operation, errors and (from the query-limits plugin) cost.
+      observePlugin(),
       mutationRateLimitPlugin(settings),
-      queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }),
+      // Depth, cost and bytes: after the standard validation (no fragment cycles), before execution.
+      queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }, recordMeasure),
     ],
     formatError,
     stringifyResult: stringifyResultYielding,
@@ -105,6 +108,7 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     const headers = new HeaderMap();
     request.headers.forEach((value, key) => headers.set(key, value));
     clientAddresses.set(headers, clientAddress(c));
+    linkGraphqlRequest(request, headers);
     let body: unknown = undefined;
     if (request.method === "POST") {
       const text = await request.text();

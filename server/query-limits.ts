@@ -9,7 +9,7 @@
  * and cached: Apollo hands us the same DocumentNode for the same query text,
  * and scripts repeat the same query with other coordinates.
  */
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { getVariableValues, GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { CodedError, ErrorCode } from "../errors/codes.js";
 import { graphqlErrorOf } from "./format-error.js";
@@ -75,7 +75,8 @@ export function checkMeasure(measure: Measure, limits: QueryLimits): void {
   }
 }
 
-export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
+/** `onMeasure`: told each operation's measure before it is checked (the request log records the cost). */
+export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, onMeasure?: (headers: HeaderMap | undefined, measure: Measure) => void): ApolloServerPlugin {
   const caches = new WeakMap<DocumentNode, { variables: string[]; measures: Map<string, Measure> }>();
 
   /** The measure, or undefined when the variables do not coerce (execution then reports them before any resolver runs). */
@@ -109,6 +110,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
         async didResolveOperation({ request, document, operation }) {
           if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return;
           const result = measure(document, operation, request.operationName ?? undefined, request.variables);
+          if (result) onMeasure?.(request.http?.headers, result);
           if (result) checkMeasure(result, limits);
         },
       };

@@ -21,8 +21,11 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { randomBytes } from "node:crypto";
 import { startTraining } from "../models/training/setup.js";
 import type { Services } from "../resolvers/context.js";
+import type { EventLog } from "../types/event-log.js";
 import { createApp } from "./app.js";
 import { startGraphql } from "./graphql.js";
+import { createLogger } from "./log.js";
+import { ServerMetrics } from "./metrics.js";
 
 export interface RunningServer {
   url: string;
@@ -35,6 +38,8 @@ export interface StartOptions {
   /** An already-open database (tests); otherwise one is opened from the settings. */
   db?: Database;
   log?: (line: string) => void;
+  /** The structured JSON log; by default pino on stdout at LOG_LEVEL. */
+  eventLog?: EventLog;
 }
 
 /** The one line for a port that cannot be listened on (in use, privileged, not an address of this machine). */
@@ -72,6 +77,9 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     step = "opening the cube";
     const cube = await openCube(cubeRootOf(settings));
     opened.push(() => cube.close());
+    const eventLog = options.eventLog ?? createLogger(settings.logLevel);
+    const metrics = new ServerMetrics(db);
+    cube.observer = metrics.cubeObserver;
     // Embedded: this process holds the folder alone, so every orphan is one. Shared PostgreSQL: other
     // writers may be between a shard's rename and its commit, so only what is an hour old is touched.
     const swept = await sweepCube(db.sql, cube.storage, { graceSeconds: db.kind === "pglite" ? 0 : 3600 });
@@ -84,20 +92,20 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       log(`empty catalogue: loaded ${inserted} SYNTHETIC demo galaxies`);
     }
     step = "starting the training queue";
-    const training = await startTraining(settings, db, cube, cubeRootOf(settings));
+    const training = await startTraining(settings, db, cube, cubeRootOf(settings), eventLog);
     opened.push(() => training.queue.stop());
     let apiToken = settings.apiToken;
     if (!apiToken) {
       apiToken = randomBytes(24).toString("base64url");
       log(`API_TOKEN is not set: mutations need the header "Authorization: Bearer ${apiToken}" (generated for this run)`);
     }
-    const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => log(ingestEventLine(event)) });
+    const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => logIngestEvent(eventLog, event) });
     opened.push(() => ingest.stop());
-    const services: Services = { db, cube, settings, training, ingest, apiToken };
+    const services: Services = { db, cube, settings, training, ingest, apiToken, log: eventLog };
     step = "starting GraphQL";
     const apollo = await startGraphql(settings);
     opened.push(() => apollo.stop());
-    const app = createApp(apollo, services);
+    const app = createApp(apollo, services, metrics);
     step = "listening";
     const server = await new Promise<Server>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => {
@@ -156,6 +164,23 @@ async function running(server: Server, { db, services, apollo, training, ingest,
       if (!options.db) await db.close();
     },
   };
+}
+
+/** One JSON line per ingest job event: the fields for machines, the sentence below as its message. */
+function logIngestEvent(eventLog: EventLog, event: IngestEvent): void {
+  const { job, outcome, report, error, seconds } = event;
+  const fields = {
+    event: "ingest job",
+    jobId: job.id,
+    outcome,
+    input: describeIngestInput(job.input),
+    attempt: job.attempts,
+    ...(seconds === undefined ? {} : { durationS: seconds }),
+    ...(report ? { inserted: report.inserted, merged: report.merged, alreadyPresent: report.alreadyPresent, skipped: report.skipped.length, batches: report.batches, shards: report.shards, bytes: report.bytes } : {}),
+    ...(error ? { errorCode: error.code, error: error.message } : {}),
+  };
+  if (outcome === "failed") eventLog.warn(fields, ingestEventLine(event));
+  else eventLog.info(fields, ingestEventLine(event));
 }
 
 function ingestEventLine({ job, outcome, report, error, seconds }: IngestEvent): string {

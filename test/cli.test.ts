@@ -66,8 +66,8 @@ describe("command line", () => {
     const child = spawn(process.execPath, [cli, "serve"], {
       env: { ...process.env, DATABASE_URL: "", DATA_DIR: join(dataDir, "serve"), PORT: "0", HOST: "127.0.0.1", DEMO_COUNT: "25" },
     });
+    let out = "";
     const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
       child.stdout.on("data", (chunk: Buffer) => {
         out += chunk.toString();
         const match = /listening on (http:\/\/[^/]+)\/graphql/.exec(out);
@@ -84,6 +84,10 @@ describe("command line", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
+    // Beside the plain start-up lines, stdout has one JSON line per request (LOG_LEVEL=info).
+    const requests = out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).filter((e) => e.msg === "request");
+    assert.equal(requests.length, 1, out);
+    assert.deepEqual([requests[0].route, requests[0].status, requests[0].operation], ["/graphql", 200, "query galaxies"]);
   });
 
   it("ingests real files from the command line, idempotently, and explains bad ingest arguments", { skip: sharedDataMissing("hisscube") }, () => {

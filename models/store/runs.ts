@@ -119,13 +119,13 @@ export async function cancelRun(sql: Sql, id: string): Promise<boolean> {
  * = 0 fails every RUNNING run (one process owns the database); otherwise
  * only those whose heartbeat is older (several workers share it).
  */
-export async function failAbandonedRuns(sql: Sql, staleSeconds: number): Promise<number> {
+export async function failAbandonedRuns(sql: Sql, staleSeconds: number): Promise<string[]> {
   const rows = await sql`
     UPDATE training_runs SET status = 'FAILED', finished_at = now(),
       error = 'the process training it stopped (server restart or crash); train again'
     WHERE status = 'RUNNING' AND (${staleSeconds} = 0 OR heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
     RETURNING id`;
-  return rows.length;
+  return rows.map((r) => String(r.id));
 }
 
 export async function queuedRunIds(sql: Sql): Promise<string[]> {

@@ -8,6 +8,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Database } from "../../db/database.js";
+import { silentLog, type EventLog } from "../../types/event-log.js";
 import { saveTrainedPredictor } from "../store/predictors.js";
 import { claimRun, failRun, reportProgress } from "../store/runs.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
@@ -60,6 +61,7 @@ export class TrainingExecutor {
     readonly workerName: string,
     private readonly codeVersion: string,
     private readonly threads?: number,
+    private readonly log: EventLog = silentLog,
   ) {}
 
   /** Runs this process has claimed and not finished. */
@@ -81,6 +83,8 @@ export class TrainingExecutor {
     this.claimed.set(runId, claim);
     const heartbeat = setInterval(() => void this.beat(runId, claim), HEARTBEAT_EVERY_MS);
     const started = Date.now();
+    // One log line per run, however it ends.
+    const ended: { status: string; error?: string } = { status: "FAILED" };
     try {
       const galaxies = await loadTrainingGalaxies(sql, input);
       const loaded = Date.now();
@@ -96,13 +100,21 @@ export class TrainingExecutor {
         totalSeconds: (Date.now() - started) / 1000,
       }), { ...describeDataset(input, galaxies) });
       if (saved === null) console.error(`training run ${runId}: trained, but no longer RUNNING (cancelled or failed meanwhile); nothing saved`);
+      Object.assign(ended, saved === null ? { status: "NOT_SAVED", error: "no longer RUNNING when saved (cancelled or failed meanwhile)" } : { status: "SUCCEEDED" });
     } catch (error) {
       const e = error as Error & { cancelled?: boolean; code?: unknown };
       // A cancelled run is already CANCELLED; failRun only touches unfinished runs.
-      if (!e.cancelled) await failRun(sql, runId, reasonOf(runId, e)).catch(() => {});
+      if (e.cancelled) ended.status = "CANCELLED";
+      else {
+        ended.error = reasonOf(runId, e);
+        await failRun(sql, runId, ended.error).catch(() => {});
+      }
     } finally {
       clearInterval(heartbeat);
       this.claimed.delete(runId);
+      const line = { event: "training run", runId, kind: input.kind, modality: input.modality, features: input.features, worker: this.workerName, durationS: (Date.now() - started) / 1000, ...ended };
+      if (ended.status === "FAILED") this.log.warn(line, "training run");
+      else this.log.info(line, "training run");
     }
   }
 

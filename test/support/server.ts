@@ -1,6 +1,7 @@
 /** A real server on a free port over a test database, and a GraphQL client for it. */
 import { loadSettings, type Settings } from "../../config/settings.js";
 import { startServer, type RunningServer } from "../../server/start.js";
+import { silentLog, type EventLog } from "../../types/event-log.js";
 import type { TestDatabase } from "./databases.js";
 
 export interface GraphqlResponse<T = Record<string, any>> {
@@ -13,9 +14,10 @@ export interface TestServer extends RunningServer {
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlResponse<T>>;
 }
 
-export async function startTestServer(db: TestDatabase, overrides: Partial<Settings> = {}): Promise<TestServer> {
+/** `eventLog`: where the JSON log goes (nowhere by default). */
+export async function startTestServer(db: TestDatabase, overrides: Partial<Settings> = {}, eventLog: EventLog = silentLog): Promise<TestServer> {
   const settings = loadSettings({}, { port: 0, host: "127.0.0.1", demoCount: 0, ...overrides });
-  const server = await startServer(settings, { db, log: () => {} });
+  const server = await startServer(settings, { db, log: () => {}, eventLog });
   return {
     ...server,
     async graphql(query, variables, headers = {}) {
