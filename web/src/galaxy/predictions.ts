@@ -10,7 +10,7 @@ import type { GalaxyCard } from "./query";
 
 export function predictionsPanel(galaxy: GalaxyCard): HTMLElement {
   const label = galaxy.sfr;
-  const rows = galaxy.predictions.map((p) => ({ ...p, residual: label.avg === null ? null : p.value - label.avg }));
+  const rows = galaxy.predictionsConnection.edges.map(({ node: p }) => ({ ...p, residual: label.avg === null ? null : p.value - label.avg }));
   const table = h("table", { class: "data", id: "predictions-table" },
     h("caption", { class: "sr-only" }, "SFR label and predictions, log10 solar masses per year"),
     h("thead", {}, h("tr", {}, ...["source", "log SFR", "± σ / range", "residual", "kind", "modality", "features", "zooms (image, spectrum)", "test R²", "test RMSE", "coverage ±1σ"].map((t) => h("th", { scope: "col" }, t)))),

@@ -38,9 +38,10 @@ export async function fetchRun(id: string): Promise<Run> {
 export type RunSummary = Pick<Run, "id" | "status" | "progress" | "stage" | "kind" | "modality" | "features" | "imageZoom" | "spectrumZoom" | "folds" | "metrics" | "timings" | "predictor">;
 
 export async function fetchRuns(first = 50): Promise<RunSummary[]> {
-  return (await graphql<{ trainingRuns: RunSummary[] }>(`query Runs($first: Int!) { trainingRuns(first: $first) {
+  const data = await graphql<{ trainingRunsConnection: { edges: { node: RunSummary }[] } }>(`query Runs($first: Int!) { trainingRunsConnection(first: $first) { edges { node {
     id status progress stage kind modality features imageZoom spectrumZoom folds
-    metrics { count r2 mae rmse nmad coverage1Sigma } timings { queuedAt totalSeconds } predictor { id name } } }`, { first })).trainingRuns;
+    metrics { count r2 mae rmse nmad coverage1Sigma } timings { queuedAt totalSeconds } predictor { id name } } } } }`, { first });
+  return data.trainingRunsConnection.edges.map((e) => e.node);
 }
 
 export interface TestPoint { id: string; label: number; value: number; sigma: number }

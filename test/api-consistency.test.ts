@@ -1,0 +1,144 @@
+/**
+ * The API-consistency rules of issue 14, through GraphQL on both databases:
+ * the lists that grow are Relay connections (trainingRunsConnection,
+ * predictorsConnection, Galaxy.predictionsConnection) paged with opaque
+ * keyset cursors, while the old list fields keep working, deprecated.
+ * Rows are written straight into the tables (no training needed).
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { loadDemo } from "../ingest/synthetic/load-demo.js";
+import { backends, type TestDatabase } from "./support/databases.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+
+const INPUT = { kind: "GBDT", modality: "SPECTRUM", features: "ENGINEERED", imageZoom: 3, spectrumZoom: 3, folds: 2, seed: 0, grid: {}, labelFilter: { flag: 0, minAvg: null, maxAvg: null }, fusionWeighting: "EQUAL", name: null };
+const SPEC = { kind: "GBDT", modality: "SPECTRUM", features: "ENGINEERED", imageZoom: 3, spectrumZoom: 3 };
+const RUNS = 7;
+const PREDICTORS = 5;
+
+type Connection<T> = { edges: { cursor: string; node: T }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }; totalCount: number };
+const PAGE = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount";
+
+for (const backend of backends) {
+  describe(`API consistency on ${backend.name}`, { skip: backend.skip }, () => {
+    let db: TestDatabase;
+    let server: TestServer;
+    let galaxyId: string;
+    const runIds: string[] = [];
+    const predictorIds: string[] = [];
+
+    before(async () => {
+      db = await backend.open();
+      await loadDemo(db.sql, { count: 3 });
+      [{ id: galaxyId }] = (await db.sql`SELECT id::text AS id FROM galaxies ORDER BY id LIMIT 1`) as unknown as { id: string }[];
+      for (let i = 0; i < RUNS; i++) {
+        const status = i < PREDICTORS ? "SUCCEEDED" : "FAILED";
+        const [{ id }] = await db.sql`INSERT INTO training_runs (status, input, progress, finished_at) VALUES (${status}, ${db.sql.json(INPUT)}, 1, now()) RETURNING id::text AS id`;
+        runIds.push(id as string);
+        if (i < PREDICTORS) {
+          const [{ id: p }] = await db.sql`INSERT INTO predictors (run_id, name, version, spec, model) VALUES (${id}, 'sfr', ${i + 1}, ${db.sql.json(SPEC)}, ${Buffer.from([0])}) RETURNING id::text AS id`;
+          predictorIds.push(p as string);
+          await db.sql`INSERT INTO predictions (predictor_id, galaxy_id, value, sigma, in_domain) VALUES (${p}, ${galaxyId}, ${i / 10}, 0.2, true)`;
+        }
+      }
+      server = await startTestServer(db);
+    });
+    after(async () => {
+      await server?.close();
+      await db?.drop();
+    });
+
+    /** Every page of a connection, following endCursor; asserts the page info on the way. */
+    async function pageThrough<T>(field: string, nodeFields: string, first: number, path: (data: any) => Connection<T> = (d) => d[field]): Promise<T[]> {
+      const nodes: T[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const response: any = await server.graphql(`query($first: Int!, $after: String) { ${field}(first: $first, after: $after) { edges { cursor node { ${nodeFields} } } ${PAGE} } }`, { first, after });
+        assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+        const connection = path(response.data);
+        assert.equal(connection.pageInfo.hasPreviousPage, after !== null);
+        assert.ok(connection.edges.length <= first);
+        if (connection.edges.length > 0) {
+          assert.equal(connection.pageInfo.startCursor, connection.edges[0].cursor);
+          assert.equal(connection.pageInfo.endCursor, connection.edges.at(-1)!.cursor);
+        }
+        nodes.push(...connection.edges.map((e) => e.node));
+        if (!connection.pageInfo.hasNextPage) {
+          assert.equal(connection.totalCount, nodes.length);
+          return nodes;
+        }
+        after = connection.pageInfo.endCursor;
+      }
+      throw new Error(`${field}: more than 20 pages`);
+    }
+
+    it("pages training runs newest first, each once, and the deprecated list agrees", async () => {
+      const paged = await pageThrough<{ id: string }>("trainingRunsConnection", "id status", 3);
+      assert.deepEqual(paged.map((r) => r.id), [...runIds].reverse());
+      const old = await server.graphql(`{ trainingRuns(first: 100) { id } }`);
+      assert.deepEqual(old.data!.trainingRuns.map((r: { id: string }) => r.id), [...runIds].reverse());
+    });
+
+    it("pages predictors oldest first, each once, and the deprecated list agrees", async () => {
+      const paged = await pageThrough<{ id: string; name: string; version: number }>("predictorsConnection", "id name version", 2);
+      assert.deepEqual(paged.map((p) => p.id), predictorIds);
+      assert.deepEqual(paged.map((p) => p.version), [1, 2, 3, 4, 5]);
+      const old = await server.graphql(`{ predictors { id } }`);
+      assert.deepEqual(old.data!.predictors.map((p: { id: string }) => p.id), predictorIds);
+    });
+
+    it("pages a galaxy's predictions by predictor id, and the deprecated list agrees", async () => {
+      const nodes: { predictorId: string; value: number }[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const response: any = await server.graphql(
+          `query($g: ID!, $after: String) { galaxy(id: $g) { predictionsConnection(first: 2, after: $after) { edges { cursor node { predictorId value } } ${PAGE} } } }`,
+          { g: galaxyId, after },
+        );
+        assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+        const connection = response.data!.galaxy.predictionsConnection as Connection<{ predictorId: string; value: number }>;
+        assert.equal(connection.totalCount, PREDICTORS);
+        nodes.push(...connection.edges.map((e) => e.node));
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
+      }
+      assert.deepEqual(nodes.map((p) => p.predictorId), predictorIds);
+      const old = await server.graphql(`query($g: ID!) { galaxy(id: $g) { predictions { predictorId value } } }`, { g: galaxyId });
+      assert.deepEqual(old.data!.galaxy.predictions, nodes);
+    });
+
+    it("rejects foreign or forged cursors and page sizes out of range, with problems", async () => {
+      const runs = await server.graphql(`{ trainingRunsConnection(first: 1) { pageInfo { endCursor } } }`);
+      const runCursor = runs.data!.trainingRunsConnection.pageInfo.endCursor as string;
+      const galaxies = await server.graphql(`{ galaxies(first: 1) { pageInfo { endCursor } } }`);
+      const galaxyCursor = galaxies.data!.galaxies.pageInfo.endCursor as string;
+      const cases: [string, Record<string, unknown>, string][] = [
+        ["query($a: String) { predictorsConnection(after: $a) { totalCount } }", { a: runCursor }, "after"],
+        ["query($a: String) { trainingRunsConnection(after: $a) { totalCount } }", { a: galaxyCursor }, "after"],
+        ["query($a: String) { trainingRunsConnection(after: $a) { totalCount } }", { a: "not-a-cursor" }, "after"],
+        ["query($g: ID!, $a: String) { galaxy(id: $g) { predictionsConnection(after: $a) { totalCount } } }", { g: galaxyId, a: runCursor }, "after"],
+        ["{ trainingRunsConnection(first: 501) { totalCount } }", {}, "first"],
+        ["{ predictorsConnection(first: -1) { totalCount } }", {}, "first"],
+      ];
+      for (const [query, variables, argument] of cases) {
+        const response = await server.graphql(query, variables);
+        const error = response.errors?.[0];
+        assert.equal(error?.extensions.code, "BAD_USER_INPUT", `${query} ${JSON.stringify(response)}`);
+        assert.deepEqual((error!.extensions.problems as { argument: string }[]).map((p) => p.argument), [argument], query);
+      }
+    });
+
+    it("marks the old list fields deprecated in the schema, with the replacement named", async () => {
+      const response = await server.graphql(`{
+        query: __type(name: "Query") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+        galaxy: __type(name: "Galaxy") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } } }`);
+      const fields = [...response.data!.query.fields, ...response.data!.galaxy.fields] as { name: string; isDeprecated: boolean; deprecationReason: string | null }[];
+      const byName = new Map(fields.map((f) => [f.name, f]));
+      for (const [old, replacement] of [["trainingRuns", "trainingRunsConnection"], ["predictors", "predictorsConnection"], ["predictions", "predictionsConnection"]]) {
+        assert.equal(byName.get(old)?.isDeprecated, true, old);
+        assert.match(byName.get(old)!.deprecationReason!, new RegExp(`Use ${replacement}\\b`), old);
+        assert.equal(byName.get(replacement)?.isDeprecated, false, replacement);
+      }
+    });
+  });
+}
