@@ -54,10 +54,12 @@ export class UserInputError extends GraphQLError {
   }
 }
 
+/** NOT_FOUND, with `problems` naming the argument (as BAD_USER_INPUT has). */
 export class NotFoundError extends GraphQLError {
-  constructor(what: string, id: string) {
-    super(`${what} ${JSON.stringify(id)} does not exist`, {
-      extensions: { code: ErrorCode.NOT_FOUND },
+  constructor(what: string, id: string, argument = "id") {
+    const message = `${what} ${JSON.stringify(id)} does not exist`;
+    super(message, {
+      extensions: { code: ErrorCode.NOT_FOUND, problems: [{ argument, message }] },
     });
   }
 }

@@ -41,7 +41,7 @@ export class PredictorQueries {
     return (await listPredictors(context.db.sql)).map(toPredictor);
   }
 
-  @Query(() => Predictor, { nullable: true, description: "One predictor by id, `name@version` or `name@alias`; NOT_FOUND (with problems) when there is none." })
+  @Query(() => Predictor, { description: "One predictor by id, `name@version` or `name@alias`; NOT_FOUND (with problems) when there is none." })
   async predictor(@Arg("id", () => ID) ref: string, @Ctx() context: Context): Promise<Predictor> {
     return toPredictor(await predictorByRef(context, ref, "id"));
   }
@@ -67,7 +67,7 @@ export class PredictorQueries {
     return changes.map((c) => ({ galaxyId: c.galaxyId, from: c.from as never, to: c.to as never, delta: c.to.value - c.from.value, combinedSigmas: c.combinedSigmas }));
   }
 
-  @Query(() => TrainingRun, { nullable: true, description: "One training run; NOT_FOUND when there is none." })
+  @Query(() => TrainingRun, { description: "One training run; NOT_FOUND (with problems) when there is none." })
   async trainingRun(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<TrainingRun> {
     checkId(id);
     const run = await context.loaders.run.load(id);

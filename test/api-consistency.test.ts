@@ -142,3 +142,70 @@ for (const backend of backends) {
     });
   });
 }
+
+for (const backend of backends) {
+  describe(`lookups by id and defaulted arguments on ${backend.name}`, { skip: backend.skip }, () => {
+    let db: TestDatabase;
+    let server: TestServer;
+    let galaxyId: string;
+
+    before(async () => {
+      db = await backend.open();
+      await loadDemo(db.sql, { count: 2 });
+      [{ id: galaxyId }] = (await db.sql`SELECT id::text AS id FROM galaxies ORDER BY id LIMIT 1`) as unknown as { id: string }[];
+      await db.sql`INSERT INTO galaxy_sources (galaxy_id, role, file, run, camcol, field, band)
+        SELECT ${galaxyId}, 'FRAME', 'frame-' || b || '-000094-1-0012.fits.bz2', 94, 1, 12, b FROM unnest(ARRAY['u', 'g', 'r', 'i', 'z']) AS b`;
+      server = await startTestServer(db);
+    });
+    after(async () => {
+      await server?.close();
+      await db?.drop();
+    });
+
+    it("answers galaxy(id), predictor(id) and trainingRun(id) non-null, or NOT_FOUND with problems — never null without an error", async () => {
+      const schema = await server.graphql(`{ __type(name: "Query") { fields { name type { kind ofType { name } } } } }`);
+      const kinds = new Map((schema.data!.__type.fields as { name: string; type: { kind: string; ofType: { name: string } | null } }[]).map((f) => [f.name, f.type]));
+      for (const [field, type] of [["galaxy", "Galaxy"], ["predictor", "Predictor"], ["trainingRun", "TrainingRun"]]) {
+        assert.deepEqual(kinds.get(field), { kind: "NON_NULL", ofType: { name: type } }, field);
+        const response = await server.graphql(`{ ${field}(id: "999999") { id } }`);
+        assert.equal(response.data, null, field);
+        assert.equal(response.errors?.[0].extensions.code, "NOT_FOUND", field);
+        const problems = response.errors![0].extensions.problems as { argument: string; message: string }[];
+        assert.deepEqual(problems.map((p) => p.argument), ["id"], field);
+        assert.match(problems[0].message, /"999999" does not exist/, field);
+      }
+      const found = await server.graphql(`query($g: ID!) { galaxy(id: $g) { id } }`, { g: galaxyId });
+      assert.deepEqual(found.data, { galaxy: { id: galaxyId } });
+    });
+
+    it("serves Source.band as the Band enum", async () => {
+      const response = await server.graphql(`query($g: ID!) { galaxy(id: $g) { sources { role band } } }`, { g: galaxyId });
+      assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+      const frames = (response.data!.galaxy.sources as { role: string; band: string | null }[]).filter((s) => s.role === "FRAME");
+      assert.deepEqual(frames.map((s) => s.band).sort(), ["G", "I", "R", "U", "Z"]);
+      const type = await server.graphql(`{ __type(name: "Source") { fields { name type { kind name } } } }`);
+      const band = (type.data!.__type.fields as { name: string; type: { kind: string; name: string } }[]).find((f) => f.name === "band");
+      assert.deepEqual(band!.type, { kind: "ENUM", name: "Band" });
+    });
+
+    it("makes every argument with a default non-null (omit it for the default; null is refused), LabelFilterInput.flag excepted", async () => {
+      const response = await server.graphql(`{ __schema { types { name kind
+        fields { name args { name defaultValue type { kind } } }
+        inputFields { name defaultValue type { kind } } } } }`);
+      const nullableDefaults: string[] = [];
+      for (const type of response.data!.__schema.types as { name: string; fields: { name: string; args: { name: string; defaultValue: string | null; type: { kind: string } }[] }[] | null; inputFields: { name: string; defaultValue: string | null; type: { kind: string } }[] | null }[]) {
+        if (type.name.startsWith("__")) continue;
+        for (const field of type.fields ?? []) {
+          for (const arg of field.args) if (arg.defaultValue !== null && arg.type.kind !== "NON_NULL") nullableDefaults.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+        for (const input of type.inputFields ?? []) if (input.defaultValue !== null && input.type.kind !== "NON_NULL") nullableDefaults.push(`${type.name}.${input.name}`);
+      }
+      // The one exception: null is a choice of its own there ("keep every flag").
+      assert.deepEqual(nullableDefaults, ["LabelFilterInput.flag"]);
+      const omitted = await server.graphql(`{ galaxies { edges { node { id } } } }`);
+      assert.equal(omitted.data!.galaxies.edges.length, 2);
+      const explicitNull = await server.graphql(`{ galaxies(first: null) { totalCount } }`);
+      assert.equal(explicitNull.errors?.[0].extensions.code, "GRAPHQL_VALIDATION_FAILED");
+    });
+  });
+}
