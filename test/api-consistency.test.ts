@@ -128,6 +128,22 @@ for (const backend of backends) {
       }
     });
 
+    it("describes a predictor and its run with the same PredictorSpec, the old flat fields deprecated", async () => {
+      const spec = "spec { kind modality features imageZoom spectrumZoom target unit }";
+      const response = await server.graphql(`query($p: ID!) { predictor(id: $p) { ${spec} kind imageZoom run { ${spec} kind imageZoom } } }`, { p: predictorIds[0] });
+      assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+      const predictor = response.data!.predictor;
+      assert.deepEqual(predictor.spec, { ...SPEC, target: "log10 star-formation rate (MPA-JHU total SFR, AVG)", unit: "log10(Msun/yr); sigma and percentiles in dex" });
+      assert.deepEqual(predictor.run.spec, predictor.spec);
+      assert.deepEqual([predictor.kind, predictor.imageZoom, predictor.run.kind, predictor.run.imageZoom], ["GBDT", 3, "GBDT", 3]);
+      const types = await server.graphql(`{ p: __type(name: "Predictor") { fields(includeDeprecated: true) { name deprecationReason } } r: __type(name: "TrainingRun") { fields(includeDeprecated: true) { name deprecationReason } } }`);
+      for (const type of [types.data!.p, types.data!.r]) {
+        const reasons = new Map((type.fields as { name: string; deprecationReason: string | null }[]).map((f) => [f.name, f.deprecationReason]));
+        for (const field of ["kind", "modality", "features", "imageZoom", "spectrumZoom"]) assert.equal(reasons.get(field), `Use spec.${field}.`, field);
+        assert.equal(reasons.get("spec"), null);
+      }
+    });
+
     it("marks the old list fields deprecated in the schema, with the replacement named", async () => {
       const response = await server.graphql(`{
         query: __type(name: "Query") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } }

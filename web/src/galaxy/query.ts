@@ -19,7 +19,7 @@ export const GALAXY_CARD_QUERY = `query GalaxyCard($id: ID!, $zoom: Int, $size: 
       totalCount
       edges { node {
         value sigma
-        predictor { id name kind modality features imageZoom spectrumZoom metrics { count r2 rmse nmad coverage1Sigma } run { id } }
+        predictor { id name spec { kind modality features imageZoom spectrumZoom } metrics { count r2 rmse nmad coverage1Sigma } run { id } }
       } }
     }
   }
@@ -31,7 +31,7 @@ type Encoded = { dtype: string; shape: number[]; base64: string };
 export interface SfrLabel { avg: number | null; median: number | null; p2p5: number | null; p16: number | null; p84: number | null; p97p5: number | null; flag: number | null }
 
 export interface PredictorSummary {
-  id: string; name: string; kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number;
+  id: string; name: string; spec: { kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number };
   metrics: { count: number; r2: number | null; rmse: number; nmad: number; coverage1Sigma: number | null } | null;
   run: { id: string };
 }

@@ -31,7 +31,7 @@ query Galaxy {
 {
   predictorsConnection(first: 20) {
     totalCount
-    edges { node { id name version aliases kind modality features imageZoom spectrumZoom metrics { r2 rmse nmad coverage1Sigma } } }
+    edges { node { id name version aliases spec { kind modality features imageZoom spectrumZoom target unit } metrics { r2 rmse nmad coverage1Sigma } } }
     pageInfo { hasNextPage endCursor }
   }
 }`,
@@ -40,7 +40,7 @@ query Galaxy {
     query: `# Recent training runs and their progress.
 {
   trainingRunsConnection(first: 5) {
-    edges { node { id status progress stage kind modality metrics { r2 rmse } split { trainCount validationCount testCount } } }
+    edges { node { id status progress stage spec { kind modality } metrics { r2 rmse } split { trainCount validationCount testCount } } }
     pageInfo { hasNextPage endCursor }
   }
 }`,
