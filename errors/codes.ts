@@ -87,10 +87,13 @@ export class UserInputError extends CodedError {
 
 /** The object asked for does not exist: `new NotFoundError("Galaxy", id)`, or the problems naming each argument that names nothing. */
 export class NotFoundError extends CodedError {
-  constructor(what: string, id: string);
+  constructor(what: string, id: string, argument?: string);
   constructor(problems: InputProblem[]);
-  constructor(whatOrProblems: string | InputProblem[], id?: string) {
-    if (typeof whatOrProblems === "string") super(ErrorCode.NOT_FOUND, `${whatOrProblems} ${JSON.stringify(id)} does not exist`);
+  constructor(whatOrProblems: string | InputProblem[], id?: string, argument = "id") {
+    if (typeof whatOrProblems === "string") {
+      const message = `${whatOrProblems} ${JSON.stringify(id)} does not exist`;
+      super(ErrorCode.NOT_FOUND, message, { problems: [{ argument, message }] });
+    }
     else super(ErrorCode.NOT_FOUND, whatOrProblems.map((p) => `${p.argument}: ${p.message}`).join("; "), { problems: whatOrProblems });
   }
 }

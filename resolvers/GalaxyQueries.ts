@@ -23,7 +23,7 @@ async function resolvePredictionFilter(context: Context, filter: PredictionFilte
 
 @Resolver()
 export class GalaxyQueries {
-  @Query(() => Galaxy, { nullable: true, description: "One galaxy by id; a NOT_FOUND error when there is none." })
+  @Query(() => Galaxy, { description: "One galaxy by id; NOT_FOUND (with problems) when there is none." })
   async galaxy(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<GalaxyRecord> {
     if (!isGalaxyId(id)) throw new UserInputError([{ argument: "id", message: "must be a positive decimal integer" }]);
     const galaxy = await context.loaders.galaxy.load(id);

@@ -1,4 +1,10 @@
-import { Arg, Ctx, Float, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Float, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
+import { checkFirst } from "../catalog/galaxies.js";
+import { decodeCursor, encodeCursor, isIdString } from "../catalog/cursor.js";
+import { InputChecker } from "../errors/codes.js";
+import { PageArgs } from "../schema/ConeSearchArgs.js";
+import { PredictionConnection } from "../schema/Connections.js";
+import { connectionComplexity, toConnection } from "./connection.js";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
 import { percentilesOf, Z975 } from "../models/training/domain.js";
 import type { PredictionRecord } from "../models/store/predictions.js";
@@ -27,7 +33,32 @@ export class GalaxyPredictionFields {
     return context.loaders.prediction.load(`${predictor.id}/${galaxy.id}`);
   }
 
-  @FieldResolver(() => [Prediction], { description: "Every predictor's prediction for the galaxy, by predictor id (computed and stored where missing, as `prediction` does)." })
+  @FieldResolver(() => PredictionConnection, {
+    description: "The galaxy's predictions, by predictor id, a page at a time (computed and stored where missing, as `prediction` does).",
+    complexity: connectionComplexity,
+  })
+  async predictionsConnection(@Root() galaxy: GalaxyRecord, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() context: Context) {
+    const checker = new InputChecker();
+    checkFirst(checker, first, context.settings);
+    const afterId = after == null ? null : BigInt(decodeCursor(after, "prediction", [isIdString])[0] as string);
+    checker.throwIfAny();
+    // One row per predictor: the loader already holds them all, so the page is cut in memory.
+    const rest = (await context.loaders.galaxyPredictions.load(galaxy.id)).filter((p) => afterId === null || BigInt(p.predictorId) > afterId);
+    const nodes = rest.slice(0, first);
+    const page = {
+      nodes,
+      cursorOf: (i: number) => encodeCursor("prediction", [nodes[i].predictorId]),
+      hasNextPage: rest.length > first,
+      hasPreviousPage: afterId !== null,
+      totalCount: async () => (await context.loaders.galaxyPredictions.load(galaxy.id)).length,
+    };
+    return toConnection(page, (p) => p);
+  }
+
+  @FieldResolver(() => [Prediction], {
+    description: "Every predictor's prediction for the galaxy, by predictor id (computed and stored where missing, as `prediction` does).",
+    deprecationReason: "Use predictionsConnection (Relay connection: first/after, edges, pageInfo, totalCount).",
+  })
   predictions(@Root() galaxy: GalaxyRecord, @Ctx() context: Context): Promise<PredictionRecord[]> {
     return context.loaders.galaxyPredictions.load(galaxy.id);
   }

@@ -15,3 +15,22 @@ export function pageInfoOf<T>(page: Page<T>) {
     endCursor: page.nodes.length > 0 ? page.cursorOf(page.nodes.length - 1) : null,
   };
 }
+
+/**
+ * A connection object for the default field resolvers: cursors made on
+ * demand, `totalCount` a getter (read, and counted, only when asked for).
+ */
+export function toConnection<T, N>(page: Page<T>, toNode: (record: T) => N) {
+  return {
+    edges: page.nodes.map((record, i) => ({
+      node: toNode(record),
+      get cursor() {
+        return page.cursorOf(i);
+      },
+    })),
+    pageInfo: pageInfoOf(page),
+    get totalCount() {
+      return page.totalCount();
+    },
+  };
+}

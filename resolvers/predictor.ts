@@ -1,11 +1,27 @@
 import type { PredictorRecord } from "../models/store/predictors.js";
+import { PREDICTS, UNIT } from "../models/training/model-card.js";
 import type { Predictor } from "../schema/Predictor.js";
+import type { PredictorSpec } from "../schema/PredictorSpec.js";
+
+/** The spec of a predictor or of the run that trains it (a run's validated input, a predictor's stored spec). */
+export function toPredictorSpec(s: { kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number }): PredictorSpec {
+  return {
+    kind: s.kind as PredictorSpec["kind"],
+    modality: s.modality as PredictorSpec["modality"],
+    features: s.features as PredictorSpec["features"],
+    imageZoom: s.imageZoom,
+    spectrumZoom: s.spectrumZoom,
+    target: PREDICTS,
+    unit: UNIT,
+  };
+}
 
 export function toPredictor(record: PredictorRecord): Predictor {
   return {
     id: record.id,
     name: record.name,
     version: record.version,
+    spec: toPredictorSpec(record.spec),
     kind: record.spec.kind as Predictor["kind"],
     modality: record.spec.modality as Predictor["modality"],
     features: record.spec.features as Predictor["features"],

@@ -1,6 +1,7 @@
 /** A stored run as the GraphQL TrainingRun type presents it. */
 import type { RunRecord } from "../models/store/runs.js";
 import type { TrainingRun } from "../schema/TrainingRun.js";
+import { toPredictorSpec } from "./predictor.js";
 
 export function toTrainingRun(run: RunRecord): TrainingRun {
   const input = run.input;
@@ -13,6 +14,7 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
     progress: run.progress,
     stage: run.stage,
     iteration: run.iteration,
+    spec: toPredictorSpec(input),
     kind: input.kind as TrainingRun["kind"],
     modality: input.modality as TrainingRun["modality"],
     features: input.features as TrainingRun["features"],

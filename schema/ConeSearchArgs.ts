@@ -3,7 +3,7 @@ import { PredictionFilterInput } from "./PredictionFilter.js";
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 50, description: "Page size, at most MAX_PAGE_SIZE (500 by default)." })
+  @Field(() => Int, { defaultValue: 50, description: "Page size, at most MAX_PAGE_SIZE (500 by default)." })
   first!: number;
 
   @Field(() => String, { nullable: true, description: "endCursor of the previous page." })

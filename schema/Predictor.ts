@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { PredictorSpec } from "./PredictorSpec.js";
 import { FeatureSet, Modality, PredictorKind } from "./PredictorEnums.js";
 
 @ObjectType({ description: "A trained SFR predictor: an ensemble of the cross-validation fold models of its run." })
@@ -12,19 +13,22 @@ export class Predictor {
   @Field(() => Int, { description: "1, 2, … among the predictors of its name (never reused)." })
   version!: number;
 
-  @Field(() => PredictorKind)
+  @Field(() => PredictorSpec, { description: "Learner, modality, features, zooms and target (the same type on Predictor and TrainingRun)." })
+  spec!: PredictorSpec;
+
+  @Field(() => PredictorKind, { deprecationReason: "Use spec.kind." })
   kind!: PredictorKind;
 
-  @Field(() => Modality)
+  @Field(() => Modality, { deprecationReason: "Use spec.modality." })
   modality!: Modality;
 
-  @Field(() => FeatureSet)
+  @Field(() => FeatureSet, { deprecationReason: "Use spec.features." })
   features!: FeatureSet;
 
-  @Field(() => Int)
+  @Field(() => Int, { deprecationReason: "Use spec.imageZoom." })
   imageZoom!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { deprecationReason: "Use spec.spectrumZoom." })
   spectrumZoom!: number;
 
   @Field(() => Date)

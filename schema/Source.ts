@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Band } from "./Band.js";
 
 export enum SourceRole {
   SPECTRUM = "SPECTRUM",
@@ -25,6 +26,6 @@ export class Source {
   camcol!: number | null;
   @Field(() => Int, { nullable: true })
   field!: number | null;
-  @Field(() => String, { nullable: true, description: "Band of a frame (u, g, r, i, z)." })
-  band!: string | null;
+  @Field(() => Band, { nullable: true, description: "Band of a frame; null for spectra and cubes." })
+  band!: Band | null;
 }

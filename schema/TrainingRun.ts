@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { PredictorSpec } from "./PredictorSpec.js";
 import { FeatureSet, FusionWeighting, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { SkyEvaluation, TrainingDataset } from "./SkyEvaluation.js";
@@ -111,19 +112,22 @@ export class TrainingRun {
   @Field(() => Int, { nullable: true, description: "Current boosting round or epoch of the fit in progress." })
   iteration!: number | null;
 
-  @Field(() => PredictorKind)
+  @Field(() => PredictorSpec, { description: "Learner, modality, features, zooms and target (the same type on Predictor and TrainingRun)." })
+  spec!: PredictorSpec;
+
+  @Field(() => PredictorKind, { deprecationReason: "Use spec.kind." })
   kind!: PredictorKind;
 
-  @Field(() => Modality)
+  @Field(() => Modality, { deprecationReason: "Use spec.modality." })
   modality!: Modality;
 
-  @Field(() => FeatureSet)
+  @Field(() => FeatureSet, { deprecationReason: "Use spec.features." })
   features!: FeatureSet;
 
-  @Field(() => Int)
+  @Field(() => Int, { deprecationReason: "Use spec.imageZoom." })
   imageZoom!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { deprecationReason: "Use spec.spectrumZoom." })
   spectrumZoom!: number;
 
   @Field(() => Int)

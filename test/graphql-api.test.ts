@@ -86,8 +86,10 @@ for (const backend of backends) {
 
     it("answers NOT_FOUND for an unknown id and BAD_USER_INPUT for a malformed one", async () => {
       const missing = await server.graphql(`{ galaxy(id: "987654321") { id } }`);
-      assert.equal(missing.data!.galaxy, null);
+      // galaxy(id) is non-null: an absent galaxy is an error, never a silent null.
+      assert.equal(missing.data, null);
       assert.equal(missing.errors![0].extensions.code, "NOT_FOUND");
+      assert.deepEqual(missing.errors![0].extensions.problems, [{ argument: "id", message: 'Galaxy "987654321" does not exist' }]);
       const malformed = await server.graphql(`{ galaxy(id: "abc") { id } }`);
       assert.equal(malformed.errors![0].extensions.code, "BAD_USER_INPUT");
     });

@@ -67,9 +67,9 @@ for (const backend of backends) {
         const response = await train(input, headers);
         assert.equal(response.errors?.[0].extensions.code, "UNAUTHENTICATED");
       }
-      const open = await server.graphql("{ predictors { id } trainingRuns { id } }");
+      const open = await server.graphql("{ predictorsConnection { totalCount } trainingRunsConnection { edges { node { id } } totalCount } }");
       assert.equal(open.errors, undefined);
-      assert.deepEqual(open.data!.trainingRuns, []);
+      assert.deepEqual(open.data!.trainingRunsConnection, { edges: [], totalCount: 0 });
     });
 
     it("rejects bad requests with what to change, and writes nothing", async () => {
@@ -135,8 +135,8 @@ for (const backend of backends) {
       assert.equal(run.progress, 1);
       predictorId = run.predictor.id;
       assert.equal(run.predictor.name, "gbdt fusion");
-      const list = await server.graphql("{ predictors { id name kind modality features predictionCount metrics { r2 } run { id } } }");
-      const predictor = list.data!.predictors.find((p: { id: string }) => p.id === predictorId);
+      const list = await server.graphql("{ predictorsConnection { edges { node { id name kind modality features predictionCount metrics { r2 } run { id } } } } }");
+      const predictor = list.data!.predictorsConnection.edges.map((e: { node: unknown }) => e.node).find((p: { id: string }) => p.id === predictorId);
       assert.equal(predictor.predictionCount, 260);
       assert.equal(predictor.metrics.r2, run.metrics.r2);
     });

@@ -245,7 +245,7 @@ for (const backend of backends) {
         const star = data!.galaxies.edges[0].node;
         assert.equal(star.survey, "SDSS");
         assert.deepEqual(star.sources.filter((s: any) => s.role === "SPECTRUM").map((s: any) => s.plate).sort(), [3126, 3127, 7330]);
-        assert.deepEqual(star.sources.filter((s: any) => s.role === "FRAME").map((s: any) => s.band).sort(), ["g", "i", "r", "u", "z"]);
+        assert.deepEqual(star.sources.filter((s: any) => s.role === "FRAME").map((s: any) => s.band).sort(), ["G", "I", "R", "U", "Z"]);
         assert.deepEqual(star.image.flux.shape, [5, 32, 32]);
         assert.equal(star.spectrum.length, 577);
       } finally {

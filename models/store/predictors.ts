@@ -4,6 +4,8 @@
  * so a predictor exists whole or not at all.
  */
 import type { Sql } from "../../db/database.js";
+import { decodeCursor, encodeCursor, isIdString } from "../../catalog/cursor.js";
+import type { Page } from "../../catalog/page.js";
 import type { TrainingOutcome } from "../training/pipeline.js";
 import type { FeatureKind, LearnerKind, Modality } from "../training/input.js";
 import type { ApplicabilityDomain } from "../training/domain.js";
@@ -50,6 +52,21 @@ export async function predictorsByIds(sql: Sql, ids: readonly string[]): Promise
 
 export async function listPredictors(sql: Sql): Promise<PredictorRecord[]> {
   return (await sql`SELECT id, run_id, name, version, spec, domain, created_at FROM predictors ORDER BY id`).map(toPredictor);
+}
+
+/** One page of predictors, oldest first, keyset on id. `first` is checked by the caller. */
+export async function pagePredictors(sql: Sql, first: number, after: string | null): Promise<Page<PredictorRecord>> {
+  const afterId = after === null ? null : (decodeCursor(after, "predictor", [isIdString])[0] as string);
+  const keyset = afterId === null ? sql`TRUE` : sql`id > ${afterId}::int8`;
+  const rows = await sql`SELECT id, run_id, name, version, spec, domain, created_at FROM predictors WHERE ${keyset} ORDER BY id LIMIT ${first + 1}`;
+  const nodes = rows.slice(0, first).map(toPredictor);
+  return {
+    nodes,
+    cursorOf: (i) => encodeCursor("predictor", [nodes[i].id]),
+    hasNextPage: rows.length > first,
+    hasPreviousPage: afterId !== null,
+    totalCount: async () => (await sql`SELECT count(*)::int AS count FROM predictors`)[0].count as number,
+  };
 }
 
 export async function predictorModel(sql: Sql, id: string): Promise<Buffer | null> {

@@ -4,6 +4,8 @@
  * processes never both take a run) and its report.
  */
 import type { Sql } from "../../db/database.js";
+import { decodeCursor, encodeCursor, isIdString } from "../../catalog/cursor.js";
+import type { Page } from "../../catalog/page.js";
 import type { TrainInput } from "../training/input.js";
 
 export type RunStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
@@ -81,6 +83,24 @@ export async function runsByIds(sql: Sql, ids: readonly string[]): Promise<(RunR
 export async function listRuns(sql: Sql, limit: number): Promise<RunRecord[]> {
   const rows = await sql`SELECT ${columns(sql)} FROM training_runs r ORDER BY r.id DESC LIMIT ${limit}`;
   return rows.map(toRun);
+}
+
+/**
+ * One page of runs, newest first, keyset on id (a run queued while paging
+ * shows up on the first page, never twice). `first` is checked by the caller.
+ */
+export async function pageRuns(sql: Sql, first: number, after: string | null): Promise<Page<RunRecord>> {
+  const afterId = after === null ? null : (decodeCursor(after, "run", [isIdString])[0] as string);
+  const keyset = afterId === null ? sql`TRUE` : sql`r.id < ${afterId}::int8`;
+  const rows = await sql`SELECT ${columns(sql)} FROM training_runs r WHERE ${keyset} ORDER BY r.id DESC LIMIT ${first + 1}`;
+  const nodes = rows.slice(0, first).map(toRun);
+  return {
+    nodes,
+    cursorOf: (i) => encodeCursor("run", [nodes[i].id]),
+    hasNextPage: rows.length > first,
+    hasPreviousPage: afterId !== null,
+    totalCount: async () => (await sql`SELECT count(*)::int AS count FROM training_runs`)[0].count as number,
+  };
 }
 
 /** QUEUED → RUNNING; returns the input, or null when the run was cancelled or taken meanwhile. */

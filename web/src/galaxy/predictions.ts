@@ -10,7 +10,7 @@ import type { GalaxyCard } from "./query";
 
 export function predictionsPanel(galaxy: GalaxyCard): HTMLElement {
   const label = galaxy.sfr;
-  const rows = galaxy.predictions.map((p) => ({ ...p, residual: label.avg === null ? null : p.value - label.avg }));
+  const rows = galaxy.predictionsConnection.edges.map(({ node: p }) => ({ ...p, residual: label.avg === null ? null : p.value - label.avg }));
   const table = h("table", { class: "data", id: "predictions-table" },
     h("caption", { class: "sr-only" }, "SFR label and predictions, log10 solar masses per year"),
     h("thead", {}, h("tr", {}, ...["source", "log SFR", "± σ / range", "residual", "kind", "modality", "features", "zooms (image, spectrum)", "test R²", "test RMSE", "coverage ±1σ"].map((t) => h("th", { scope: "col" }, t)))),
@@ -25,10 +25,10 @@ export function predictionsPanel(galaxy: GalaxyCard): HTMLElement {
         h("td", {}, formatNumber(p.value)),
         h("td", {}, `± ${formatNumber(p.sigma)}`),
         h("td", {}, formatNumber(p.residual)),
-        h("td", { class: "left" }, p.predictor?.kind ?? ""),
-        h("td", { class: "left" }, p.predictor?.modality ?? ""),
-        h("td", { class: "left" }, p.predictor?.features ?? ""),
-        h("td", {}, p.predictor ? `${p.predictor.imageZoom}, ${p.predictor.spectrumZoom}` : ""),
+        h("td", { class: "left" }, p.predictor?.spec.kind ?? ""),
+        h("td", { class: "left" }, p.predictor?.spec.modality ?? ""),
+        h("td", { class: "left" }, p.predictor?.spec.features ?? ""),
+        h("td", {}, p.predictor ? `${p.predictor.spec.imageZoom}, ${p.predictor.spec.spectrumZoom}` : ""),
         h("td", {}, formatNumber(p.predictor?.metrics?.r2 ?? null, 3)),
         h("td", {}, formatNumber(p.predictor?.metrics?.rmse ?? null, 3)),
         h("td", {}, formatNumber(p.predictor?.metrics?.coverage1Sigma ?? null, 3)),

@@ -19,23 +19,30 @@ query Galaxy {
   galaxy(id: "1") {
     id survey ra dec redshift class
     sfr { avg p16 p84 flag }
-    predictions { value sigma predictor { id name kind modality } }
+    predictionsConnection(first: 10) { totalCount edges { node { p16 p50 p84 inDomain predictor { id name version } } } }
     image(zoom: 3, bands: [G, R, I]) { size bands flux { dtype shape base64 } }
     spectrum(zoom: 4) { length wavelength { base64 } flux { base64 } }
-    sources { role url }
+    sources { role file band }
   }
 }`,
   },
   {
     query: `# The trained predictors and their test metrics.
 {
-  predictors { id name kind modality features imageZoom spectrumZoom metrics { r2 rmse nmad coverage1Sigma } }
+  predictorsConnection(first: 20) {
+    totalCount
+    edges { node { id name version aliases spec { kind modality features imageZoom spectrumZoom target unit } metrics { r2 rmse nmad coverage1Sigma } } }
+    pageInfo { hasNextPage endCursor }
+  }
 }`,
   },
   {
     query: `# Recent training runs and their progress.
 {
-  trainingRuns(first: 5) { id status progress stage kind modality metrics { r2 rmse } split { trainCount validationCount testCount } }
+  trainingRunsConnection(first: 5) {
+    edges { node { id status progress stage spec { kind modality } metrics { r2 rmse } split { trainCount validationCount testCount } } }
+    pageInfo { hasNextPage endCursor }
+  }
 }`,
   },
   {

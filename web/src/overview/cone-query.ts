@@ -4,7 +4,7 @@ import { graphql } from "../api/graphql";
 export const SURVEYS = ["SDSS", "SYNTHETIC", "HISSCUBE"] as const;
 
 export const COUNTS_QUERY = `{ ${SURVEYS.map((s) => `${s}: galaxies(first: 0, filter: { survey: ${s} }) { totalCount }`).join(" ")}
-  predictors { id name kind modality } }`;
+  predictorsConnection(first: 500) { edges { node { id name spec { kind modality } } } } }`;
 
 export const CONE_QUERY = `query Cone($ra: Float!, $dec: Float!, $radius: Float!, $first: Int!, $predictor: ID!, $withPrediction: Boolean!) {
   coneSearch(ra: $ra, dec: $dec, radius: $radius, first: $first) {
@@ -23,13 +23,13 @@ export interface ConeRow {
   prediction?: { value: number; sigma: number } | null;
 }
 
-export interface PredictorChoice { id: string; name: string; kind: string; modality: string }
+export interface PredictorChoice { id: string; name: string; spec: { kind: string; modality: string } }
 
 export async function fetchCounts(): Promise<{ counts: Record<string, number>; predictors: PredictorChoice[] }> {
-  const data = await graphql<Record<string, { totalCount: number }> & { predictors: PredictorChoice[] }>(COUNTS_QUERY);
+  const data = await graphql<Record<string, { totalCount: number }> & { predictorsConnection: { edges: { node: PredictorChoice }[] } }>(COUNTS_QUERY);
   const counts: Record<string, number> = {};
   for (const survey of SURVEYS) counts[survey] = (data[survey] as { totalCount: number }).totalCount;
-  return { counts, predictors: data.predictors };
+  return { counts, predictors: data.predictorsConnection.edges.map((e) => e.node) };
 }
 
 export async function fetchCone(raDeg: number, decDeg: number, radiusDeg: number, predictor: string | null, first = 500): Promise<{ total: number; rows: ConeRow[] }> {

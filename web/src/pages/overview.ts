@@ -154,7 +154,7 @@ function coneResults(state: OverviewState, total: number, rows: ConeRow[], predi
     () => rows.map((r) => [r.id, r.ra, r.dec, r.distance * 3600, r.redshift, r.class, r.sfr.avg, r.sfr.p16, r.sfr.p84, r.prediction?.value, r.prediction?.sigma, colourValue(r, colour())]));
   return [
     h("p", { id: "cone-summary" }, `${total} galaxies in the cone`, rows.length < total ? ` (the nearest ${rows.length} shown)` : "",
-      predictor ? ` · predictions of ${predictor.name} (${predictor.kind}, ${predictor.modality})` : "", " · ", csv,
+      predictor ? ` · predictions of ${predictor.name} (${predictor.spec.kind}, ${predictor.spec.modality})` : "", " · ", csv,
       h("span", { class: "muted" }, " · ↑/↓ select, PageUp/PageDown turn pages, Enter opens")),
     h("div", { class: "row" }, table.element, h("div", {}, h("label", {}, "colour by ", colourSelect), plotSlot)),
   ];

@@ -40,8 +40,8 @@ function drawHeader(header: HTMLElement, run: Run): void {
       run.stage ? ` · ${run.stage}` : "", run.iteration !== null ? ` · iteration ${run.iteration}` : ""),
     h("dl", { class: "facts" },
       ...([
-        ["learner", `${run.kind}, ${run.modality}, ${run.features} features`],
-        ["zooms", `image ${run.imageZoom}, spectrum ${run.spectrumZoom}`],
+        ["learner", `${run.spec.kind}, ${run.spec.modality}, ${run.spec.features} features`],
+        ["zooms", `image ${run.spec.imageZoom}, spectrum ${run.spec.spectrumZoom}`],
         ["protocol", `${run.folds}-fold CV, seed ${run.seed}`],
         ["backend", run.backend ?? "–"],
         ["queued", run.timings.queuedAt],

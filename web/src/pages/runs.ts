@@ -40,7 +40,7 @@ async function overlay(ids: string[]): Promise<HTMLElement> {
   return h("section", { "aria-labelledby": "overlay-title" }, h("h2", { id: "overlay-title" }, `Learning curves of runs ${ids.join(", ")}`),
     withCurves.length === 0
       ? h("p", { class: "muted" }, "None of these runs has learning curves yet (decision trees have none).")
-      : overlaidCurvesPlot(withCurves.map((run) => ({ id: run.id, label: `run ${run.id} (${run.kind}, ${run.modality})`, curves: run.curves! }))));
+      : overlaidCurvesPlot(withCurves.map((run) => ({ id: run.id, label: `run ${run.id} (${run.spec.kind}, ${run.spec.modality})`, curves: run.curves! }))));
 }
 
 function select(name: string, values: string[]): HTMLSelectElement {
@@ -104,15 +104,15 @@ function runsTable(runs: RunSummary[], chosen: Set<string>): HTMLElement {
       h("td", { class: "left" }, h("a", { href: `/runs/${run.id}` }, `run ${run.id}`)),
       h("td", { class: "left" }, run.status),
       h("td", {}, `${(run.progress * 100).toFixed(0)} %`),
-      h("td", { class: "left" }, run.kind), h("td", { class: "left" }, run.modality), h("td", { class: "left" }, run.features),
-      h("td", {}, `${run.imageZoom}, ${run.spectrumZoom}`), h("td", {}, String(run.folds)),
+      h("td", { class: "left" }, run.spec.kind), h("td", { class: "left" }, run.spec.modality), h("td", { class: "left" }, run.spec.features),
+      h("td", {}, `${run.spec.imageZoom}, ${run.spec.spectrumZoom}`), h("td", {}, String(run.folds)),
       h("td", {}, formatNumber(run.metrics?.r2, 3)), h("td", {}, formatNumber(run.metrics?.rmse, 3)), h("td", {}, formatNumber(run.metrics?.coverage1Sigma, 3)),
       h("td", { class: "left" }, run.predictor ? run.predictor.name : "–"))))), button);
 }
 
 function comparison(runs: RunSummary[]): HTMLElement {
   const done = runs.filter((run) => run.metrics !== null).map((run) => ({
-    run: `run ${run.id} (${run.kind}, ${run.modality})`, rmse: run.metrics!.rmse, r2: run.metrics!.r2, nmad: run.metrics!.nmad, coverage: run.metrics!.coverage1Sigma,
+    run: `run ${run.id} (${run.spec.kind}, ${run.spec.modality})`, rmse: run.metrics!.rmse, r2: run.metrics!.r2, nmad: run.metrics!.nmad, coverage: run.metrics!.coverage1Sigma,
   }));
   if (done.length === 0) return h("div");
   const long = done.flatMap((d) => [{ run: d.run, metric: "RMSE (dex)", value: d.rmse }, { run: d.run, metric: "NMAD (dex)", value: d.nmad }, { run: d.run, metric: "R²", value: d.r2 ?? Number.NaN }]);

@@ -1,7 +1,7 @@
 /** Training-run queries and the mutation that starts one (public GraphQL API). */
 import { graphql } from "../api/graphql";
 
-export const RUN_FIELDS = `id status progress stage iteration kind modality features imageZoom spectrumZoom folds seed error backend codeVersion
+export const RUN_FIELDS = `id status progress stage iteration spec { kind modality features imageZoom spectrumZoom } folds seed error backend codeVersion
   hyperparameters noiseVariance
   metrics { count r2 mae rmse nmad coverage1Sigma }
   cv { folds r2Mean r2Std rmseMean rmseStd maeMean nmadMean }
@@ -12,12 +12,15 @@ export const RUN_FIELDS = `id status progress stage iteration kind modality feat
   timings { queuedAt startedAt finishedAt totalSeconds trainSeconds }
   predictor { id name }`;
 
+/** The learner, inputs and target a predictor and its run share. */
+export interface PredictorSpec { kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number }
+
 export interface LearningCurve { member: string; fold: number; iteration: number[]; train: number[]; validation: (number | null)[] }
 export interface Metrics { count: number; r2: number | null; mae: number; rmse: number; nmad: number; coverage1Sigma: number | null }
 
 export interface Run {
   id: string; status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED"; progress: number; stage: string | null; iteration: number | null;
-  kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number; folds: number; seed: number;
+  spec: PredictorSpec; folds: number; seed: number;
   error: string | null; backend: string | null; codeVersion: string | null; hyperparameters: Record<string, unknown> | null; noiseVariance: number | null;
   metrics: Metrics | null;
   cv: { folds: number; r2Mean: number | null; r2Std: number | null; rmseMean: number | null; rmseStd: number | null; maeMean: number | null; nmadMean: number | null } | null;
@@ -35,12 +38,13 @@ export async function fetchRun(id: string): Promise<Run> {
   return (await graphql<{ trainingRun: Run }>(`query Run($id: ID!) { trainingRun(id: $id) { ${RUN_FIELDS} } }`, { id })).trainingRun;
 }
 
-export type RunSummary = Pick<Run, "id" | "status" | "progress" | "stage" | "kind" | "modality" | "features" | "imageZoom" | "spectrumZoom" | "folds" | "metrics" | "timings" | "predictor">;
+export type RunSummary = Pick<Run, "id" | "status" | "progress" | "stage" | "spec" | "folds" | "metrics" | "timings" | "predictor">;
 
 export async function fetchRuns(first = 50): Promise<RunSummary[]> {
-  return (await graphql<{ trainingRuns: RunSummary[] }>(`query Runs($first: Int!) { trainingRuns(first: $first) {
-    id status progress stage kind modality features imageZoom spectrumZoom folds
-    metrics { count r2 mae rmse nmad coverage1Sigma } timings { queuedAt totalSeconds } predictor { id name } } }`, { first })).trainingRuns;
+  const data = await graphql<{ trainingRunsConnection: { edges: { node: RunSummary }[] } }>(`query Runs($first: Int!) { trainingRunsConnection(first: $first) { edges { node {
+    id status progress stage spec { kind modality features imageZoom spectrumZoom } folds
+    metrics { count r2 mae rmse nmad coverage1Sigma } timings { queuedAt totalSeconds } predictor { id name } } } } }`, { first });
+  return data.trainingRunsConnection.edges.map((e) => e.node);
 }
 
 export interface TestPoint { id: string; label: number; value: number; sigma: number }
