@@ -145,6 +145,9 @@ const commands: Record<string, Command> = {
           cube,
           batchSize: settings.ingestBatchSize,
           onProgress: stageProgress(),
+          onBatch: settings.ingestLogBatches
+            ? (b) => console.log(`batch ${b.index} objects ${b.objects} stored ${b.storedBefore} load_ms ${b.loadMs.toFixed(1)} wall_ms ${b.wallMs.toFixed(1)}`)
+            : undefined,
         });
         for (const skip of report.skipped) console.log(`skipped ${skip.file}: ${skip.reason}`);
         const seconds = (Date.now() - started) / 1000;

@@ -48,6 +48,20 @@ export interface SdssIngestOptions {
   /** Objects committed together (default 1000): bounds memory (~0.25 MB each). */
   batchSize?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** Called after each committed batch with its timing (INGEST_LOG_BATCHES in the CLI). */
+  onBatch?: (timing: BatchTiming) => void;
+}
+
+/** One committed batch: its index, size, what the ingest had stored before it, and where its time went. */
+export interface BatchTiming {
+  index: number;
+  objects: number;
+  /** Galaxies this ingest had inserted before the batch. */
+  storedBefore: number;
+  /** Resolve, read the spectra, write the shards, commit (the batch's own work). */
+  loadMs: number;
+  /** Since the previous batch ended (or the cut-out stage began): includes reading and cutting its fields. */
+  wallMs: number;
 }
 
 export const DEFAULT_INGEST_BATCH = 1000;
@@ -214,10 +228,13 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
 
   let pending: SdssObject[] = [];
   let loaded = 0;
+  let lastBatchEnd = performance.now();
   const flush = async () => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
+    const storedBefore = report.inserted;
+    const loadStart = performance.now();
     const result = await loadBatch(sql, options.cube, batch.map((o) => o.item), async (_, resolutions) => {
       const records: CubeRecord[] = [];
       for (const [k, object] of batch.entries()) {
@@ -232,6 +249,9 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     report.batches++;
     report.shards += result.shards;
     report.bytes += result.bytes;
+    const end = performance.now();
+    options.onBatch?.({ index: report.batches - 1, objects: batch.length, storedBefore, loadMs: end - loadStart, wallMs: end - lastBatchEnd });
+    lastBatchEnd = end;
     batch.forEach((object, k) => {
       if (result.kinds[k] === "present") return;
       if (object.cut) report.withImage++;
@@ -244,6 +264,7 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     if (pending.length >= batchSize) await flush();
   };
 
+  lastBatchEnd = performance.now();
   await cutOutAll(fields, todo, wantsImage, report, signal, prefetched, add, options.onProgress);
   for (const object of todo) if (!object.cut) await add(object);
   await flush();
