@@ -143,7 +143,10 @@ type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
 interface SdssObject {
   item: LoadItem;
   members: SdssSpectrumInfo[];
+  /** Its cutout, from the moment it is cut until its batch is committed (then dropped: memory holds one batch's pixels). */
   cut?: { cutout: Cutout; frames: FrameSource[] };
+  /** Whether it was handed to the batches with a cutout (stays set once the pixels are dropped). */
+  imaged?: boolean;
 }
 
 const spectrumSource = (m: SdssSpectrumInfo): NewSource => ({ role: "SPECTRUM", file: m.file, plate: m.plate, mjd: m.mjd, fiberid: m.fiberid, run: null, camcol: null, field: null, band: null });
@@ -253,8 +256,9 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     options.onBatch?.({ index: report.batches - 1, objects: batch.length, storedBefore, loadMs: end - loadStart, wallMs: end - lastBatchEnd });
     lastBatchEnd = end;
     batch.forEach((object, k) => {
+      object.cut = undefined; // committed: the pixels are in the shard files now
       if (result.kinds[k] === "present") return;
-      if (object.cut) report.withImage++;
+      if (object.imaged) report.withImage++;
       if (object.item.galaxy.sfr?.avg != null) report.withSfrLabel++;
     });
     options.onProgress?.("objects", (loaded += batch.length), todo.length);
@@ -266,7 +270,7 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
 
   lastBatchEnd = performance.now();
   await cutOutAll(fields, todo, wantsImage, report, signal, prefetched, add, options.onProgress);
-  for (const object of todo) if (!object.cut) await add(object);
+  for (const object of todo) if (!object.imaged) await add(object);
   await flush();
   return report;
 }
@@ -326,6 +330,7 @@ async function cutOutAll(
         if (!cutout) continue;
         const sources = frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field }));
         objects[i].cut = { cutout, frames: sources };
+        objects[i].imaged = true;
         objects[i].item.provenance = sources.map(frameSource);
         await add(objects[i]);
       }
