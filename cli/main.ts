@@ -142,7 +142,12 @@ const commands: Record<string, Command> = {
         const onProgress = stageProgress();
         // The first field decompresses while the database opens.
         const early = input.source === "sdss"
-          ? startSdssIngest({ spectraDir: input.spectra, framesDir: input.frames, sfr: input.sfr, batchSize: settings.ingestBatchSize, onProgress })
+          ? startSdssIngest({
+              spectraDir: input.spectra, framesDir: input.frames, sfr: input.sfr, batchSize: settings.ingestBatchSize, onProgress,
+              onBatch: settings.ingestLogBatches
+                ? (b) => console.log(`batch ${b.index} objects ${b.objects} stored ${b.storedBefore} load_ms ${b.loadMs.toFixed(1)} wall_ms ${b.wallMs.toFixed(1)}`)
+                : undefined,
+            })
           : null;
         try {
           report = await withDatabase(settings, `skycube ingest ${input.source}`, (db, _applied, cube) =>

@@ -77,6 +77,12 @@ export const settingsTable = {
     default: "",
     parse: text,
   },
+  ingestLogBatches: {
+    env: "INGEST_LOG_BATCHES",
+    description: "`1`: `ingest sdss` prints a line per committed batch (index, objects, galaxies inserted before it, its load and wall milliseconds) — for bench:scale.",
+    default: 0,
+    parse: integer(0, 1),
+  },
   maxConeRadiusDeg: {
     env: "MAX_CONE_RADIUS_DEG",
     description: "Largest cone-search radius accepted, degrees (at most 45).",

@@ -54,6 +54,20 @@ export interface SdssIngestOptions {
   onProgress?: (stage: string, done: number, total: number) => void;
   /** Stops the ingest before its next batch (what is committed stays; a rerun does the rest). */
   signal?: AbortSignal;
+  /** Called after each committed batch with its timing (INGEST_LOG_BATCHES in the CLI). */
+  onBatch?: (timing: BatchTiming) => void;
+}
+
+/** One committed batch: its index, size, what the ingest had stored before it, and where its time went. */
+export interface BatchTiming {
+  index: number;
+  objects: number;
+  /** Galaxies this ingest had inserted before the batch. */
+  storedBefore: number;
+  /** Resolve, read the spectra, write the shards, commit (the batch's own work). */
+  loadMs: number;
+  /** Since the previous batch ended (or the cut-out stage began): includes reading and cutting its fields. */
+  wallMs: number;
 }
 
 export const DEFAULT_INGEST_BATCH = 1000;
@@ -135,7 +149,10 @@ type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
 interface SdssObject {
   item: LoadItem;
   members: SdssSpectrumInfo[];
+  /** Its cutout, from the moment it is cut until its batch is committed (then dropped: memory holds one batch's pixels). */
   cut?: { cutout: Cutout; frames: FrameSource[] };
+  /** Whether it was handed to the batches with a cutout (stays set once the pixels are dropped). */
+  imaged?: boolean;
 }
 
 const spectrumSource = (m: SdssSpectrumInfo): NewSource => ({ role: "SPECTRUM", file: m.file, plate: m.plate, mjd: m.mjd, fiberid: m.fiberid, run: null, camcol: null, field: null, band: null });
@@ -254,11 +271,14 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
 
   let pending: SdssObject[] = [];
   let loaded = 0;
+  let lastBatchEnd = performance.now();
   const flush = async () => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
     options.signal?.throwIfAborted();
+    const storedBefore = report.inserted;
+    const loadStart = performance.now();
     const result = await loadBatch(sql, options.cube, batch.map((o) => o.item), async (_, resolutions) => {
       const records: CubeRecord[] = [];
       for (const [k, object] of batch.entries()) {
@@ -273,9 +293,13 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     report.batches++;
     report.shards += result.shards;
     report.bytes += result.bytes;
+    const end = performance.now();
+    options.onBatch?.({ index: report.batches - 1, objects: batch.length, storedBefore, loadMs: end - loadStart, wallMs: end - lastBatchEnd });
+    lastBatchEnd = end;
     batch.forEach((object, k) => {
+      object.cut = undefined; // committed: the pixels are in the shard files now
       if (result.kinds[k] === "present") return;
-      if (object.cut) report.withImage++;
+      if (object.imaged) report.withImage++;
       if (object.item.galaxy.sfr?.avg != null) report.withSfrLabel++;
     });
     options.onProgress?.("objects", (loaded += batch.length), todo.length);
@@ -285,8 +309,9 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
     if (pending.length >= batchSize) await flush();
   };
 
+  lastBatchEnd = performance.now();
   await cutOutAll(fields, todo, wantsImage, report, signal, prefetched, add, spectra, options.onProgress);
-  for (const object of todo) if (!object.cut) await add(object);
+  for (const object of todo) if (!object.imaged) await add(object);
   await flush();
   return report;
 }
@@ -349,6 +374,7 @@ async function cutOutAll(
         if (!cutout) continue;
         const sources = frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field }));
         objects[i].cut = { cutout, frames: sources };
+        objects[i].imaged = true;
         objects[i].item.provenance = sources.map(frameSource);
         await add(objects[i]);
       }
