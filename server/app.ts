@@ -8,6 +8,7 @@ import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { graphqlHandler } from "./graphql.js";
 import { mountExplorer } from "./explorer.js";
 import { modelCardRoute } from "./model-card-route.js";
+import { experimentTableRoute } from "./experiment-route.js";
 import { mountVoRoutes } from "../vo/routes.js";
 
 const READY_TIMEOUT_MS = 2000;
@@ -35,6 +36,7 @@ export function createApp(apollo: ApolloServer<Context>, services: Services): Ho
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
   app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));
   app.get("/predictors/:ref/card.md", modelCardRoute(db));
+  app.get("/experiments/:file{[0-9]+\\.(?:csv|md)}", experimentTableRoute(db));
   mountVoRoutes(app, db, cube, settings);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {

@@ -26,6 +26,12 @@ export interface TrainInput extends FeatureSpec {
   seed: number;
   labelFilter: LabelFilter;
   fusionWeighting: FusionWeighting;
+  /**
+   * Whose data decides which galaxies the run sees (default: its own
+   * modality's). An experiment sets EARLY_FUSION on every cell, so all its
+   * cells see one galaxy set — and with one seed, one split.
+   */
+  dataModality?: Modality;
 }
 
 export interface Problem {
@@ -38,6 +44,8 @@ export const gridDefaults: Record<LearnerKind, Hyperparameters> = {
   DECISION_TREE: { maxDepth: 6, minDataInLeaf: 5 },
   GBDT: { numIterations: 500, learningRate: 0.05, numLeaves: 31, maxDepth: -1, minDataInLeaf: 20, lambdaL2: 0, featureFraction: 1, baggingFraction: 1, baggingFreq: 0, earlyStoppingRounds: 30 },
   CNN: { architecture: "compact", epochs: 30, batchSize: 32, learningRate: 0.001, patience: 5 },
+  CONSTANT: {},
+  LINEAR: { lambdaL2: 1 },
 };
 
 /** Hyperparameters a grid may vary, per learner (defaults above, or the learner's own). */
@@ -45,6 +53,8 @@ export const gridParameters: Record<LearnerKind, string[]> = {
   DECISION_TREE: ["maxDepth", "minDataInLeaf"],
   GBDT: ["numIterations", "learningRate", "numLeaves", "maxDepth", "minDataInLeaf", "lambdaL2", "featureFraction", "baggingFraction", "baggingFreq", "earlyStoppingRounds"],
   CNN: ["architecture", "epochs", "batchSize", "learningRate", "patience", "dropout", "filters"],
+  CONSTANT: [],
+  LINEAR: ["lambdaL2"],
 };
 
 /**

@@ -41,7 +41,8 @@ export class TrainingService {
     readonly codeVersion: string,
   ) {}
 
-  async submit(input: TrainInput): Promise<RunRecord> {
+  /** Everything wrong with a request, checked against the data in the database; empty when it can be queued. */
+  async problemsOf(input: TrainInput): Promise<Problem[]> {
     const problems = checkTrainInput(input, this.limits.maxGridPoints);
     if (problems.length === 0) {
       const learner = learners[input.kind];
@@ -71,6 +72,11 @@ export class TrainingService {
         });
       }
     }
+    return problems;
+  }
+
+  async submit(input: TrainInput): Promise<RunRecord> {
+    const problems = await this.problemsOf(input);
     if (problems.length > 0) throw new ServiceError("BAD_USER_INPUT", problems.map((p) => `${p.argument}: ${p.message}`).join("; "), problems);
     const run = await createRun(this.db.sql, input, this.codeVersion);
     try {
