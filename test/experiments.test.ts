@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { openCube } from "../cube/cube-store.js";
 import { regressionMetrics } from "../models/evaluation/metrics.js";
+import { planExperiment, type ExperimentRequest } from "../models/training/experiment-plan.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
@@ -26,6 +27,34 @@ const FIELDS = `id status progress preset seed error split { seed trainCount val
     run { id status seed folds predictor { id } split { train validation test } } }`;
 const GRID = { learners: ["DECISION_TREE"], modalities: ["SPECTRUM", "EARLY_FUSION"], features: ["ENGINEERED"], folds: 3, seed: 5 };
 type Experiment = Record<string, any>;
+
+describe("experiment plans", () => {
+  const request = (over: Partial<ExperimentRequest>): ExperimentRequest => ({
+    preset: null, learners: null, modalities: null, imageZooms: null, spectrumZooms: null, features: null,
+    seed: 0, folds: 5, labelFilter: { flag: 0, minAvg: null, maxAvg: null }, cnnArchitecture: "compact", ...over,
+  });
+
+  it("THESIS: the modality, image-quality and spectral-quality studies, RAW and ENGINEERED for the trees, each cell once, plus the references", () => {
+    const { problems, cells } = planExperiment(request({ preset: "THESIS", cnnArchitecture: "vgg12" }), 64);
+    assert.deepEqual(problems, []);
+    assert.equal(cells.length, 52);
+    const keys = cells.map(({ cell: c }) => [c.learner, c.modality, c.features, c.imageZoom, c.spectrumZoom].join(" "));
+    assert.equal(new Set(keys).size, 52);
+    const of = (study: string) => cells.filter((c) => c.cell.studies.includes(study));
+    assert.equal(of("modality").length, 3 * 4 + 2 * 4);
+    assert.equal(of("image quality").length, 3 * 4 + 2 * 4);
+    assert.equal(of("spectral quality").length, 3 * 4 + 2 * 4);
+    assert.deepEqual(of("reference").map((c) => [c.cell.learner, c.cell.reference]), [["CONSTANT", "BASELINE"], ["LINEAR", "LINEAR"]]);
+    for (const { cell, train } of cells) {
+      assert.ok(!(cell.learner === "CNN" && cell.features === "ENGINEERED"));
+      // One galaxy set, one seed, one protocol for every cell.
+      assert.deepEqual([train.dataModality, train.seed, train.folds], ["EARLY_FUSION", 0, 5]);
+      assert.deepEqual(train.grid, cell.learner === "CNN" ? { architecture: ["vgg12"] } : {});
+    }
+    const imageZooms = of("image quality").filter((c) => c.cell.learner === "GBDT" && c.cell.features === "RAW").map((c) => c.cell.imageZoom).sort();
+    assert.deepEqual(imageZooms, [0, 1, 2, 3]);
+  });
+});
 
 for (const backend of backends) {
   describe(`experiments on ${backend.name}`, { skip: backend.skip }, () => {
