@@ -5,7 +5,8 @@
  * cell in the API, the CSV and the Markdown; every cell shares one split;
  * every metric is recomputed from the stored predictions of exactly the
  * held-out test galaxies; the same seed gives identical numbers; cancelling
- * stops the queued and running cells.
+ * stops the queued and running cells; `skycube experiment` follows one
+ * with a progress bar and writes its table.
  */
 import { after, before, describe, it } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,6 +19,9 @@ import { regressionMetrics } from "../models/evaluation/metrics.js";
 import { planExperiment, type ExperimentRequest } from "../models/training/experiment-plan.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { runProcess } from "./support/run-async.js";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const TOKEN = "test-token-experiments-0123456789";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -193,6 +197,26 @@ for (const backend of backends) {
       assert.deepEqual(second.cells.map((c: any) => c.run.split), first.cells.map((c: any) => c.run.split));
       const list = await server.graphql("{ experiments(first: 5) { id status } }");
       assert.deepEqual(list.data!.experiments.map((x: any) => x.id), [second.id, first.id]);
+      assert.deepEqual(list.data!.experiments.map((x: any) => x.status), ["SUCCEEDED", "SUCCEEDED"]);
+    });
+
+    it("runs from the command line with a progress bar and writes the table; the same seed gives the same numbers there too", async () => {
+      const out = join(dataDir, "table.csv");
+      const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+      const args = [cli, "experiment", "--url", server.url, "--token", TOKEN, "--learners", "DECISION_TREE", "--modalities", "SPECTRUM", "--features", "ENGINEERED", "--folds", "3", "--seed", "5"];
+      const result = await runProcess(process.execPath, [...args, "--out", out]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /experiment \d+: 3 cells queued/);
+      assert.match(result.stderr, /SUCCEEDED in \d+ s/);
+      const lines = readFileSync(out, "utf8").trimEnd().split("\r\n");
+      const header = lines[0].split(",");
+      const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(",").map((v, k) => [header[k], v])));
+      assert.deepEqual(rows.map((r) => r.learner), ["DECISION_TREE", "CONSTANT", "LINEAR"]);
+      const spectrum = first.cells.find((c: any) => c.learner === "DECISION_TREE" && c.modality === "SPECTRUM");
+      assert.deepEqual([Number(rows[0].r2), Number(rows[0].rmse), Number(rows[0].nmad)], [spectrum.metrics.r2, spectrum.metrics.rmse, spectrum.metrics.nmad]);
+      const bad = await runProcess(process.execPath, [cli, "experiment", "--url", server.url, "--token", TOKEN, "--preset", "NOPE"]);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /BAD_USER_INPUT: input.preset: unknown preset "NOPE"/);
     });
 
     it("cancels the queued and running cells, and refuses to cancel a finished experiment", async () => {
