@@ -115,6 +115,10 @@ for (const backend of backends) {
         const problems = error!.extensions.problems as { argument: string; message: string }[];
         assert.ok(problems.some((p) => p.argument === argument && message.test(p.message)), `${JSON.stringify(input)} → ${JSON.stringify(problems)}`);
       }
+      // The LINEAR reference learner solves a p × p system: RAW pixels at zoom 0 are refused before anything is queued.
+      const wide = await server.graphql(`mutation { trainPredictor(input: { kind: LINEAR, modality: IMAGE, features: RAW, imageZoom: 0 }) { id } }`, {}, AUTH);
+      assert.equal(wide.errors?.[0].extensions.code, "BAD_USER_INPUT");
+      assert.match(wide.errors![0].message, /input.features: LINEAR solves a p × p system; RAW features at these zooms have 20480 columns/);
       const [{ experiments }] = await db.sql`SELECT count(*)::int AS experiments FROM experiments`;
       const [{ runs }] = await db.sql`SELECT count(*)::int AS runs FROM training_runs`;
       assert.deepEqual([experiments, runs], [0, 0]);
