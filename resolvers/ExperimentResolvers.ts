@@ -55,7 +55,9 @@ function toCell({ cell, run }: CellRecord): ExperimentCell {
     features: cell.features as ExperimentCell["features"],
     studies: cell.studies,
     metrics: run.status === "SUCCEEDED" ? (run.metrics as unknown as ExperimentCell["metrics"]) : null,
+    cv: run.status === "SUCCEEDED" ? (run.cv as unknown as ExperimentCell["cv"]) : null,
     trainSeconds: typeof timings.trainSeconds === "number" ? timings.trainSeconds : null,
+    backend: run.backend,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { FeatureSet, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
-import { RegressionMetrics } from "./RegressionMetrics.js";
+import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { LabelFilterInput } from "./TrainPredictorInput.js";
 import { TrainingRun } from "./TrainingRun.js";
 
@@ -79,8 +79,14 @@ export class ExperimentCell {
   @Field(() => RegressionMetrics, { nullable: true, description: "Test metrics (the shared split's held-out test part) once SUCCEEDED." })
   metrics!: RegressionMetrics | null;
 
+  @Field(() => CvMetrics, { nullable: true, description: "Cross-validation on the training part (the spread over folds) once SUCCEEDED." })
+  cv!: CvMetrics | null;
+
   @Field(() => Float, { nullable: true })
   trainSeconds!: number | null;
+
+  @Field(() => String, { nullable: true, description: "The compute backend the cell trained on." })
+  backend!: string | null;
 }
 
 @ObjectType({ description: "The split every cell of an experiment shares." })

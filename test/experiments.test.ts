@@ -17,6 +17,8 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { openCube } from "../cube/cube-store.js";
 import { regressionMetrics } from "../models/evaluation/metrics.js";
 import { planExperiment, type ExperimentRequest } from "../models/training/experiment-plan.js";
+import { checkTrainInput, expandGrid } from "../models/training/input.js";
+import { learners } from "../models/training/learners.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { runProcess } from "./support/run-async.js";
@@ -26,7 +28,7 @@ import { fileURLToPath } from "node:url";
 const TOKEN = "test-token-experiments-0123456789";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const FIELDS = `id status progress preset seed error split { seed trainCount validationCount testCount sameForEveryCell }
-  cells { reference learner modality imageZoom spectrumZoom features studies trainSeconds
+  cells { reference learner modality imageZoom spectrumZoom features studies trainSeconds backend cv { folds r2Mean r2Std }
     metrics { count r2 mae rmse nmad }
     run { id status seed folds predictor { id } split { train validation test } } }`;
 const GRID = { learners: ["DECISION_TREE"], modalities: ["SPECTRUM", "EARLY_FUSION"], features: ["ENGINEERED"], folds: 3, seed: 5 };
@@ -54,6 +56,11 @@ describe("experiment plans", () => {
       // One galaxy set, one seed, one protocol for every cell.
       assert.deepEqual([train.dataModality, train.seed, train.folds], ["EARLY_FUSION", 0, 5]);
       assert.deepEqual(train.grid, cell.learner === "CNN" ? { architecture: ["vgg12"] } : {});
+    }
+    // Every cell is a request trainPredictor accepts (the data checks are the same for all: one galaxy set).
+    for (const { cell, train } of cells) {
+      const problems = [...checkTrainInput(train, 1), ...expandGrid(train.kind, train.grid).flatMap((p) => learners[train.kind].check(p))];
+      assert.deepEqual(problems, [], JSON.stringify(cell));
     }
     const imageZooms = of("image quality").filter((c) => c.cell.learner === "GBDT" && c.cell.features === "RAW").map((c) => c.cell.imageZoom).sort();
     assert.deepEqual(imageZooms, [0, 1, 2, 3]);
@@ -164,6 +171,9 @@ for (const backend of backends) {
         assert.equal(cell.metrics.count, split.test.length);
         for (const k of ["r2", "mae", "rmse", "nmad"] as const) assert.ok(Math.abs(m[k]! - cell.metrics[k]) < 1e-9, `${cell.learner} ${cell.modality} ${k}: ${m[k]} vs ${cell.metrics[k]}`);
         assert.ok(cell.trainSeconds >= 0);
+        assert.equal(cell.cv.folds, 3);
+        assert.ok(Number.isFinite(cell.cv.r2Mean) && cell.cv.r2Std >= 0);
+        assert.ok(cell.backend.length > 0);
       }
       const [baseline, linear] = e.cells.slice(2);
       // The median knows nothing: R² ≤ 0 up to the median/mean gap; the demo's SFR is in its colours and lines.
