@@ -30,6 +30,7 @@ import { createLogger } from "../server/log.js";
 import { Progress } from "./progress.js";
 // The server, the GraphQL schema and the training queue are imported by the
 // commands that use them: loading them costs ~1 s of a CLI command's start.
+import { EXPERIMENT_OPTIONS, EXPERIMENT_USAGE, ExperimentCliError, runExperimentCommand } from "./experiment.js";
 
 interface Command {
   summary: string;
@@ -84,6 +85,19 @@ const commands: Record<string, Command> = {
       };
       process.on("SIGINT", () => void stop("SIGINT"));
       process.on("SIGTERM", () => void stop("SIGTERM"));
+    },
+  },
+  experiment: {
+    summary: `Run an experiment (a grid of training runs on one split, or --preset THESIS) in the server holding DATA_DIR (or --url), with a progress bar; prints its table. Options: ${EXPERIMENT_OPTIONS}`,
+    usage: EXPERIMENT_USAGE,
+    async run(args, settings) {
+      try {
+        const status = await runExperimentCommand(args, settings.databaseUrl ? null : lockHolder(settings.dataDir), settings.apiToken);
+        if (status === "FAILED" || status === "CANCELLED") process.exitCode = 1;
+      } catch (error) {
+        if (error instanceof ExperimentCliError) throw new UsageError(error.message);
+        throw error;
+      }
     },
   },
   migrate: {

@@ -146,6 +146,12 @@ export const settingsTable = {
     default: 64,
     parse: integer(1, 10_000),
   },
+  maxExperimentCells: {
+    env: "MAX_EXPERIMENT_CELLS",
+    description: "Most cells (training runs, the two reference cells included) one runExperiment may queue; the THESIS preset has 52.",
+    default: 64,
+    parse: integer(3, 10_000),
+  },
   trainingQueue: {
     env: "TRAINING_QUEUE",
     description: "Where training runs wait: `local` (this process, one at a time), `pg-boss` (PostgreSQL only; shared with `npm run worker` processes) or `auto` (pg-boss on PostgreSQL, local on PGlite).",

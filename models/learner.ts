@@ -35,7 +35,8 @@ export interface ArrayInputs {
 }
 
 /** A kind of learner the training pipeline knows (one registry entry each, in training/learners.ts). */
-export type LearnerKind = "DECISION_TREE" | "GBDT" | "CNN";
+/** CONSTANT and LINEAR are the reference learners (models/linear/): the training median, and ridge least squares. */
+export type LearnerKind = "DECISION_TREE" | "GBDT" | "CNN" | "CONSTANT" | "LINEAR";
 export type Hyperparameters = Record<string, number | string>;
 
 /** What a learner reads for a set of rows: a feature matrix (trees) or raw arrays (CNN). */

@@ -4,6 +4,7 @@ import { NumberArrayFields } from "./NumberArrayFields.js";
 import { GalaxyFields } from "./GalaxyFields.js";
 import { GalaxyQueries } from "./GalaxyQueries.js";
 import { GalaxyPredictionFields, PredictionFields, PredictorFields, TrainingRunFields } from "./PredictionFields.js";
+import { ExperimentResolvers } from "./ExperimentResolvers.js";
 import { IngestResolvers } from "./IngestResolvers.js";
 import { PredictorMutations } from "./PredictorMutations.js";
 import { PredictorQueries } from "./PredictorQueries.js";
@@ -18,6 +19,7 @@ export const resolvers = [
   PredictorQueries,
   PredictorMutations,
   IngestResolvers,
+  ExperimentResolvers,
   PredictorFields,
   PredictionFields,
   TrainingRunFields,

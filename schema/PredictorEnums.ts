@@ -4,6 +4,8 @@ export enum PredictorKind {
   DECISION_TREE = "DECISION_TREE",
   GBDT = "GBDT",
   CNN = "CNN",
+  CONSTANT = "CONSTANT",
+  LINEAR = "LINEAR",
 }
 registerEnumType(PredictorKind, {
   name: "PredictorKind",
@@ -12,6 +14,8 @@ registerEnumType(PredictorKind, {
     DECISION_TREE: { description: "One regression tree (the thesis DT), depth 1..6." },
     GBDT: { description: "Gradient-boosted trees, LightGBM-style (histograms, leaf-wise growth)." },
     CNN: { description: "Convolutional network (TensorFlow.js): 2-D on images, 1-D on spectra; RAW features only." },
+    CONSTANT: { description: "Reference: the median label of the training galaxies, whatever the features (\"knowing nothing\")." },
+    LINEAR: { description: "Reference: ridge least squares (lambdaL2, default 1) on standardised features, NaN → training median; at most 1,024 columns." },
   },
 });
 

@@ -18,7 +18,7 @@ export class HyperparameterGridInput {
   @Field(() => [Int], { nullable: true, description: "GBDT: leaves per tree. Default 31." })
   numLeaves?: number[];
 
-  @Field(() => [Float], { nullable: true, description: "GBDT: L2 regularisation of leaf values. Default 0." })
+  @Field(() => [Float], { nullable: true, description: "GBDT: L2 regularisation of leaf values (default 0); LINEAR: the ridge penalty on standardised weights (default 1)." })
   lambdaL2?: number[];
 
   @Field(() => [Float], { nullable: true, description: "GBDT: fraction of features sampled per tree. Default 1." })

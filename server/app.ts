@@ -9,6 +9,7 @@ import { jsonErrorOf } from "./format-error.js";
 import { graphqlHandler } from "./graphql.js";
 import { mountExplorer } from "./explorer.js";
 import { modelCardRoute } from "./model-card-route.js";
+import { experimentTableRoute } from "./experiment-route.js";
 import { mountVoRoutes } from "../vo/routes.js";
 import { metricsRoute, type ServerMetrics } from "./metrics.js";
 import { observeRequests } from "./observe.js";
@@ -40,6 +41,7 @@ export function createApp(apollo: ApolloServer<Context>, services: Services, met
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
   app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));
   app.get("/predictors/:ref/card.md", modelCardRoute(db));
+  app.get("/experiments/:file{[0-9]+\\.(?:csv|md)}", experimentTableRoute(db));
   mountVoRoutes(app, db, cube, settings);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   if (settings.metrics !== "off") app.get("/metrics", metricsRoute(metrics, settings.metrics, services.apiToken));

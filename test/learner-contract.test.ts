@@ -29,6 +29,8 @@ const SMALL: Record<LearnerKind, Hyperparameters> = {
   DECISION_TREE: { maxDepth: 3, minDataInLeaf: 3 },
   GBDT: { numIterations: 15, minDataInLeaf: 3, numLeaves: 7, earlyStoppingRounds: 0 },
   CNN: { epochs: 3, filters: 4, batchSize: 16, patience: 0 },
+  CONSTANT: {},
+  LINEAR: { lambdaL2: 0.5 },
 };
 
 /** Five-band 4 × 4 images whose mean brightness sets the label; `nanRows` have NaN pixels. */

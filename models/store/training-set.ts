@@ -11,8 +11,8 @@ import type { TrainingGalaxies } from "../training/pipeline.js";
 /** MPA-JHU writes -99 for "no estimate". */
 const NO_LABEL = -99;
 
-function dataCondition(sql: Sql, input: Pick<TrainInput, "modality">) {
-  const parts = partsOf(input.modality);
+function dataCondition(sql: Sql, input: Pick<TrainInput, "modality" | "dataModality">) {
+  const parts = partsOf(input.dataModality ?? input.modality);
   return sql`g.cube_shard IS NOT NULL
     ${parts.includes("image") ? sql`AND g.has_image` : sql``}
     ${parts.includes("spectrum") ? sql`AND g.has_spectrum` : sql``}`;
@@ -27,7 +27,7 @@ function labelCondition(sql: Sql, input: Pick<TrainInput, "labelFilter">) {
 }
 
 /** Labelled galaxies with the data a modality needs (`withRedshift`: and a redshift). */
-export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality" | "labelFilter">, withRedshift = false): Promise<number> {
+export async function countTrainable(sql: Sql, input: Pick<TrainInput, "modality" | "dataModality" | "labelFilter">, withRedshift = false): Promise<number> {
   const [{ count }] = await sql`SELECT count(*)::int AS count FROM galaxies g
     WHERE ${dataCondition(sql, input)} AND ${labelCondition(sql, input)} ${withRedshift ? sql`AND g.redshift IS NOT NULL` : sql``}`;
   return count as number;

@@ -2,8 +2,10 @@
  * A training request as the domain sees it (the GraphQL input, defaults
  * filled in, every problem collected), and its hyperparameter grid.
  */
-import { ZOOM_LEVELS } from "../../cube/zoom.js";
-import type { FeatureKind, FeatureSpec, Modality } from "../features/feature-set.js";
+import { imageSize, spectrumBins, ZOOM_LEVELS } from "../../cube/zoom.js";
+import { BAND_COUNT } from "../../cube/layout.js";
+import { MAX_RIDGE_COLUMNS } from "../linear/index.js";
+import { partsOf, type FeatureKind, type FeatureSpec, type Modality } from "../features/feature-set.js";
 import { nameProblem } from "../store/registry.js";
 
 import type { Hyperparameters, LearnerKind } from "../learner.js";
@@ -26,6 +28,12 @@ export interface TrainInput extends FeatureSpec {
   seed: number;
   labelFilter: LabelFilter;
   fusionWeighting: FusionWeighting;
+  /**
+   * Whose data decides which galaxies the run sees (default: its own
+   * modality's). An experiment sets EARLY_FUSION on every cell, so all its
+   * cells see one galaxy set — and with one seed, one split.
+   */
+  dataModality?: Modality;
 }
 
 export interface Problem {
@@ -38,6 +46,8 @@ export const gridDefaults: Record<LearnerKind, Hyperparameters> = {
   DECISION_TREE: { maxDepth: 6, minDataInLeaf: 5 },
   GBDT: { numIterations: 500, learningRate: 0.05, numLeaves: 31, maxDepth: -1, minDataInLeaf: 20, lambdaL2: 0, featureFraction: 1, baggingFraction: 1, baggingFreq: 0, earlyStoppingRounds: 30 },
   CNN: { architecture: "compact", epochs: 30, batchSize: 32, learningRate: 0.001, patience: 5 },
+  CONSTANT: {},
+  LINEAR: { lambdaL2: 1 },
 };
 
 /** Hyperparameters a grid may vary, per learner (defaults above, or the learner's own). */
@@ -45,6 +55,8 @@ export const gridParameters: Record<LearnerKind, string[]> = {
   DECISION_TREE: ["maxDepth", "minDataInLeaf"],
   GBDT: ["numIterations", "learningRate", "numLeaves", "maxDepth", "minDataInLeaf", "lambdaL2", "featureFraction", "baggingFraction", "baggingFreq", "earlyStoppingRounds"],
   CNN: ["architecture", "epochs", "batchSize", "learningRate", "patience", "dropout", "filters"],
+  CONSTANT: [],
+  LINEAR: ["lambdaL2"],
 };
 
 /**
@@ -83,6 +95,14 @@ export function checkTrainInput(input: TrainInput, maxGridPoints: number): Probl
   if (!zoomOk(input.spectrumZoom)) problems.push({ argument: "input.spectrumZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });
   if (input.kind === "CNN" && input.features === "ENGINEERED") {
     problems.push({ argument: "input.features", message: "a CNN learns from RAW images and spectra; use features: RAW, or kind GBDT / DECISION_TREE for ENGINEERED features" });
+  }
+  if (input.kind === "LINEAR" && input.features === "RAW" && zoomOk(input.imageZoom) && zoomOk(input.spectrumZoom)) {
+    const parts = partsOf(input.modality);
+    const widest = Math.max(parts.includes("image") ? BAND_COUNT * imageSize(input.imageZoom) ** 2 : 0, parts.includes("spectrum") ? spectrumBins(input.spectrumZoom) : 0);
+    const columns = input.modality === "EARLY_FUSION" ? BAND_COUNT * imageSize(input.imageZoom) ** 2 + spectrumBins(input.spectrumZoom) : widest;
+    if (columns > MAX_RIDGE_COLUMNS) {
+      problems.push({ argument: "input.features", message: `LINEAR solves a p × p system; RAW features at these zooms have ${columns} columns, more than ${MAX_RIDGE_COLUMNS}: use ENGINEERED features or coarser zooms` });
+    }
   }
   if (!Number.isInteger(input.folds) || input.folds < 2 || input.folds > 20) problems.push({ argument: "input.folds", message: "must be an integer in [2, 20]" });
   if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > 2 ** 31 - 1) problems.push({ argument: "input.seed", message: "must be an integer in [0, 2147483647]" });

@@ -6,6 +6,7 @@
  */
 import { trainDecisionTree, trainGbdt, GbdtModel, validateGbdtParams } from "../gbdt/index.js";
 import { CnnModel, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
+import { checkRidgeParams, fitConstant, fitRidge, predictConstant, predictRidge, type ConstantModel, type RidgeModel } from "../linear/index.js";
 import type { Fitted, Learner, LearnerData, Matrix } from "../learner.js";
 import { arrayInputs, concatColumns, takeRows, type FeatureSpec, type PartData } from "../features/feature-set.js";
 import type { LearnerKind } from "./input.js";
@@ -102,4 +103,53 @@ const cnn: Learner = {
   },
 };
 
-export const learners: Record<LearnerKind, Learner> = { DECISION_TREE: decisionTree, GBDT: gbdt, CNN: cnn };
+function rmseOf(labels: Float32Array, rows: readonly number[], predicted: Float64Array): number {
+  let s = 0;
+  rows.forEach((r, i) => (s += (labels[r] - predicted[i]) ** 2));
+  return Math.sqrt(s / Math.max(1, rows.length));
+}
+
+function constantFitted(model: ConstantModel): Fitted {
+  return { predict: async (_data, rows) => predictConstant(model, rows.length), serialize: async () => ({ ...model }) };
+}
+
+/** Reference: the training median, whatever the features (one "iteration", reported for the curves). */
+const constant: Learner = {
+  kind: "CONSTANT",
+  check: () => [],
+  backend: async () => "typescript",
+  async fit(_data, train, validation, labels, _params, control) {
+    control.signal?.throwIfAborted();
+    const model = fitConstant(labelsOf(labels, train));
+    const fitted = constantFitted(model);
+    control.onIteration?.({ iteration: 1, train: rmseOf(labels, train, predictConstant(model, train.length)), validation: validation.length ? rmseOf(labels, validation, predictConstant(model, validation.length)) : undefined });
+    control.signal?.throwIfAborted();
+    return fitted;
+  },
+  load: async (saved) => constantFitted(saved as ConstantModel),
+};
+
+function ridgeFitted(model: RidgeModel): Fitted {
+  return { predict: async (data, rows) => predictRidge(model, data.tabular(rows)), serialize: async () => ({ ...model }) };
+}
+
+/** Reference: ridge least squares on the feature matrix (NaN → training median, standardised columns). */
+const linear: Learner = {
+  kind: "LINEAR",
+  check: (params) => checkRidgeParams(params),
+  backend: async () => "typescript",
+  async fit(data, train, validation, labels, params, control) {
+    control.signal?.throwIfAborted();
+    const model = fitRidge(data.tabular(train), labelsOf(labels, train), Number(params.lambdaL2 ?? 1));
+    control.onIteration?.({
+      iteration: 1,
+      train: rmseOf(labels, train, predictRidge(model, data.tabular(train))),
+      validation: validation.length ? rmseOf(labels, validation, predictRidge(model, data.tabular(validation))) : undefined,
+    });
+    control.signal?.throwIfAborted();
+    return ridgeFitted(model);
+  },
+  load: async (saved) => ridgeFitted(saved as RidgeModel),
+};
+
+export const learners: Record<LearnerKind, Learner> = { DECISION_TREE: decisionTree, GBDT: gbdt, CNN: cnn, CONSTANT: constant, LINEAR: linear };

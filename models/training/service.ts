@@ -14,7 +14,7 @@ import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../sto
 import { countTrainable, featureSourcesOf } from "../store/training-set.js";
 import { assessDomain, galaxyFacts } from "./domain.js";
 import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
-import { checkTrainInput, expandGrid, type TrainInput } from "./input.js";
+import { checkTrainInput, expandGrid, type Problem, type TrainInput } from "./input.js";
 import { MemberData, learners } from "./learners.js";
 import { MIN_TRAINING_GALAXIES } from "./pipeline.js";
 import type { TrainingQueue } from "./queue.js";
@@ -36,7 +36,8 @@ export class TrainingService {
     readonly codeVersion: string,
   ) {}
 
-  async submit(input: TrainInput): Promise<RunRecord> {
+  /** Everything wrong with a request, checked against the data in the database; empty when it can be queued. */
+  async problemsOf(input: TrainInput): Promise<Problem[]> {
     const problems = checkTrainInput(input, this.limits.maxGridPoints);
     if (problems.length === 0) {
       const learner = learners[input.kind];
@@ -66,6 +67,11 @@ export class TrainingService {
         });
       }
     }
+    return problems;
+  }
+
+  async submit(input: TrainInput): Promise<RunRecord> {
+    const problems = await this.problemsOf(input);
     if (problems.length > 0) throw new UserInputError(problems);
     const run = await createRun(this.db.sql, input, this.codeVersion);
     try {

@@ -1,0 +1,99 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { ErrorCode, NotFoundError, UnauthenticatedError, UserInputError } from "../errors/codes.js";
+import type { CellRecord } from "../models/store/experiments.js";
+import type { ExperimentRequest } from "../models/training/experiment-plan.js";
+import { ExperimentService, type ExperimentView } from "../models/training/experiments.js";
+import { CnnArchitecture, Experiment, ExperimentCell, ExperimentInput } from "../schema/Experiment.js";
+import type { Context } from "./context.js";
+import { checkId } from "./PredictorQueries.js";
+import { toTrainingRun } from "./training-run.js";
+
+const service = (context: Context) => new ExperimentService(context.db, context.training, context.settings.maxExperimentCells);
+
+/** The service throws coded errors (errors/codes.ts); server/format-error.ts maps them. */
+const api = <T>(call: () => Promise<T>): Promise<T> => call();
+
+export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
+  return {
+    preset: input.preset ?? null,
+    learners: (input.learners as ExperimentRequest["learners"]) ?? null,
+    modalities: (input.modalities as ExperimentRequest["modalities"]) ?? null,
+    imageZooms: input.imageZooms ?? null,
+    spectrumZooms: input.spectrumZooms ?? null,
+    features: (input.features as ExperimentRequest["features"]) ?? null,
+    seed: input.seed,
+    folds: input.folds,
+    labelFilter: {
+      flag: input.labelFilter ? (input.labelFilter.flag ?? null) : 0,
+      minAvg: input.labelFilter?.minAvg ?? null,
+      maxAvg: input.labelFilter?.maxAvg ?? null,
+    },
+    cnnArchitecture: input.cnnArchitecture === CnnArchitecture.THESIS_VGG ? "vgg12" : "compact",
+  };
+}
+
+function toCell({ cell, run }: CellRecord): ExperimentCell {
+  const timings = (run.timings ?? {}) as Record<string, number>;
+  return {
+    run: toTrainingRun(run),
+    reference: cell.reference,
+    learner: cell.learner as ExperimentCell["learner"],
+    modality: cell.modality as ExperimentCell["modality"],
+    imageZoom: cell.imageZoom,
+    spectrumZoom: cell.spectrumZoom,
+    features: cell.features as ExperimentCell["features"],
+    studies: cell.studies,
+    metrics: run.status === "SUCCEEDED" ? (run.metrics as unknown as ExperimentCell["metrics"]) : null,
+    cv: run.status === "SUCCEEDED" ? (run.cv as unknown as ExperimentCell["cv"]) : null,
+    trainSeconds: typeof timings.trainSeconds === "number" ? timings.trainSeconds : null,
+    backend: run.backend,
+  };
+}
+
+export function toExperiment({ experiment: e, cells }: ExperimentView): Experiment {
+  return {
+    id: e.id,
+    status: e.status as Experiment["status"],
+    progress: e.progress,
+    preset: (e.input.preset as string | null) ?? null,
+    seed: e.seed,
+    split: e.split && { seed: e.split.seed, trainCount: e.split.train.length, validationCount: e.split.validation.length, testCount: e.split.test.length, sameForEveryCell: e.split.sameForEveryCell },
+    cells: cells.map(toCell),
+    error: e.error,
+    queuedAt: e.queuedAt,
+    startedAt: e.startedAt,
+    finishedAt: e.finishedAt,
+  };
+}
+
+@Resolver()
+export class ExperimentResolvers {
+  @Mutation(() => Experiment, {
+    description: "Queues an experiment (a preset or a grid of cells, each a training run, all on one split and seed, plus two reference cells) and returns it at once. Needs the bearer token.",
+  })
+  async runExperiment(@Arg("input", () => ExperimentInput) input: ExperimentInput, @Ctx() context: Context): Promise<Experiment> {
+    if (!context.authenticated) throw new UnauthenticatedError();
+    return toExperiment(await api(() => service(context).submit(toExperimentRequest(input))));
+  }
+
+  @Mutation(() => Experiment, { description: "Cancels an unfinished experiment and its QUEUED and RUNNING cells (BAD_USER_INPUT for a finished one). Needs the bearer token." })
+  async cancelExperiment(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<Experiment> {
+    if (!context.authenticated) throw new UnauthenticatedError();
+    checkId(id);
+    return toExperiment(await api(() => service(context).cancel(id)));
+  }
+
+  @Query(() => Experiment, { nullable: true, description: "One experiment with its cells; NOT_FOUND when there is none." })
+  async experiment(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<Experiment> {
+    checkId(id);
+    const view = await service(context).get(id);
+    if (!view) throw new NotFoundError("Experiment", id);
+    return toExperiment(view);
+  }
+
+  @Query(() => [Experiment], { description: "The most recent experiments, newest first." })
+  async experiments(@Arg("first", () => Int, { defaultValue: 20 }) first: number, @Ctx() context: Context): Promise<Experiment[]> {
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw new UserInputError([{ argument: "first", message: "must be an integer in [1, 100]" }]);
+    return (await service(context).list(first)).map(toExperiment);
+  }
+}

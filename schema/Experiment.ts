@@ -1,0 +1,144 @@
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { FeatureSet, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
+import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
+import { LabelFilterInput } from "./TrainPredictorInput.js";
+import { TrainingRun } from "./TrainingRun.js";
+
+export enum CnnArchitecture {
+  COMPACT = "COMPACT",
+  THESIS_VGG = "THESIS_VGG",
+}
+registerEnumType(CnnArchitecture, {
+  name: "CnnArchitecture",
+  description: "The net of an experiment's CNN cells.",
+  valuesConfig: { COMPACT: { description: "The compact net (default; trains in minutes on a CPU)." }, THESIS_VGG: { description: "The thesis VGGNet12 (slow on a CPU)." } },
+});
+
+@InputType({
+  description:
+    "An experiment: either `preset` or a grid (learners × modalities × imageZooms × spectrumZooms × features; a CNN cell is RAW only). Every cell is a training run with the learner's default hyperparameters, all on one galaxy set (galaxies with an image and a spectrum), one seed and so one split; two reference cells (CONSTANT and LINEAR on ENGINEERED early-fusion features) are always added.",
+})
+export class ExperimentInput {
+  @Field(() => String, { nullable: true, description: "`THESIS`: the seed study's grid (README, Experiments). Not together with a grid." })
+  preset?: string | null;
+
+  @Field(() => [PredictorKind], { nullable: true, description: "Grid: DECISION_TREE, GBDT, CNN." })
+  learners?: PredictorKind[] | null;
+
+  @Field(() => [Modality], { nullable: true })
+  modalities?: Modality[] | null;
+
+  @Field(() => [Int], { nullable: true, description: "Grid: image zoom levels (default [3]); ignored by SPECTRUM cells." })
+  imageZooms?: number[] | null;
+
+  @Field(() => [Int], { nullable: true, description: "Grid: spectrum zoom levels (default [3]); ignored by IMAGE cells." })
+  spectrumZooms?: number[] | null;
+
+  @Field(() => [FeatureSet], { nullable: true, description: "Grid: feature kinds (default [RAW], as the study)." })
+  features?: FeatureSet[] | null;
+
+  @Field(() => Int, { defaultValue: 0, description: "The one seed of every cell (split, folds, fits)." })
+  seed!: number;
+
+  @Field(() => Int, { defaultValue: 5, description: "Cross-validation folds of every cell (2..20)." })
+  folds!: number;
+
+  @Field(() => LabelFilterInput, { nullable: true })
+  labelFilter?: LabelFilterInput | null;
+
+  @Field(() => CnnArchitecture, { defaultValue: CnnArchitecture.COMPACT })
+  cnnArchitecture!: CnnArchitecture;
+}
+
+@ObjectType({ description: "One cell of an experiment: what it varies, its training run and its test metrics." })
+export class ExperimentCell {
+  @Field(() => TrainingRun)
+  run!: TrainingRun;
+
+  @Field(() => String, { nullable: true, description: "BASELINE (training median) or LINEAR (ridge on engineered features) for the two reference cells; null for the grid's." })
+  reference!: string | null;
+
+  @Field(() => PredictorKind)
+  learner!: PredictorKind;
+
+  @Field(() => Modality)
+  modality!: Modality;
+
+  @Field(() => Int, { nullable: true, description: "null when the modality reads no image." })
+  imageZoom!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "null when the modality reads no spectrum." })
+  spectrumZoom!: number | null;
+
+  @Field(() => FeatureSet)
+  features!: FeatureSet;
+
+  @Field(() => [String], { description: "Parts of the study the cell belongs to: modality, image quality, spectral quality, grid, reference." })
+  studies!: string[];
+
+  @Field(() => RegressionMetrics, { nullable: true, description: "Test metrics (the shared split's held-out test part) once SUCCEEDED." })
+  metrics!: RegressionMetrics | null;
+
+  @Field(() => CvMetrics, { nullable: true, description: "Cross-validation on the training part (the spread over folds) once SUCCEEDED." })
+  cv!: CvMetrics | null;
+
+  @Field(() => Float, { nullable: true })
+  trainSeconds!: number | null;
+
+  @Field(() => String, { nullable: true, description: "The compute backend the cell trained on." })
+  backend!: string | null;
+}
+
+@ObjectType({ description: "The split every cell of an experiment shares." })
+export class ExperimentSplit {
+  @Field(() => Int)
+  seed!: number;
+
+  @Field(() => Int)
+  trainCount!: number;
+
+  @Field(() => Int)
+  validationCount!: number;
+
+  @Field(() => Int)
+  testCount!: number;
+
+  @Field(() => Boolean, { description: "Whether every finished cell's split (galaxy ids) is this one." })
+  sameForEveryCell!: boolean;
+}
+
+@ObjectType({ description: "A grid of training runs on one split and seed (runExperiment); the table also at /experiments/{id}.csv and .md." })
+export class Experiment {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => RunStatus, { description: "From the cells: QUEUED, RUNNING, SUCCEEDED (every cell did), FAILED (some did not; see error), CANCELLED." })
+  status!: RunStatus;
+
+  @Field(() => Float, { description: "Mean progress of the cells, 0..1." })
+  progress!: number;
+
+  @Field(() => String, { nullable: true })
+  preset!: string | null;
+
+  @Field(() => Int)
+  seed!: number;
+
+  @Field(() => ExperimentSplit, { nullable: true, description: "Once a cell has succeeded." })
+  split!: ExperimentSplit | null;
+
+  @Field(() => [ExperimentCell])
+  cells!: ExperimentCell[];
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => Date)
+  queuedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+}
