@@ -83,7 +83,7 @@ export class ExperimentResolvers {
     return toExperiment(await api(() => service(context).cancel(id)));
   }
 
-  @Query(() => Experiment, { nullable: true, description: "One experiment with its cells; NOT_FOUND when there is none." })
+  @Query(() => Experiment, { description: "One experiment with its cells; NOT_FOUND when there is none." })
   async experiment(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<Experiment> {
     checkId(id);
     const view = await service(context).get(id);
