@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeSdssSurvey } from "../ingest/synthetic/sdss-files/write-survey.js";
-import { summarise } from "./support.js";
+import { summarise, untilHealthy } from "./support.js";
 
 const COUNT = Number(process.env.BENCH_INGEST_COUNT ?? 1000);
 const PORT = 20000 + Math.floor(Math.random() * 1000) + 1000;
@@ -60,12 +60,7 @@ async function main(): Promise<void> {
   const health = () => fetch(`${base}/healthz`).then((r) => r.text());
   const cone = () => post(`{ coneSearch(ra: 0.5, dec: 0, radius: 0.5, first: 20) { totalCount edges { node { id redshift } } } }`);
   try {
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilHealthy(base);
     const idleHealth: number[] = [];
     const idleCone: number[] = [];
     let idleDone = false;

@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { summarise } from "./support.js";
+import { summarise, untilHealthy } from "./support.js";
 
 const DEMO = Number(process.env.BENCH_DEMO_COUNT ?? 400);
 const PORT = 4000 + Math.floor(Math.random() * 1000) + 20000;
@@ -49,12 +49,7 @@ async function main(): Promise<void> {
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilHealthy(base);
     const post = (query: string) => fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
     const refusedStarted = performance.now();
     const refused = await post(probe);

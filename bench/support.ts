@@ -45,3 +45,15 @@ export function benchConeCentres(): [number, number][] {
   const random = new Random(5);
   return [...syntheticSurvey(2000, 1, 1000)].map((g) => [(g.raDeg + random.uniform(-1, 1) / 60 + 360) % 360, g.decDeg + random.uniform(-1, 1) / 60]);
 }
+
+/** Resolves once a server started in another process answers `GET {base}/healthz`. */
+export async function untilHealthy(base: string): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,17 +1,14 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
-import { ErrorCode, NotFoundError, UnauthenticatedError, UserInputError } from "../errors/codes.js";
+import { NotFoundError, UserInputError } from "../errors/codes.js";
 import type { CellRecord } from "../models/store/experiments.js";
 import type { ExperimentRequest } from "../models/training/experiment-plan.js";
 import { ExperimentService, type ExperimentView } from "../models/training/experiments.js";
 import { CnnArchitecture, Experiment, ExperimentCell, ExperimentInput } from "../schema/Experiment.js";
-import type { Context } from "./context.js";
+import { requireToken, type Context } from "./context.js";
 import { checkId } from "./PredictorQueries.js";
 import { toTrainingRun } from "./training-run.js";
 
 const service = (context: Context) => new ExperimentService(context.db, context.training, context.settings.maxExperimentCells);
-
-/** The service throws coded errors (errors/codes.ts); server/format-error.ts maps them. */
-const api = <T>(call: () => Promise<T>): Promise<T> => call();
 
 export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
   return {
@@ -72,15 +69,15 @@ export class ExperimentResolvers {
     description: "Queues an experiment (a preset or a grid of cells, each a training run, all on one split and seed, plus two reference cells) and returns it at once. Needs the bearer token.",
   })
   async runExperiment(@Arg("input", () => ExperimentInput) input: ExperimentInput, @Ctx() context: Context): Promise<Experiment> {
-    if (!context.authenticated) throw new UnauthenticatedError();
-    return toExperiment(await api(() => service(context).submit(toExperimentRequest(input))));
+    requireToken(context);
+    return toExperiment(await service(context).submit(toExperimentRequest(input)));
   }
 
   @Mutation(() => Experiment, { description: "Cancels an unfinished experiment and its QUEUED and RUNNING cells (BAD_USER_INPUT for a finished one). Needs the bearer token." })
   async cancelExperiment(@Arg("id", () => ID) id: string, @Ctx() context: Context): Promise<Experiment> {
-    if (!context.authenticated) throw new UnauthenticatedError();
+    requireToken(context);
     checkId(id);
-    return toExperiment(await api(() => service(context).cancel(id)));
+    return toExperiment(await service(context).cancel(id));
   }
 
   @Query(() => Experiment, { description: "One experiment with its cells; NOT_FOUND when there is none." })

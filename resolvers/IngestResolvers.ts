@@ -4,16 +4,12 @@
  * bearer token: a job names files on the server.
  */
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
-import { NotFoundError, UnauthenticatedError, UserInputError, type InputProblem } from "../errors/codes.js";
+import { NotFoundError, UserInputError, type InputProblem } from "../errors/codes.js";
 import { ingestInputProblems, type IngestInput } from "../ingest/jobs/input.js";
 import { ingestJobsByIds, recentIngestJobs, type IngestJobRecord } from "../ingest/jobs/store.js";
 import { IngestFilesInput, IngestJob, IngestJobStatus, IngestSource } from "../schema/IngestJob.js";
-import type { Context } from "./context.js";
+import { requireToken, type Context } from "./context.js";
 import { checkId } from "./PredictorQueries.js";
-
-function requireToken(context: Context): void {
-  if (!context.authenticated) throw new UnauthenticatedError();
-}
 
 /** The GraphQL input as a job's input (null when it cannot be one), and the problems with its shape. */
 export function toIngestInput(input: IngestFilesInput): { job: IngestInput | null; problems: InputProblem[] } {

@@ -1,13 +1,13 @@
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
 import { isGalaxyId } from "../catalog/galaxies.js";
-import { UnauthenticatedError, UserInputError } from "../errors/codes.js";
+import { UserInputError } from "../errors/codes.js";
 import { aliasProblem, nameProblem, setAlias } from "../models/store/registry.js";
 import type { PredictionRecord } from "../models/store/predictions.js";
 import { Prediction } from "../schema/Prediction.js";
 import { Predictor } from "../schema/Predictor.js";
 import { TrainingRun } from "../schema/TrainingRun.js";
 import { TrainPredictorInput } from "../schema/TrainPredictorInput.js";
-import type { Context } from "./context.js";
+import { requireToken, type Context } from "./context.js";
 import { checkId } from "./PredictorQueries.js";
 import { toPredictor } from "./predictor.js";
 import { notFound, predictorByRef } from "./predictor-ref.js";
@@ -16,10 +16,6 @@ import { toTrainInput } from "./training-input.js";
 
 /** Largest `galaxies` list of one `predict` call. */
 export const MAX_PREDICT_GALAXIES = 1000;
-
-function requireToken(context: Context): void {
-  if (!context.authenticated) throw new UnauthenticatedError();
-}
 
 @Resolver()
 export class PredictorMutations {

@@ -9,6 +9,7 @@ import { galaxiesByIds } from "../catalog/galaxies.js";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
 import { sourcesByGalaxyIds, type SourceRecord } from "../catalog/sources.js";
 import type { Settings } from "../config/settings.js";
+import { UnauthenticatedError } from "../errors/codes.js";
 import type { CubeStore } from "../cube/cube-store.js";
 import type { Database } from "../db/database.js";
 import type { IngestJobRunner } from "../ingest/jobs/runner.js";
@@ -58,6 +59,11 @@ export function isAuthorized(header: string | null | undefined, token: string): 
   const given = Buffer.from(match[1]);
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Mutations (and reads of server-side paths) need the bearer token: UNAUTHENTICATED otherwise. */
+export function requireToken(context: Pick<Context, "authenticated">): void {
+  if (!context.authenticated) throw new UnauthenticatedError();
 }
 
 /** Batches (predictor, galaxy) keys by predictor: one stored lookup (plus one computation for missing ones) per predictor. */

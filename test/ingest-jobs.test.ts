@@ -38,10 +38,14 @@ before(async () => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-async function untilFinished(server: TestServer, id: string): Promise<Record<string, any>> {
+type Ask = (query: string, variables: Record<string, unknown>) => Promise<Record<string, any>>;
+const askServer = (server: TestServer): Ask => async (query, variables) => (await server.graphql(query, variables, auth)).data!;
+
+/** Polls a job until it has ended; `ask` sends GraphQL with the token. */
+async function untilFinished(ask: TestServer | Ask, id: string): Promise<Record<string, any>> {
+  const send = typeof ask === "function" ? ask : askServer(ask);
   for (let i = 0; i < 1200; i++) {
-    const { data } = await server.graphql(`query ($id: ID!) { ingestJob(id: $id) { ${JOB} } }`, { id }, auth);
-    const job = data!.ingestJob;
+    const job = (await send(`query ($id: ID!) { ingestJob(id: $id) { ${JOB} } }`, { id })).ingestJob;
     if (job.status === "SUCCEEDED" || job.status === "FAILED") return job;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -209,12 +213,7 @@ describe("the CLI on a data folder a server holds", { skip: backends[0].skip }, 
 
       const second = await serve();
       try {
-        let job: Record<string, any> = {};
-        for (let i = 0; i < 1200; i++) {
-          job = (await toHolder(`query ($id: ID!) { ingestJob(id: $id) { ${JOB} } }`, { id: ingestFiles.id })).ingestJob;
-          if (job.status === "SUCCEEDED" || job.status === "FAILED") break;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        const job = await untilFinished(toHolder, ingestFiles.id);
         assert.equal(job.status, "SUCCEEDED", job.error);
         // Unless the last batches were committed between two polls, the job was resumed.
         if (partial < summary.objects) {

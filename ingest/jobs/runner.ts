@@ -13,7 +13,8 @@
  * runner stops the job before its next batch and queues it again.
  */
 import { hostname } from "node:os";
-import type { CubeStore } from "../../cube/cube-store.js";
+import { CubeError, type CubeStore } from "../../cube/cube-store.js";
+import { systemCauseOf } from "../../errors/startup.js";
 import type { Database } from "../../db/database.js";
 import { ingestHisscube } from "../hisscube.js";
 import { ingestSdss, type IngestReport } from "../sdss/ingest.js";
@@ -44,11 +45,12 @@ export interface IngestRunnerOptions {
 
 /** The code a failed job is reported with: what kind of failure, for scripts to switch on. */
 export function ingestErrorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === "ENOSPC" || code === "EDQUOT") return "DISK_FULL";
-  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "PERMISSION_DENIED";
-  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return "IO_ERROR";
-  if (typeof code === "string" && /^[A-Z_]+$/.test(code)) return code;
+  if (error instanceof CubeError && error.code === "CUBE_NO_SPACE") return "DISK_FULL";
+  // node's fs, PGlite's file system and PostgreSQL's disk_full, through cause chains (errors/startup.ts).
+  const cause = systemCauseOf(error)?.code;
+  if (cause === "ENOSPC" || cause === "EDQUOT") return "DISK_FULL";
+  if (cause === "EACCES" || cause === "EPERM" || cause === "EROFS") return "PERMISSION_DENIED";
+  if (cause !== undefined) return "IO_ERROR";
   return "INGEST_FAILED";
 }
 
