@@ -48,6 +48,8 @@ export interface LearnerData {
 /** A trained fold model. */
 export interface Fitted {
   predict(data: LearnerData, rows: readonly number[]): Promise<Float64Array>;
+  /** A GATED CNN's gate weight of the image for each row (the spectrum's is 1 − it); absent for every other model. */
+  gateWeights?(data: LearnerData, rows: readonly number[]): Promise<Float64Array>;
   /** Plain JSON-able data; `Learner.load` reads it back to an identical model. */
   serialize(): Promise<unknown>;
 }

@@ -26,6 +26,7 @@ export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
       maxAvg: input.labelFilter?.maxAvg ?? null,
     },
     cnnArchitecture: input.cnnArchitecture === CnnArchitecture.THESIS_VGG ? "vgg12" : "compact",
+    cnnFusions: (input.cnnFusions as ExperimentRequest["cnnFusions"]) ?? null,
   };
 }
 
@@ -39,6 +40,7 @@ function toCell({ cell, run }: CellRecord): ExperimentCell {
     imageZoom: cell.imageZoom,
     spectrumZoom: cell.spectrumZoom,
     features: cell.features as ExperimentCell["features"],
+    fusion: cell.learner === "CNN" && cell.modality === "EARLY_FUSION" ? ((cell.fusion ?? "CONCAT") as ExperimentCell["fusion"]) : null,
     studies: cell.studies,
     metrics: run.status === "SUCCEEDED" ? (run.metrics as unknown as ExperimentCell["metrics"]) : null,
     cv: run.status === "SUCCEEDED" ? (run.cv as unknown as ExperimentCell["cv"]) : null,

@@ -1,6 +1,6 @@
 /** From the GraphQL input to the domain's TrainInput (defaults filled in). */
 import type { TrainInput } from "../models/training/input.js";
-import { FeatureSet, PredictorKind } from "../schema/PredictorEnums.js";
+import { CnnFusion, FeatureSet, PredictorKind } from "../schema/PredictorEnums.js";
 import type { TrainPredictorInput } from "../schema/TrainPredictorInput.js";
 
 /** Trees learn far better and faster from ENGINEERED features; a CNN reads RAW arrays. */
@@ -29,5 +29,7 @@ export function toTrainInput(input: TrainPredictorInput): TrainInput {
       maxAvg: input.labelFilter?.maxAvg ?? null,
     },
     fusionWeighting: input.fusionWeighting,
+    // Only when GATED, so a CONCAT run's stored input is what it was before the option.
+    ...(input.fusion === CnnFusion.GATED ? { fusion: "GATED" as const } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { toPredictorSpec } from "./predictor.js";
 export function toTrainingRun(run: RunRecord): TrainingRun {
   const input = run.input;
   const split = run.split as { seed: number; train: string[]; validation: string[]; test: string[] } | null;
-  const metrics = run.metrics as (TrainingRun["metrics"] & { members?: TrainingRun["members"]; noiseVariance?: number }) | null;
+  const metrics = run.metrics as (TrainingRun["metrics"] & { members?: TrainingRun["members"]; noiseVariance?: number; fusionWeights?: TrainingRun["fusionWeights"] }) | null;
   const timings = (run.timings ?? {}) as Record<string, number>;
   return {
     id: run.id,
@@ -23,6 +23,8 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
     folds: input.folds,
     seed: input.seed,
     fusionWeighting: input.fusionWeighting as TrainingRun["fusionWeighting"],
+    fusion: input.kind === "CNN" && input.modality === "EARLY_FUSION" ? ((input.fusion ?? "CONCAT") as TrainingRun["fusion"]) : null,
+    fusionWeights: run.status === "SUCCEEDED" ? (metrics?.fusionWeights ?? null) : null,
     input: input as unknown as Record<string, unknown>,
     backend: run.backend,
     hyperparameters: run.hyperparameters,

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { FeatureSet, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
+import { CnnFusion, FeatureSet, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { LabelFilterInput } from "./TrainPredictorInput.js";
 import { TrainingRun } from "./TrainingRun.js";
@@ -48,6 +48,12 @@ export class ExperimentInput {
 
   @Field(() => CnnArchitecture, { defaultValue: CnnArchitecture.COMPACT })
   cnnArchitecture!: CnnArchitecture;
+
+  @Field(() => [CnnFusion], {
+    nullable: true,
+    description: "Fusions of the CNN EARLY_FUSION cells (default [CONCAT]): each such cell once per value, e.g. [CONCAT, GATED] to compare the learned gate with early and late fusion in one table. GATED without a CNN EARLY_FUSION cell is BAD_USER_INPUT.",
+  })
+  cnnFusions?: CnnFusion[] | null;
 }
 
 @ObjectType({ description: "One cell of an experiment: what it varies, its training run and its test metrics." })
@@ -72,6 +78,9 @@ export class ExperimentCell {
 
   @Field(() => FeatureSet)
   features!: FeatureSet;
+
+  @Field(() => CnnFusion, { nullable: true, description: "CNN EARLY_FUSION cells: CONCAT or GATED (the gate's weights: run.fusionWeights); null for other cells." })
+  fusion!: CnnFusion | null;
 
   @Field(() => [String], { description: "Parts of the study the cell belongs to: modality, image quality, spectral quality, grid, reference." })
   studies!: string[];

@@ -62,6 +62,19 @@ registerEnumType(FusionWeighting, {
   },
 });
 
+export enum CnnFusion {
+  CONCAT = "CONCAT",
+  GATED = "GATED",
+}
+registerEnumType(CnnFusion, {
+  name: "CnnFusion",
+  description: "How an EARLY_FUSION CNN joins its image and spectrum branches.",
+  valuesConfig: {
+    CONCAT: { description: "The two embeddings side by side before the head (default; the study's early fusion)." },
+    GATED: { description: "Each embedding projected to a common width and normalised; a small gate network gives per-galaxy softmax weights over the two, and the head reads their weighted sum. Trained end to end; the weights on the test galaxies are in TrainingRun.fusionWeights." },
+  },
+});
+
 export enum RunStatus {
   QUEUED = "QUEUED",
   RUNNING = "RUNNING",

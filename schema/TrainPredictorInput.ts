@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int } from "type-graphql";
-import { FeatureSet, FusionWeighting, Modality, PredictorKind } from "./PredictorEnums.js";
+import { CnnFusion, FeatureSet, FusionWeighting, Modality, PredictorKind } from "./PredictorEnums.js";
 
 @InputType({ description: "Values to try for each hyperparameter; the grid is their Cartesian product (searched by k-fold CV). Leave a field out for its default. Only the fields of the chosen kind are accepted." })
 export class HyperparameterGridInput {
@@ -101,4 +101,7 @@ export class TrainPredictorInput {
 
   @Field(() => FusionWeighting, { defaultValue: FusionWeighting.EQUAL, description: "LATE_FUSION only." })
   fusionWeighting!: FusionWeighting;
+
+  @Field(() => CnnFusion, { defaultValue: CnnFusion.CONCAT, description: "CNN with EARLY_FUSION only (GATED with another kind or modality is BAD_USER_INPUT): how the two branches are joined." })
+  fusion!: CnnFusion;
 }

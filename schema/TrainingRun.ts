@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { PredictorSpec } from "./PredictorSpec.js";
-import { FeatureSet, FusionWeighting, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
+import { CnnFusion, FeatureSet, FusionWeighting, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { SkyEvaluation, TrainingDataset } from "./SkyEvaluation.js";
 
@@ -45,6 +45,33 @@ export class FusionMember {
 
   @Field(() => RegressionMetrics)
   validation!: RegressionMetrics;
+}
+
+@ObjectType({
+  description:
+    "A GATED CNN's learned modality weights on the test galaxies: per galaxy, the image weight is the mean of the fold models' gate weights for the image (softmax over image and spectrum, so the spectrum's is 1 − it). 0.5 = both heard equally; near 1 = the head hears (almost) only the image.",
+})
+export class FusionWeights {
+  @Field(() => Int, { description: "Test galaxies." })
+  count!: number;
+
+  @Field(() => Float)
+  imageMean!: number;
+
+  @Field(() => Float, { description: "Spread of the per-galaxy image weight." })
+  imageStd!: number;
+
+  @Field(() => Float)
+  imageP16!: number;
+
+  @Field(() => Float)
+  imageP50!: number;
+
+  @Field(() => Float)
+  imageP84!: number;
+
+  @Field(() => Float, { description: "1 − imageMean." })
+  spectrumMean!: number;
 }
 
 @ObjectType({ description: "The 60/20/20 split, stratified on the label; one object's repeat observations stay on one side." })
@@ -138,6 +165,12 @@ export class TrainingRun {
 
   @Field(() => FusionWeighting)
   fusionWeighting!: FusionWeighting;
+
+  @Field(() => CnnFusion, { nullable: true, description: "CNN EARLY_FUSION runs: how the branches were joined (CONCAT or GATED); null for other runs." })
+  fusion!: CnnFusion | null;
+
+  @Field(() => FusionWeights, { nullable: true, description: "GATED runs once SUCCEEDED: the gate's weights on the test galaxies." })
+  fusionWeights!: FusionWeights | null;
 
   @Field(() => GraphQLJSONObject, { description: "The request as validated, defaults filled in." })
   input!: Record<string, unknown>;

@@ -40,9 +40,9 @@ export class WeightStore {
     return { filter: this.add(`${name}/filter`, [kh, kw, cin, cout], Math.sqrt(6 / fanIn)), bias: this.add(`${name}/bias`, [cout], 0) };
   }
 
-  /** A fully connected layer; `relu` picks the initialiser that suits what follows. */
-  dense(name: string, inputs: number, outputs: number, relu: boolean): Dense {
-    const limit = relu ? Math.sqrt(6 / inputs) : Math.sqrt(6 / (inputs + outputs));
+  /** A fully connected layer; `relu` picks the initialiser that suits what follows (`zero`: a zero kernel, e.g. a gate that starts even). */
+  dense(name: string, inputs: number, outputs: number, relu: boolean, zero = false): Dense {
+    const limit = zero ? 0 : relu ? Math.sqrt(6 / inputs) : Math.sqrt(6 / (inputs + outputs));
     return { kernel: this.add(`${name}/kernel`, [inputs, outputs], limit), bias: this.add(`${name}/bias`, [outputs], 0) };
   }
 
@@ -81,6 +81,22 @@ const linear = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
 export function applyDense(x: tf.Tensor2D, layer: Dense, relu: boolean): tf.Tensor2D {
   const y = linear(x, layer.kernel, layer.bias);
   return relu ? tf.relu(y) : y;
+}
+
+/** Layer normalisation without a learned scale or shift: each row to mean 0 and variance 1 over its features. */
+export function normaliseRows(x: tf.Tensor2D, epsilon = 1e-5): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, 1, true);
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon)));
+}
+
+/** Training only (a generator given): adds N(0, sigma²) noise from the seeded generator to every entry. */
+export function applyNoise(x: tf.Tensor2D, sigma: number, random: Random | undefined): tf.Tensor2D {
+  if (!random || sigma <= 0) return x;
+  const noise = new Float32Array(x.size);
+  for (let i = 0; i < noise.length; i++) {
+    noise[i] = sigma * Math.sqrt(-2 * Math.log(1 - random.fraction32())) * Math.cos(2 * Math.PI * random.fraction32());
+  }
+  return tf.add(x, tf.tensor2d(noise, x.shape));
 }
 
 /** Inverted dropout: zero with probability `rate`, scale the rest by 1/(1 − rate). */

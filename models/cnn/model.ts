@@ -38,6 +38,7 @@ export function networkLayout(params: CnnParams, normalisation: Normalisation): 
     architecture: params.architecture,
     filters: params.filters,
     dropout: params.dropout,
+    fusion: params.fusion ?? "concat",
     image: normalisation.image && { size: normalisation.image.size, channels: imageChannels(normalisation.image) },
     spectrum: normalisation.spectrum && { bins: normalisation.spectrum.bins, channels: spectrumChannels(normalisation.spectrum) },
   };
@@ -117,6 +118,28 @@ export class CnnModel {
     const standardised = forwardAll(this.network, this.spec.normalisation, x, predictionBatchSize(this.spec.params));
     const { mean, std } = this.spec.label;
     return Float64Array.from(standardised, (v) => v * std + mean);
+  }
+
+  /**
+   * Per row of `x`, the gate's weight of the image (the spectrum's is 1 −
+   * it); null unless the model fuses with a gate. Throws CnnInputError when
+   * `x` does not fit the model.
+   */
+  async gateWeights(x: ArrayInputs): Promise<Float32Array | null> {
+    const gate = this.network.gateWeights;
+    if (!gate) return null;
+    const problems = layoutProblems("x", x, this.spec.normalisation);
+    if (problems.length) throw new CnnInputError(problems);
+    const batchSize = predictionBatchSize(this.spec.params);
+    const out = new Float32Array(x.rows);
+    const rows = new Int32Array(batchSize);
+    for (let start = 0; start < x.rows; start += batchSize) {
+      const end = Math.min(x.rows, start + batchSize);
+      for (let i = start; i < end; i++) rows[i - start] = i;
+      const weights = tf.tidy(() => gate(inputTensors(x, rows.subarray(0, end - start), this.spec.normalisation)).dataSync());
+      for (let i = start; i < end; i++) out[i] = weights[2 * (i - start)];
+    }
+    return out;
   }
 
   async save(): Promise<SavedCnn> {

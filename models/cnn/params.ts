@@ -7,6 +7,9 @@
 
 export type Architecture = "compact" | "vgg12";
 export const architectures: readonly Architecture[] = ["compact", "vgg12"];
+/** How the image and spectrum branches are joined (both inputs only). */
+export type Fusion = "concat" | "gated";
+export const fusions: readonly Fusion[] = ["concat", "gated"];
 
 export interface CnnParams {
   architecture: Architecture;
@@ -16,6 +19,8 @@ export interface CnnParams {
   patience: number;
   dropout: number;
   filters: number;
+  /** Absent in models saved before the option: "concat". */
+  fusion: Fusion;
 }
 
 export interface ParamProblem {
@@ -61,6 +66,12 @@ export const cnnParamTable: readonly ParamSpec<keyof CnnParams>[] = [
   },
   { name: "dropout", default: 0.2, doc: 'Dropout rate before the head\'s hidden layer ("compact"); "vgg12" uses 0.5 as in the thesis unless set.', check: real(0, 0.95, true) },
   { name: "filters", default: 16, doc: 'Channels of the first "compact" convolution (doubled at each stage); ignored by "vgg12".', check: integer(1, 256) },
+  {
+    name: "fusion",
+    default: "concat",
+    doc: 'With images and spectra: "concat" (the branches\' embeddings side by side before the head) or "gated" (each embedding projected to a common width, a small gate network gives per-galaxy softmax weights over the two, the head reads their weighted sum; see network.ts). Needs both inputs when "gated".',
+    check: (v) => (fusions.includes(v as Fusion) ? undefined : `must be one of ${fusions.join(", ")}`),
+  },
 ];
 
 /** Fills defaults and checks domains; unknown names are problems too. */

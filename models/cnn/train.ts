@@ -58,6 +58,9 @@ function rmse(predicted: Float32Array, y: Float32Array, mean: number, std: numbe
 export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<CnnParams>, control: CnnFitControl): Promise<CnnModel> {
   const resolved = resolveCnnParams(params);
   const problems = [...resolved.problems, ...inputProblems("x", x, y)];
+  if (resolved.params.fusion === "gated" && !(x.image && x.spectrum)) {
+    problems.push({ argument: "fusion", message: 'fusion "gated" weighs images against spectra: give both (x.image and x.spectrum)' });
+  }
   if (!Number.isInteger(control.seed)) problems.push({ argument: "seed", message: "must be an integer" });
   const validation = control.validation;
   if (validation) {

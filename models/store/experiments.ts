@@ -20,6 +20,8 @@ export interface CellDescription {
   reference: "BASELINE" | "LINEAR" | null;
   /** The parts of the study the cell belongs to (e.g. "modality", "image quality"). */
   studies: string[];
+  /** CNN EARLY_FUSION cells with a learned gate; absent = CONCAT (and for every other cell). */
+  fusion?: "GATED";
 }
 
 export interface ExperimentSplit {

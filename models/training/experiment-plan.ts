@@ -10,7 +10,7 @@
 import { ZOOM_LEVELS } from "../../cube/zoom.js";
 import type { CellDescription } from "../store/experiments.js";
 import { partsOf } from "../features/feature-set.js";
-import type { FeatureKind, LabelFilter, LearnerKind, Modality, Problem, TrainInput } from "./input.js";
+import type { CnnFusion, FeatureKind, LabelFilter, LearnerKind, Modality, Problem, TrainInput } from "./input.js";
 
 export const PRESETS = ["THESIS"] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -34,6 +34,12 @@ export interface ExperimentRequest {
   labelFilter: LabelFilter;
   /** CNN cells: `compact` (default) or `vgg12` (the thesis VGG). */
   cnnArchitecture: "compact" | "vgg12";
+  /**
+   * The fusions of the CNN EARLY_FUSION cells (default [CONCAT]): each such
+   * cell once per value, so [CONCAT, GATED] puts the gated net next to early
+   * and late fusion in one table.
+   */
+  cnnFusions?: CnnFusion[] | null;
 }
 
 export interface PlannedCell {
@@ -101,6 +107,11 @@ export const REFERENCE_CELLS: CellDescription[] = [
   describe("LINEAR", "EARLY_FUSION", "ENGINEERED", STUDY_ZOOM, STUDY_ZOOM, "LINEAR", "reference"),
 ];
 
+/** Each CNN EARLY_FUSION cell once per fusion (CONCAT is the cell as it was); other cells as they are. */
+function withFusions(cells: CellDescription[], fusions: CnnFusion[]): CellDescription[] {
+  return cells.flatMap((c) => (c.learner === "CNN" && c.modality === "EARLY_FUSION" ? fusions.map((f) => (f === "GATED" ? { ...c, fusion: "GATED" as const } : c)) : [c]));
+}
+
 /** Problems that need no database: preset or grid, each list, the cap. */
 export function checkExperimentRequest(r: ExperimentRequest, maxCells: number): { problems: Problem[]; cells: CellDescription[] } {
   const problems: Problem[] = [];
@@ -132,8 +143,15 @@ export function checkExperimentRequest(r: ExperimentRequest, maxCells: number): 
   if (!Number.isInteger(r.folds) || r.folds < 2 || r.folds > 20) problems.push({ argument: "input.folds", message: "must be an integer in [2, 20]" });
   const { minAvg, maxAvg } = r.labelFilter;
   if (minAvg !== null && maxAvg !== null && minAvg >= maxAvg) problems.push({ argument: "input.labelFilter", message: "minAvg must be below maxAvg" });
+  const fusions = r.cnnFusions ?? ["CONCAT"];
+  if (fusions.length === 0) problems.push({ argument: "input.cnnFusions", message: "give at least one value (CONCAT, GATED), or leave it out for [CONCAT]" });
+  if (new Set(fusions).size !== fusions.length) problems.push({ argument: "input.cnnFusions", message: "has repeated values" });
   if (problems.length > 0) return { problems, cells: [] };
-  const cells = dedupe(r.preset === "THESIS" ? thesisCells() : gridCells(r));
+  const planned = dedupe(r.preset === "THESIS" ? thesisCells() : gridCells(r));
+  if (fusions.includes("GATED") && !planned.some((c) => c.learner === "CNN" && c.modality === "EARLY_FUSION")) {
+    return { problems: [{ argument: "input.cnnFusions", message: "GATED applies to CNN EARLY_FUSION cells and the grid has none: add learner CNN and modality EARLY_FUSION (features RAW)" }], cells: [] };
+  }
+  const cells = withFusions(planned, fusions);
   const total = cells.length + REFERENCE_CELLS.length;
   if (total > maxCells) {
     problems.push({ argument: r.preset !== null ? "input.preset" : "input", message: `the experiment has ${total} cells (${cells.length} + ${REFERENCE_CELLS.length} references), more than the cap of ${maxCells} (MAX_EXPERIMENT_CELLS); give fewer values` });
@@ -156,6 +174,7 @@ export function cellTrainInput(r: ExperimentRequest, c: CellDescription): TrainI
     labelFilter: r.labelFilter,
     fusionWeighting: "EQUAL",
     dataModality: "EARLY_FUSION",
+    ...(c.fusion === "GATED" ? { fusion: "GATED" as const } : {}),
   };
 }
 

@@ -2,6 +2,12 @@
  * An experiment's table, one row per cell, as CSV (RFC 4180) and Markdown.
  * Metrics are the cells' test metrics (the held-out test part of the one
  * split every cell shares); empty where a cell has not succeeded.
+ *
+ * When a cell is a GATED CNN, the table also has a `fusion` column (CONCAT
+ * or GATED for CNN EARLY_FUSION cells) and the gate's image weight on the
+ * test galaxies (`gateImageMean`, `gateImageP16`, `gateImageP50`,
+ * `gateImageP84`; the spectrum's weight is 1 − the image's); other tables
+ * keep their columns.
  */
 import type { CellRecord, ExperimentRecord } from "../store/experiments.js";
 
@@ -25,16 +31,43 @@ export interface TableRow {
   testCount: number | null;
   trainSeconds: number | null;
   studies: string;
+  fusion?: string;
+  gateImageMean?: number | null;
+  gateImageP16?: number | null;
+  gateImageP50?: number | null;
+  gateImageP84?: number | null;
 }
 
 const COLUMNS: (keyof TableRow)[] = ["cell", "run", "status", "reference", "learner", "modality", "features", "imageZoom", "spectrumZoom", "r2", "mae", "rmse", "nmad", "coverage1Sigma", "cvR2Mean", "cvR2Std", "testCount", "trainSeconds", "studies"];
 
+const FUSION_COLUMNS: (keyof TableRow)[] = ["fusion", "gateImageMean", "gateImageP16", "gateImageP50", "gateImageP84"];
+
+const hasGatedCell = (cells: readonly CellRecord[]) => cells.some(({ cell }) => cell.fusion === "GATED");
+
+/** The columns of a table over `cells`: the gate's after `modality` when some cell is GATED. */
+function columnsOf(cells: readonly CellRecord[]): (keyof TableRow)[] {
+  if (!hasGatedCell(cells)) return COLUMNS;
+  const at = COLUMNS.indexOf("modality") + 1;
+  return [...COLUMNS.slice(0, at), ...FUSION_COLUMNS, ...COLUMNS.slice(at)];
+}
+
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 export function tableRows(cells: readonly CellRecord[]): TableRow[] {
+  const gated = hasGatedCell(cells);
   return cells.map(({ cell, run }, i) => {
     const m = run.status === "SUCCEEDED" ? (run.metrics ?? {}) : {};
     const cv = run.status === "SUCCEEDED" ? (run.cv ?? {}) : {};
+    const gate = (m as { fusionWeights?: Record<string, unknown> }).fusionWeights ?? {};
+    const fusion = gated
+      ? {
+          fusion: cell.learner === "CNN" && cell.modality === "EARLY_FUSION" ? (cell.fusion ?? "CONCAT") : "",
+          gateImageMean: num(gate.imageMean),
+          gateImageP16: num(gate.imageP16),
+          gateImageP50: num(gate.imageP50),
+          gateImageP84: num(gate.imageP84),
+        }
+      : {};
     return {
       cell: i + 1,
       run: run.id,
@@ -55,6 +88,7 @@ export function tableRows(cells: readonly CellRecord[]): TableRow[] {
       testCount: num(m.count),
       trainSeconds: num((run.timings ?? {}).trainSeconds),
       studies: cell.studies.join("; "),
+      ...fusion,
     };
   });
 }
@@ -66,8 +100,9 @@ function csvField(v: unknown): string {
 }
 
 export function experimentCsv(cells: readonly CellRecord[]): string {
-  const lines = [COLUMNS.join(",")];
-  for (const row of tableRows(cells)) lines.push(COLUMNS.map((c) => csvField(row[c])).join(","));
+  const columns = columnsOf(cells);
+  const lines = [columns.join(",")];
+  for (const row of tableRows(cells)) lines.push(columns.map((c) => csvField(row[c])).join(","));
   return lines.join("\r\n") + "\r\n";
 }
 
@@ -85,10 +120,14 @@ export function experimentMarkdown(experiment: ExperimentRecord, cells: readonly
     `Status ${experiment.status}, progress ${(experiment.progress * 100).toFixed(0)} %, seed ${experiment.seed}` +
       (split ? `; one split for every cell: ${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test galaxies${split.sameForEveryCell ? "" : " (WARNING: the cells' splits differ)"}` : "") +
       ". Metrics are on the held-out test part (log10 SFR, dex).",
+    ...(hasGatedCell(cells)
+      ? ["", "GATED cells: `gateImage*` is the learned gate's weight of the image on the test galaxies (mean, 16th, 50th, 84th percentile; the spectrum's weight is 1 − it; 0.5 = both heard equally)."]
+      : []),
     "",
   ];
+  const columns = columnsOf(cells);
   const rows = tableRows(cells);
-  const lines = [`| ${COLUMNS.join(" | ")} |`, `| ${COLUMNS.map(() => "---").join(" | ")} |`];
-  for (const row of rows) lines.push(`| ${COLUMNS.map((c) => mdField(row[c], c)).join(" | ")} |`);
+  const lines = [`| ${columns.join(" | ")} |`, `| ${columns.map(() => "---").join(" | ")} |`];
+  for (const row of rows) lines.push(`| ${columns.map((c) => mdField(row[c], c)).join(" | ")} |`);
   return [...head, ...lines, ""].join("\n");
 }

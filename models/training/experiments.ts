@@ -27,7 +27,7 @@ export interface ExperimentView {
 
 function describeCell(c: CellRecord["cell"]): string {
   const zooms = [c.imageZoom === null ? null : `i${c.imageZoom}`, c.spectrumZoom === null ? null : `s${c.spectrumZoom}`].filter(Boolean).join(" ");
-  return `${c.learner} ${c.modality} ${c.features} ${zooms}`;
+  return `${c.learner} ${c.modality}${c.fusion ? ` ${c.fusion}` : ""} ${c.features} ${zooms}`;
 }
 
 export class ExperimentService {

@@ -11,6 +11,8 @@ import { nameProblem } from "../store/registry.js";
 import type { Hyperparameters, LearnerKind } from "../learner.js";
 export type { Hyperparameters, LearnerKind };
 export type FusionWeighting = "EQUAL" | "VALIDATION";
+/** How an EARLY_FUSION CNN joins its branches: CONCAT (the embeddings side by side) or GATED (a learned per-galaxy weighting; models/cnn/network.ts). */
+export type CnnFusion = "CONCAT" | "GATED";
 
 export interface LabelFilter {
   /** Keep only this MPA-JHU FLAG; null keeps any flag. */
@@ -34,6 +36,8 @@ export interface TrainInput extends FeatureSpec {
    * cells see one galaxy set — and with one seed, one split.
    */
   dataModality?: Modality;
+  /** EARLY_FUSION CNN only; absent = CONCAT (so inputs stored before the option read as they did). */
+  fusion?: CnnFusion;
 }
 
 export interface Problem {
@@ -64,10 +68,16 @@ export const gridParameters: Record<LearnerKind, string[]> = {
  * features and the zooms it reads, e.g. `gbdt-early-fusion-engineered-i3-s3`.
  * Runs of the same configuration become versions 1, 2, … of that name.
  */
-export function defaultPredictorName(input: Pick<TrainInput, "kind" | "modality" | "features" | "imageZoom" | "spectrumZoom">): string {
+export function defaultPredictorName(input: Pick<TrainInput, "kind" | "modality" | "features" | "imageZoom" | "spectrumZoom" | "fusion">): string {
   const slug = (s: string) => s.toLowerCase().replaceAll("_", "-");
   const zooms = [input.modality !== "SPECTRUM" ? `i${input.imageZoom}` : null, input.modality !== "IMAGE" ? `s${input.spectrumZoom}` : null].filter(Boolean);
-  return [slug(input.kind), slug(input.modality), slug(input.features), ...zooms].join("-");
+  const fusion = input.fusion === "GATED" ? ["gated"] : [];
+  return [slug(input.kind), slug(input.modality), ...fusion, slug(input.features), ...zooms].join("-");
+}
+
+/** The learner's parameters of a request beyond its grid: a GATED CNN's `fusion: "gated"` (nothing otherwise, so other runs' points are as before). */
+export function fixedParameters(input: Pick<TrainInput, "kind" | "fusion">): Hyperparameters {
+  return input.kind === "CNN" && input.fusion === "GATED" ? { fusion: "gated" } : {};
 }
 
 /** Cartesian product of the grid's lists, in a stable order. */
@@ -95,6 +105,9 @@ export function checkTrainInput(input: TrainInput, maxGridPoints: number): Probl
   if (!zoomOk(input.spectrumZoom)) problems.push({ argument: "input.spectrumZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });
   if (input.kind === "CNN" && input.features === "ENGINEERED") {
     problems.push({ argument: "input.features", message: "a CNN learns from RAW images and spectra; use features: RAW, or kind GBDT / DECISION_TREE for ENGINEERED features" });
+  }
+  if (input.fusion === "GATED" && (input.kind !== "CNN" || input.modality !== "EARLY_FUSION")) {
+    problems.push({ argument: "input.fusion", message: `GATED fusion weighs a CNN's image branch against its spectrum branch: it needs kind CNN and modality EARLY_FUSION (got ${input.kind} ${input.modality}); use fusion: CONCAT (the default) otherwise` });
   }
   if (input.kind === "LINEAR" && input.features === "RAW" && zoomOk(input.imageZoom) && zoomOk(input.spectrumZoom)) {
     const parts = partsOf(input.modality);

@@ -75,8 +75,10 @@ const decisionTree: Learner = {
 };
 
 function cnnFitted(model: CnnModel): Fitted {
+  const gated = model.spec.params.fusion === "gated";
   return {
     predict: (data, rows) => model.predict(data.arrays(rows)),
+    ...(gated ? { gateWeights: async (data: LearnerData, rows: readonly number[]) => Float64Array.from((await model.gateWeights(data.arrays(rows)))!) } : {}),
     async serialize() {
       const saved = await model.save();
       return { ...saved, weights: Buffer.from(saved.weights).toString("base64") };

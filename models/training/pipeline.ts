@@ -20,7 +20,7 @@ import { BAND_COUNT } from "../../cube/layout.js";
 import { imageSize } from "../../cube/zoom.js";
 import { assessDomain, calibrate, featureRanges, galaxyFacts, HIGH_PERCENTILE, LOW_PERCENTILE, percentile, type ApplicabilityDomain } from "./domain.js";
 import { calibrateNoise, predictEnsemble, serializeEnsemble, type Ensemble, type Member } from "./ensemble.js";
-import { expandGrid, type Hyperparameters, type TrainInput } from "./input.js";
+import { expandGrid, fixedParameters, type Hyperparameters, type TrainInput } from "./input.js";
 import { learners, MemberData, type Fitted } from "./learners.js";
 
 /** The galaxies a run sees, column-wise; `label` is NaN where a galaxy may not be trained on. */
@@ -80,8 +80,26 @@ export interface TrainingOutcome {
   evaluation: SkyEvaluation;
   /** The applicability domain and calibration (./domain.ts). */
   domain: ApplicabilityDomain;
+  /** GATED CNN only (else null): the distribution of the gate's weights on the test galaxies. */
+  fusionWeights: FusionWeights | null;
   /** Predictions for every galaxy given, in its order; `notes[i]` lists why galaxy i is out of the domain (empty: in). */
   predictions: { value: Float64Array; sigma: Float64Array; notes: string[][] };
+}
+
+/**
+ * A gated CNN's modality weights on the test part: per galaxy, the image
+ * weight is the mean over the ensemble's fold models of their gates' image
+ * weight (the prediction is their mean too); the spectrum's is 1 − it.
+ * Percentiles are linearly interpolated over the test galaxies.
+ */
+export interface FusionWeights {
+  count: number;
+  imageMean: number;
+  imageStd: number;
+  imageP16: number;
+  imageP50: number;
+  imageP84: number;
+  spectrumMean: number;
 }
 
 export class TrainingError extends Error {
@@ -133,7 +151,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   const memberData = memberParts.map((parts) => new MemberData(parts.map((p) => partData.get(p)!), input));
   for (const [m, data] of memberData.entries()) checkNotAllMissing(data, train, memberParts[m]);
 
-  const points = expandGrid(input.kind, input.grid);
+  const points = expandGrid(input.kind, input.grid).map((p) => ({ ...p, ...fixedParameters(input) }));
   const totalFits = memberParts.length * points.length * input.folds;
   let fitsDone = 0;
   const grid: GridPointResult[] = [];
@@ -228,6 +246,8 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     calibration,
   };
 
+  const fusionWeights = await gateWeightsOn(members, memberData, test);
+
   report({ progress: 0.98, stage: "predicting every galaxy" });
   const everyone = await predictEnsemble(ensemble, memberData, all);
   const notes = all.map((i) => assessDomain(domain, galaxyFacts(loaded, i, galaxies.classes[i], Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i], engineered)));
@@ -248,7 +268,31 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     model: await serializeEnsemble(ensemble),
     domain,
     evaluation,
+    fusionWeights,
     predictions: { value: everyone.value, sigma: everyone.sigma, notes },
+  };
+}
+
+/** FusionWeights of the one member when its fold models are gated, else null. */
+async function gateWeightsOn(members: Member[], data: MemberData[], rows: number[]): Promise<FusionWeights | null> {
+  if (members.length !== 1 || rows.length === 0 || !members[0].folds.every((f) => f.gateWeights)) return null;
+  const image = new Float64Array(rows.length);
+  for (const fold of members[0].folds) {
+    const w = await fold.gateWeights!(data[0], rows);
+    for (let i = 0; i < rows.length; i++) image[i] += w[i] / members[0].folds.length;
+  }
+  let mean = 0;
+  for (const v of image) mean += v / image.length;
+  let variance = 0;
+  for (const v of image) variance += (v - mean) ** 2 / image.length;
+  return {
+    count: image.length,
+    imageMean: mean,
+    imageStd: Math.sqrt(variance),
+    imageP16: percentile(image, 16)!,
+    imageP50: percentile(image, 50)!,
+    imageP84: percentile(image, 84)!,
+    spectrumMean: 1 - mean,
   };
 }
 

@@ -14,7 +14,7 @@ import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../sto
 import { countTrainable, featureSourcesOf } from "../store/training-set.js";
 import { assessDomain, galaxyFacts } from "./domain.js";
 import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
-import { checkTrainInput, expandGrid, type Problem, type TrainInput } from "./input.js";
+import { checkTrainInput, expandGrid, fixedParameters, type Problem, type TrainInput } from "./input.js";
 import { MemberData, learners } from "./learners.js";
 import { MIN_TRAINING_GALAXIES } from "./pipeline.js";
 import type { TrainingQueue } from "./queue.js";
@@ -43,7 +43,7 @@ export class TrainingService {
       const learner = learners[input.kind];
       const seen = new Set<string>();
       for (const point of expandGrid(input.kind, input.grid)) {
-        for (const p of learner.check(point)) {
+        for (const p of learner.check({ ...point, ...fixedParameters(input) })) {
           const key = `${p.argument}: ${p.message}`;
           if (!seen.has(key)) problems.push({ argument: `input.hyperparameters.${p.argument}`, message: p.message });
           seen.add(key);
