@@ -13,6 +13,13 @@
  *   image    3 x conv3x3(64) → pool2 → 3 x conv3x3(128) → pool2 → 3 x conv3x3(256) → flatten
  *   spectrum the same with 1x3 kernels and pool4 after every block
  *   head     FC 512 → dropout → FC 128 → dropout → 1
+ *   Against the study's text ("three 3×3 conv blocks 64→128→256, pooling
+ *   after blocks 1 and 2, adaptive average pooling, FC 512 → 128 → 1 with
+ *   dropout 0.5") this reads a block as three convolutions, flattens instead
+ *   of adaptive average pooling (the head's input grows with the image),
+ *   skips a pooling below 8 px (at 8 px only block 1 pools) and puts
+ *   dropout after both hidden FC layers: README, "The thesis VGG as the
+ *   code reads it". Left as is (experiments rely on it).
  * Every convolution and hidden FC layer is followed by ReLU; pooling is max
  * pooling, skipped once the map is smaller than 8 along the pooled axis.
  *
@@ -30,9 +37,10 @@
  * as inverse-variance weighting would. Without it the gate is not
  * identifiable — the head can rescale whatever mixture it is given and an
  * uninformative branch can make its embedding constant — and on the tests'
- * data its weights stayed within 0.50 ± 0.05 whichever modality carried
- * the label. The weights (`gateWeights`, per galaxy) say how loud the head
- * hears each modality; a weight near 1 means (almost) only that one.
+ * data its mean weights stayed between 0.40 and 0.55 whichever modality
+ * carried the label (README, CNN learners). The weights (`gateWeights`,
+ * per galaxy) say how loud the head hears each modality; a weight near 1
+ * means (almost) only that one.
  */
 import * as tf from "@tensorflow/tfjs";
 import { applyConv, applyDense, applyDropout, applyNoise, normaliseRows, WeightStore, type Conv, type Dense, type NamedWeight } from "./layers.js";
