@@ -93,7 +93,9 @@ describe("gated fusion in the CNN", () => {
     );
     const loaded = await CnnModel.load({ format: saved.format, spec: JSON.parse(JSON.stringify(saved.spec)), weights: new Uint8Array(saved.weights) });
     assert.deepEqual(await loaded.predict(data.x), await a.predict(data.x));
+    const tensors = tf.memory().numTensors;
     const weights = (await a.gateWeights(data.x))!;
+    assert.equal(tf.memory().numTensors, tensors, "gateWeights leaves no tensors behind");
     assert.deepEqual(await loaded.gateWeights(data.x), weights);
     assert.ok(weights.every((w) => w > 0 && w < 1));
     const concat = await trainCnn(data.x, data.imageLabel, { epochs: 1, filters: 4 }, { seed: 4 });
@@ -114,6 +116,15 @@ describe("gated fusion in the CNN", () => {
     assert.ok(1 - imageWhenSpectrum > 0.6, `spectrum-only label: mean spectrum weight ${1 - imageWhenSpectrum}`);
     onImage.dispose();
     onSpectrum.dispose();
+  });
+
+  it("gates the thesis VGG12 too (projections to 256)", async () => {
+    const data = syntheticGalaxies(8, 9, { size: 8, bins: 32 });
+    const model = await trainCnn(data.x, data.imageLabel, { architecture: "vgg12", fusion: "gated", epochs: 1, batchSize: 8 }, { seed: 1 });
+    const shapes = Object.fromEntries(model.spec.weights.map((w) => [w.name, w.shape]));
+    assert.deepEqual([shapes["fusion/image_projection/kernel"], shapes["fusion/spectrum_projection/kernel"], shapes["head/fc1/kernel"]], [[4 * 4 * 256, 256], [2 * 256, 256], [256, 512]]);
+    assert.ok((await model.gateWeights(data.x))!.every((w) => w > 0 && w < 1));
+    model.dispose();
   });
 
   it("refuses gated fusion without both inputs, and unknown fusions", async () => {
