@@ -233,7 +233,7 @@ for (const backend of backends) {
       assert.equal(runs, 0);
     });
 
-    it("an experiment with cnnFusions [CONCAT, GATED] reports the gate's test-set weights next to early and late fusion", async () => {
+    it("an experiment with cnnFusions [CONCAT, GATED] reports the gate's test-set weights next to early and late fusion", async (t) => {
       const fields = `id status error cells { learner modality fusion metrics { r2 count } run { status fusion fusionWeights { count imageMean imageStd imageP16 imageP50 imageP84 spectrumMean } hyperparameters } }`;
       const queued = await server.graphql(`mutation { runExperiment(input: { learners: [CNN], modalities: [EARLY_FUSION, LATE_FUSION], cnnFusions: [CONCAT, GATED], folds: 2, seed: 3 }) { id } }`, {}, AUTH);
       assert.equal(queued.errors, undefined, JSON.stringify(queued.errors));
@@ -249,6 +249,7 @@ for (const backend of backends) {
         ["CNN", "EARLY_FUSION", "CONCAT", "CONCAT"], ["CNN", "EARLY_FUSION", "GATED", "GATED"], ["CNN", "LATE_FUSION", null, null], ["CONSTANT", "EARLY_FUSION", null, null], ["LINEAR", "EARLY_FUSION", null, null],
       ]);
       const [concat, gated] = e.cells;
+      t.diagnostic(`test R²: ${e.cells.map((c: any) => `${c.learner} ${c.modality} ${c.fusion ?? ""} ${c.metrics.r2.toFixed(3)}`).join("; ")}; gate ${JSON.stringify(gated.run.fusionWeights)}`);
       assert.equal(concat.run.fusionWeights, null);
       assert.deepEqual(gated.run.hyperparameters["image+spectrum"].fusion, "gated");
       const w = gated.run.fusionWeights;
