@@ -62,7 +62,9 @@ for (const kind of tunableKinds) {
   const cls = namedClass(`${pascalOf(kind)}GridInput`);
   for (const [name, parameter] of Object.entries(learners[kind].parameters)) {
     const type = scalarOf(kind, name, parameter);
-    Field(() => [type], { nullable: true, description: `Values to try. ${parameterDescription(parameter)}`, defaultValue: gridDefaultOf(parameter) })(cls.prototype, name);
+    // A field with a default is non-null (the API's rule: omit it for the default; null is refused).
+    const defaultValue = gridDefaultOf(parameter);
+    Field(() => [type], { nullable: defaultValue === undefined, description: `Values to try. ${parameterDescription(parameter)}`, defaultValue })(cls.prototype, name);
   }
   InputType(`${pascalOf(kind)}GridInput`, { description: `${kind}: values to try per hyperparameter (the grid is their Cartesian product, searched by k-fold CV); a field left out takes its default. ${learners[kind].doc}` })(cls);
   gridInputs.set(kind, cls);
