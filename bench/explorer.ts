@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   try {
     const train = await server.graphql<{ trainPredictor: { id: string } }>(
-      `mutation { trainPredictor(input: { kind: GBDT, modality: SPECTRUM, features: ENGINEERED, folds: 2, hyperparameters: { numIterations: [40] } }) { id } }`,
+      `mutation { trainPredictor(input: { kind: GBDT, modality: SPECTRUM, features: ENGINEERED, folds: 2, grid: { gbdt: { numIterations: [40] } } }) { id } }`,
       {}, { authorization: `Bearer ${TOKEN}` });
     const runId = train.data!.trainPredictor.id;
     let predictorId: string | null = null;

@@ -63,7 +63,7 @@ const treeTable = ["| depth | skycube DT s | skycube R² | scikit-learn s | scik
 const references = sklearnMissing ? [] : sklearnTrees({ x: train.x, y: train.y, test: test.x }, depths, 1);
 for (const [k, maxDepth] of depths.entries()) {
   started = performance.now();
-  const model = await trainDecisionTree(train.x, train.y, { maxDepth, threads: threadCounts[0] }, { seed: 1 });
+  const model = await trainDecisionTree(train.x, train.y, { maxDepth, minDataInLeaf: 1, threads: threadCounts[0] }, { seed: 1 });
   const seconds = (performance.now() - started) / 1000;
   const r2 = rSquared(test.y, model.predict(test.x));
   const reference = references[k];

@@ -108,7 +108,7 @@ const simple = `query($id: ID!) { galaxy(id: $id) { id ra dec redshift sfr { avg
 const simpleVars = () => ({ id: ids[(k++ * 7919) % ids.length].id });
 end = performance.now() + seconds * 1000;
 console.log(`simple query, server idle: ${fmt(summarise(await timeLoop(simple, simpleVars, () => performance.now() > end)))}`);
-const heavy = await train({ kind: "GBDT", modality: "IMAGE", features: "RAW", imageZoom: 1, hyperparameters: { numIterations: [3000], earlyStoppingRounds: [0] }, seed: 2 });
+const heavy = await train({ kind: "GBDT", modality: "IMAGE", features: "RAW", imageZoom: 1, grid: { gbdt: { numIterations: [3000], earlyStoppingRounds: [0] } }, seed: 2 });
 for (;;) {
   const { trainingRun } = await graphql(`query($id: ID!) { trainingRun(id: $id) { status } }`, { id: heavy });
   if (trainingRun.status === "RUNNING") break;

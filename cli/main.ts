@@ -209,6 +209,15 @@ const commands: Record<string, Command> = {
       });
     },
   },
+  hyperparameters: {
+    summary: "Print the learners' hyperparameter table (Markdown, generated from the learner registry; the README's table).",
+    usage: "hyperparameters",
+    async run(args) {
+      parseOptions("hyperparameters", args, {}, this.usage);
+      const { hyperparameterMarkdown } = await import("../models/training/learners.js");
+      process.stdout.write(hyperparameterMarkdown() + "\n");
+    },
+  },
   schema: {
     summary: "Print the GraphQL SDL (or write it with --out FILE).",
     usage: "schema [--out FILE]",

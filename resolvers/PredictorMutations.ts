@@ -24,7 +24,8 @@ export class PredictorMutations {
   })
   async trainPredictor(@Arg("input", () => TrainPredictorInput) input: TrainPredictorInput, @Ctx() context: Context): Promise<TrainingRun> {
     requireToken(context);
-    return toTrainingRun(await context.training.submit(toTrainInput(input)));
+    const { input: train, gridArgument } = toTrainInput(input);
+    return toTrainingRun(await context.training.submit(train, gridArgument));
   }
 
   @Mutation(() => TrainingRun, { description: "Cancels a QUEUED or RUNNING run (BAD_USER_INPUT for a finished one). Needs the bearer token." })

@@ -12,6 +12,7 @@ export function toModelCard(predictor: PredictorRecord, run: RunRecord | null, a
     unit: UNIT,
     dataset: shown?.dataset ?? null,
     hyperparameters: run?.hyperparameters ?? null,
+    chosenHyperparameters: shown?.chosenHyperparameters ?? null,
     metrics: shown?.metrics ?? null,
     cv: shown?.cv ?? null,
     calibration: predictor.domain?.calibration ?? null,

@@ -2,9 +2,12 @@
 import type { RunRecord } from "../models/store/runs.js";
 import type { TrainingRun } from "../schema/TrainingRun.js";
 import { toPredictorSpec } from "./predictor.js";
+import type { LearnerKind } from "../models/learner.js";
+import { memberHyperparameters, typedHyperparameters } from "../schema/Hyperparameters.js";
 
 export function toTrainingRun(run: RunRecord): TrainingRun {
   const input = run.input;
+  const kind = input.kind as LearnerKind;
   const split = run.split as { seed: number; train: string[]; validation: string[]; test: string[] } | null;
   const metrics = run.metrics as (TrainingRun["metrics"] & { members?: TrainingRun["members"]; noiseVariance?: number; fusionWeights?: TrainingRun["fusionWeights"] }) | null;
   const timings = (run.timings ?? {}) as Record<string, number>;
@@ -28,7 +31,8 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
     input: input as unknown as Record<string, unknown>,
     backend: run.backend,
     hyperparameters: run.hyperparameters,
-    grid: run.grid as TrainingRun["grid"],
+    chosenHyperparameters: memberHyperparameters(kind, run.hyperparameters),
+    grid: (run.grid as { member: string; hyperparameters: Record<string, unknown>; cv: never }[] | null)?.map((g) => ({ ...g, parameters: typedHyperparameters(kind, g.hyperparameters) })) ?? null,
     curves: run.curves as TrainingRun["curves"],
     metrics: metrics,
     cv: run.cv as TrainingRun["cv"],

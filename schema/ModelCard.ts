@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Float, Int, ObjectType } from "type-graphql";
+import { MemberHyperparameters } from "./Hyperparameters.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { SkyEvaluation, TrainingDataset } from "./SkyEvaluation.js";
 
@@ -32,8 +33,11 @@ export class ModelCard {
   @Field(() => TrainingDataset, { nullable: true })
   dataset!: TrainingDataset | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: "The chosen hyperparameters per ensemble member." })
+  @Field(() => GraphQLJSONObject, { nullable: true, description: "The chosen hyperparameters per ensemble member.", deprecationReason: "Use chosenHyperparameters (typed per learner)." })
   hyperparameters!: Record<string, unknown> | null;
+
+  @Field(() => [MemberHyperparameters], { nullable: true, description: "The chosen hyperparameters of each ensemble member, typed per learner." })
+  chosenHyperparameters!: MemberHyperparameters[] | null;
 
   @Field(() => RegressionMetrics, { nullable: true })
   metrics!: RegressionMetrics | null;

@@ -1,4 +1,5 @@
 import { registerEnumType } from "type-graphql";
+import { learners } from "../models/training/learners.js";
 
 export enum PredictorKind {
   DECISION_TREE = "DECISION_TREE",
@@ -10,13 +11,8 @@ export enum PredictorKind {
 registerEnumType(PredictorKind, {
   name: "PredictorKind",
   description: "The learner.",
-  valuesConfig: {
-    DECISION_TREE: { description: "One regression tree (the thesis DT), depth 1..6." },
-    GBDT: { description: "Gradient-boosted trees, LightGBM-style (histograms, leaf-wise growth)." },
-    CNN: { description: "Convolutional network (TensorFlow.js): 2-D on images, 1-D on spectra; RAW features only." },
-    CONSTANT: { description: "Reference: the median label of the training galaxies, whatever the features (\"knowing nothing\")." },
-    LINEAR: { description: "Reference: ridge least squares (lambdaL2, default 1) on standardised features, NaN → training median; at most 1,024 columns." },
-  },
+  // One sentence per learner, from its registry entry (models/training/learners.ts).
+  valuesConfig: Object.fromEntries(Object.values(learners).map((l) => [l.kind, { description: l.doc }])),
 });
 
 export enum Modality {

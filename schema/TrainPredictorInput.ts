@@ -1,55 +1,15 @@
 import { Field, Float, InputType, Int } from "type-graphql";
+import { learners } from "../models/training/learners.js";
 import { CnnFusion, FeatureSet, FusionWeighting, Modality, PredictorKind } from "./PredictorEnums.js";
+import { HyperparameterGrid, HyperparameterGridInput, type HyperparameterGridValue } from "./Hyperparameters.js";
 
-@InputType({ description: "Values to try for each hyperparameter; the grid is their Cartesian product (searched by k-fold CV). Leave a field out for its default. Only the fields of the chosen kind are accepted." })
-export class HyperparameterGridInput {
-  @Field(() => [Int], { nullable: true, description: "GBDT, DECISION_TREE (1..6): maximum tree depth (GBDT: -1 = unlimited). Default GBDT -1, tree 6." })
-  maxDepth?: number[];
+export { HyperparameterGridInput };
 
-  @Field(() => [Int], { nullable: true, description: "GBDT, DECISION_TREE: fewest training galaxies in a leaf. Default GBDT 20, tree 5." })
-  minDataInLeaf?: number[];
-
-  @Field(() => [Int], { nullable: true, description: "GBDT: boosting rounds (upper bound; early stopping picks the best). Default 500." })
-  numIterations?: number[];
-
-  @Field(() => [Float], { nullable: true, description: "GBDT (shrinkage, default 0.05) and CNN (Adam step, default 0.001)." })
-  learningRate?: number[];
-
-  @Field(() => [Int], { nullable: true, description: "GBDT: leaves per tree. Default 31." })
-  numLeaves?: number[];
-
-  @Field(() => [Float], { nullable: true, description: "GBDT: L2 regularisation of leaf values (default 0); LINEAR: the ridge penalty on standardised weights (default 1)." })
-  lambdaL2?: number[];
-
-  @Field(() => [Float], { nullable: true, description: "GBDT: fraction of features sampled per tree. Default 1." })
-  featureFraction?: number[];
-
-  @Field(() => [Float], { nullable: true, description: "GBDT: fraction of rows sampled every baggingFreq rounds. Default 1." })
-  baggingFraction?: number[];
-
-  @Field(() => [Int], { nullable: true, description: "GBDT: bagging period in rounds (0 = off). Default 0." })
-  baggingFreq?: number[];
-
-  @Field(() => [Int], { nullable: true, description: "GBDT: stop after this many rounds without validation improvement. Default 30." })
-  earlyStoppingRounds?: number[];
-
-  @Field(() => [String], { nullable: true, description: "CNN: `compact` (default; global average pooling, trains in minutes on a CPU) or `vgg12` (the thesis VGGNet12)." })
-  architecture?: string[];
-
-  @Field(() => [Int], { nullable: true, description: "CNN: maximum epochs. Default 30." })
-  epochs?: number[];
-
-  @Field(() => [Int], { nullable: true, description: "CNN: mini-batch size. Default 32." })
-  batchSize?: number[];
-
-  @Field(() => [Int], { nullable: true, description: "CNN: early-stopping patience in epochs. Default 5." })
-  patience?: number[];
-
-  @Field(() => [Float], { nullable: true, description: "CNN: dropout rate before the head (compact default 0.2; vgg12 0.5 as in the thesis)." })
-  dropout?: number[];
-
-  @Field(() => [Int], { nullable: true, description: "CNN compact: channels of the first convolution, doubled per stage. Default 16." })
-  filters?: number[];
+/** "ENGINEERED for DECISION_TREE, GBDT, …; RAW for CNN", from the registry. */
+function featureDefaults(): string {
+  const by = new Map<string, string[]>();
+  for (const l of Object.values(learners)) by.set(l.defaultFeatures, [...(by.get(l.defaultFeatures) ?? []), l.kind]);
+  return [...by].map(([f, kinds]) => `${f} for ${kinds.join(", ")}`).join("; ");
 }
 
 @InputType({ description: "Which MPA-JHU labels to train and evaluate on (always: AVG finite and not -99)." })
@@ -77,7 +37,7 @@ export class TrainPredictorInput {
 
   @Field(() => FeatureSet, {
     nullable: true,
-    description: "What the learner sees. Default: ENGINEERED for GBDT and DECISION_TREE (tried on the demo: R² 0.90 in 17 s against 0.71 in 409 s with RAW), RAW for CNN.",
+    description: `What the learner sees. Default: ${featureDefaults()} (trees tried on the demo: R² 0.90 in 17 s with ENGINEERED against 0.71 in 409 s with RAW, which stays available).`,
   })
   features?: FeatureSet | null;
 
@@ -87,8 +47,11 @@ export class TrainPredictorInput {
   @Field(() => Int, { defaultValue: 3, description: "Spectrum zoom level 0..4 (4620, 2310, 1155, 577, 288 bins). Default 3 (577 bins, the thesis)." })
   spectrumZoom!: number;
 
-  @Field(() => HyperparameterGridInput, { nullable: true })
-  hyperparameters?: HyperparameterGridInput | null;
+  @Field(() => HyperparameterGrid, { nullable: true, description: "The hyperparameter grid, of the run's kind: `{ gbdt: { numIterations: [200, 500] } }` (default: every registry default)." })
+  grid?: HyperparameterGridValue | null;
+
+  @Field(() => HyperparameterGridInput, { nullable: true, deprecationReason: "Use grid (one input per learner, @oneOf), where another learner's parameters cannot be given." })
+  hyperparameters?: Record<string, (number | string)[] | null | undefined> | null;
 
   @Field(() => Int, { defaultValue: 5, description: "Cross-validation folds on the training part (2..20); the fold models form the served ensemble." })
   folds!: number;

@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { PredictorSpec } from "./PredictorSpec.js";
+import { Hyperparameters, MemberHyperparameters } from "./Hyperparameters.js";
 import { CnnFusion, FeatureSet, FusionWeighting, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { SkyEvaluation, TrainingDataset } from "./SkyEvaluation.js";
@@ -28,8 +29,11 @@ export class GridPoint {
   @Field(() => String)
   member!: string;
 
-  @Field(() => GraphQLJSONObject)
+  @Field(() => GraphQLJSONObject, { deprecationReason: "Use parameters (typed per learner)." })
   hyperparameters!: Record<string, unknown>;
+
+  @Field(() => Hyperparameters, { description: "The point's hyperparameters, typed per learner." })
+  parameters!: Record<string, unknown>;
 
   @Field(() => CvMetrics)
   cv!: CvMetrics;
@@ -178,8 +182,11 @@ export class TrainingRun {
   @Field(() => String, { nullable: true, description: "Compute backend: `typescript (worker_threads)` for trees; tfjs `tensorflow`, `wasm` or `cpu` for CNNs." })
   backend!: string | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: "The chosen hyperparameters, per ensemble member." })
+  @Field(() => GraphQLJSONObject, { nullable: true, description: "The chosen hyperparameters, per ensemble member.", deprecationReason: "Use chosenHyperparameters (typed per learner)." })
   hyperparameters!: Record<string, unknown> | null;
+
+  @Field(() => [MemberHyperparameters], { nullable: true, description: "The chosen grid point of each ensemble member, typed per learner; null until the run has chosen." })
+  chosenHyperparameters!: MemberHyperparameters[] | null;
 
   @Field(() => [GridPoint], { nullable: true, description: "Every grid point with its CV score." })
   grid!: GridPoint[] | null;

@@ -1,9 +1,10 @@
 /** The executable GraphQL schema, built from the decorated classes. */
 import "reflect-metadata";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { isObjectType, type GraphQLSchema } from "graphql";
+import { isInputObjectType, isObjectType, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { resolvers } from "../resolvers/index.js";
+import { ONE_OF_INPUTS } from "../schema/Hyperparameters.js";
 
 /**
  * Fields that read the HDF5 cube synchronously (h5wasm has no async API).
@@ -44,9 +45,24 @@ function yieldBeforeCubeReads(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/**
+ * graphql-js 16.15 knows @oneOf input objects (exactly one non-null field,
+ * checked in validation and coercion), but type-graphql 2.0.0-rc.4 cannot
+ * declare them: the flag is set on the built types, before the schema is
+ * first validated.
+ */
+function markOneOfInputs(schema: GraphQLSchema): GraphQLSchema {
+  for (const name of ONE_OF_INPUTS) {
+    const type = schema.getType(name);
+    if (!isInputObjectType(type)) throw new Error(`schema has no input ${name}`);
+    (type as { isOneOf: boolean }).isOneOf = true;
+  }
+  return schema;
+}
+
 let cached: Promise<GraphQLSchema> | undefined;
 
 export function graphqlSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers, validate: false }).then(yieldBeforeCubeReads);
+  cached ??= buildSchema({ resolvers, validate: false }).then(markOneOfInputs).then(yieldBeforeCubeReads);
   return cached;
 }

@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { CnnInputError, CnnModel, cnnParamTable, loadBackend, resolveCnnParams, trainCnn } from "../models/cnn/index.js";
+import { CnnInputError, CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn } from "../models/cnn/index.js";
 import { rmse, syntheticGalaxies } from "./support/cnn-data.js";
 
 const small = { epochs: 2, filters: 4, batchSize: 16 };
@@ -44,16 +44,16 @@ describe("CNN model contract", () => {
     const { params, problems } = resolveCnnParams({});
     assert.deepEqual(problems, []);
     assert.equal(params.architecture, "compact");
-    for (const spec of cnnParamTable) assert.ok(spec.doc.length > 10, spec.name);
+    for (const [name, spec] of Object.entries(cnnParameterTable)) assert.ok(spec.doc.length > 10, name);
     assert.equal(resolveCnnParams({ architecture: "vgg12" }).params.dropout, 0.5);
   });
 
   it("the README lists every parameter with its default", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const section = readme.slice(readme.indexOf("## CNN learners"), readme.indexOf("## Layout"));
-    for (const spec of cnnParamTable) {
-      const shown = typeof spec.default === "string" ? spec.default : String(spec.default);
-      assert.ok(section.includes(`\`${spec.name}\` (${shown}`) || (spec.name === "architecture" && section.includes("`architecture` (compact")), `${spec.name} (${shown})`);
+    for (const [name, spec] of Object.entries(cnnParameterTable)) {
+      const shown = String(spec.default);
+      assert.ok(section.includes(`\`${name}\` (${shown}`) || (name === "architecture" && section.includes("`architecture` (compact")), `${name} (${shown})`);
     }
   });
 

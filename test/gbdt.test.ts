@@ -28,7 +28,8 @@ import { splitRows, syntheticRegression } from "./support/gbdt-data.js";
 
 const small = syntheticRegression({ rows: 1500, cols: 20, seed: 11 });
 const [train, test] = splitRows(small, 1000);
-const quick: Partial<GbdtParams> = { numIterations: 30, numLeaves: 15, threads: 1 };
+// The library's defaults before they became the served learner's (500 rounds, 0.05, early stopping 30): these tests were tuned on them.
+const quick: Partial<GbdtParams> = { numIterations: 30, learningRate: 0.1, earlyStoppingRounds: 0, numLeaves: 15, threads: 1 };
 
 describe("GBDT parameters", () => {
   it("lists every bad parameter with what to change", () => {
@@ -110,7 +111,7 @@ describe("GBDT split maths and bins", () => {
 
 describe("GBDT training", () => {
   it("learns the synthetic target (held-out R² > 0.7)", async () => {
-    const model = await trainGbdt(train.x, train.y, { numIterations: 100, threads: 1 }, { seed: 1 });
+    const model = await trainGbdt(train.x, train.y, { numIterations: 100, learningRate: 0.1, threads: 1 }, { seed: 1 });
     const r2 = rSquared(test.y, model.predict(test.x));
     assert.ok(r2 > 0.7, `R² ${r2}`);
     assert.equal(model.bestIteration, 100);
@@ -197,7 +198,7 @@ describe("GBDT training", () => {
       values[row * 2 + 1] = (row * 7919) % 13;
       y[row] = row % 5 === 0 ? 10 : v < 0.5 ? 0 : 1;
     }
-    const model = await trainGbdt({ rows, cols: 2, values }, y, { numIterations: 50, threads: 1 }, { seed: 1 });
+    const model = await trainGbdt({ rows, cols: 2, values }, y, { numIterations: 50, learningRate: 0.1, threads: 1 }, { seed: 1 });
     const predictions = model.predict({ rows: 3, cols: 2, values: Float32Array.from([NaN, 3, 0.2, NaN, 0.8, NaN]) });
     assert.ok(Math.abs(predictions[0] - 10) < 0.1, `missing → ${predictions[0]}`);
     assert.ok(Math.abs(predictions[1] - 0) < 0.1, `0.2 → ${predictions[1]}`);
@@ -205,7 +206,7 @@ describe("GBDT training", () => {
 
     const withMissing = syntheticRegression({ rows: 1500, cols: 20, seed: 11, missing: 0.15 });
     const [trainMissing, testMissing] = splitRows(withMissing, 1000);
-    const noisy = await trainGbdt(trainMissing.x, trainMissing.y, { numIterations: 100, threads: 1 }, { seed: 1 });
+    const noisy = await trainGbdt(trainMissing.x, trainMissing.y, { numIterations: 100, learningRate: 0.1, threads: 1 }, { seed: 1 });
     const r2 = rSquared(testMissing.y, noisy.predict(testMissing.x));
     assert.ok(r2 > 0.45 && Number.isFinite(r2), `R² with 15 % missing ${r2}`);
   });
@@ -268,14 +269,14 @@ describe("GBDT training", () => {
 describe("decision tree", () => {
   it("has at most 2^depth leaves, predicting leaf means", async () => {
     for (const maxDepth of [1, 3, 6]) {
-      const model = await trainDecisionTree(train.x, train.y, { maxDepth }, { seed: 1 });
+      const model = await trainDecisionTree(train.x, train.y, { maxDepth, minDataInLeaf: 1 }, { seed: 1 });
       assert.equal(model.trees.length, 1);
       assert.ok(model.trees[0].numLeaves <= 2 ** maxDepth && model.trees[0].numLeaves > 2 ** (maxDepth - 1));
       const distinct = new Set(model.predict(train.x));
       assert.equal(distinct.size, model.trees[0].numLeaves);
     }
     // Depth 1: each side's prediction is the mean label of its rows.
-    const stump = await trainDecisionTree(train.x, train.y, { maxDepth: 1 }, { seed: 1 });
+    const stump = await trainDecisionTree(train.x, train.y, { maxDepth: 1, minDataInLeaf: 1 }, { seed: 1 });
     const predictions = stump.predict(train.x);
     const sums = new Map<number, [number, number]>();
     predictions.forEach((p, i) => {
@@ -289,12 +290,12 @@ describe("decision tree", () => {
     // 5,000 rows: the root is above exactSplitRows; 5,000 x 200 values: enough for two threads.
     const { x, y } = syntheticRegression({ rows: 5000, cols: 200, seed: 13, missing: 0.05 });
     assert.equal(participantCount(2, x.rows, x.cols), 2);
-    const one = await trainDecisionTree(x, y, { maxDepth: 6, threads: 1 }, { seed: 1 });
-    const two = await trainDecisionTree(x, y, { maxDepth: 6, threads: 2 }, { seed: 1 });
+    const one = await trainDecisionTree(x, y, { maxDepth: 6, minDataInLeaf: 1, threads: 1 }, { seed: 1 });
+    const two = await trainDecisionTree(x, y, { maxDepth: 6, minDataInLeaf: 1, threads: 2 }, { seed: 1 });
     assert.deepEqual({ ...two.toJSON(), params: null }, { ...one.toJSON(), params: null });
   });
 
-  it("rejects a depth outside 1..16 together with any other bad parameter", async () => {
+  it("rejects a depth outside 1..6 together with any other bad parameter", async () => {
     await assert.rejects(trainDecisionTree(train.x, train.y, { maxDepth: 0, minDataInLeaf: 0 }, { seed: 1 }), (error: unknown) => {
       assert.ok(error instanceof GbdtParameterError);
       assert.deepEqual(error.problems.map((p) => p.argument), ["maxDepth", "minDataInLeaf"]);

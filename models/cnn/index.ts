@@ -6,4 +6,4 @@
 export { loadBackend, backendNames, type BackendName } from "./backend.js";
 export { trainCnn, type CnnFitControl } from "./train.js";
 export { CnnModel, CNN_FORMAT, type CnnSpec, type SavedCnn } from "./model.js";
-export { cnnParamTable, resolveCnnParams, CnnInputError, architectures, fusions, type Architecture, type Fusion, type CnnParams, type ParamProblem } from "./params.js";
+export { cnnParameterTable, resolveCnnParams, CnnInputError, architectures, fusions, type Architecture, type Fusion, type CnnParams, type ParamProblem } from "./params.js";

@@ -36,6 +36,8 @@ export interface BoostOptions {
 
 export async function boost(x: Matrix, y: Float32Array, params: Partial<GbdtParams>, control: GbdtFitControl, options: BoostOptions): Promise<GbdtModel> {
   const resolved = resolveGbdtParams(params);
+  // The default early stopping needs validation rows; without them it is off (an explicit value is a problem below).
+  if (params.earlyStoppingRounds === undefined && !control.validation) resolved.earlyStoppingRounds = 0;
   const problems = dataProblems(x, y, control, resolved);
   if (problems.length > 0) throw new GbdtParameterError(problems);
   throwIfAborted(control.signal);

@@ -12,12 +12,19 @@
 import type { Matrix } from "../learner.js";
 import { boost, type GbdtFitControl } from "./booster.js";
 import type { GbdtModel } from "./model.js";
+import { checkParameters, type ParameterTable } from "../learner.js";
 import { GbdtParameterError, validateGbdtParams, type GbdtParams } from "./params.js";
+
+/** The decision tree's hyperparameters (the thesis DT): the learner registry's DECISION_TREE entry reads them from here. */
+export const decisionTreeParameterTable = {
+  maxDepth: { type: "integer", default: 6, min: 1, max: 6, doc: "Depth of the tree (at most 2^maxDepth leaves); the thesis uses 1..6." },
+  minDataInLeaf: { type: "integer", default: 5, min: 1, max: 1_000_000_000, doc: "Fewest training rows in a leaf (scikit-learn's min_samples_leaf)." },
+} as const satisfies ParameterTable;
 
 export interface DecisionTreeParams {
   /** Depth of the tree, 1..6 (2^maxDepth leaves at most). */
   maxDepth: number;
-  /** Minimum rows per leaf (scikit-learn's min_samples_leaf); default 1. */
+  /** Minimum rows per leaf (scikit-learn's min_samples_leaf); default decisionTreeParameterTable's. */
   minDataInLeaf?: number;
   minGainToSplit?: number;
   maxBin?: number;
@@ -31,24 +38,18 @@ export interface DecisionTreeParams {
   exactThresholds?: boolean;
 }
 
-/** Deepest tree trainDecisionTree accepts (the thesis uses 1..6). */
-export const maxDecisionTreeDepth = 16;
-
 /** Trains one regression tree; throws GbdtParameterError listing every bad parameter. */
 export async function trainDecisionTree(x: Matrix, y: Float32Array, params: DecisionTreeParams, control: GbdtFitControl): Promise<GbdtModel> {
-  const depth = params.maxDepth;
-  if (!Number.isInteger(depth) || depth < 1 || depth > maxDecisionTreeDepth) {
-    const problems = [{ argument: "maxDepth", message: `must be an integer in [1, ${maxDecisionTreeDepth}]` }];
-    const { maxDepth: _, exactThresholds: __, ...rest } = params;
-    problems.push(...validateGbdtParams(rest));
-    throw new GbdtParameterError(problems);
-  }
+  const { maxDepth, minDataInLeaf, exactThresholds: _, ...rest } = params;
+  const problems = [...checkParameters(decisionTreeParameterTable, { maxDepth, minDataInLeaf }, "DECISION_TREE"), ...validateGbdtParams(rest)];
+  if (maxDepth === undefined) problems.unshift({ argument: "maxDepth", message: "is required" });
+  if (problems.length > 0) throw new GbdtParameterError(problems);
   const gbdt: Partial<GbdtParams> = {
     numIterations: 1,
     learningRate: 1,
-    numLeaves: 2 ** depth,
+    numLeaves: 2 ** maxDepth,
     maxDepth: params.maxDepth,
-    minDataInLeaf: params.minDataInLeaf ?? 1,
+    minDataInLeaf: params.minDataInLeaf ?? decisionTreeParameterTable.minDataInLeaf.default,
     minSumHessianInLeaf: 0,
     minGainToSplit: params.minGainToSplit ?? 0,
     maxBin: params.maxBin,

@@ -6,5 +6,5 @@
 export { trainGbdt, type GbdtFitControl } from "./booster.js";
 export { trainDecisionTree, type DecisionTreeParams } from "./decision-tree.js";
 export { GbdtModel, GbdtModelFormatError, gbdtModelFormat, gbdtModelFormatVersion, type GbdtModelJson } from "./model.js";
-export { gbdtParameterTable, gbdtParameterMarkdown, validateGbdtParams, resolveGbdtParams, describeDomain, GbdtParameterError, type GbdtParams, type ParameterProblem, type ObjectiveName } from "./params.js";
+export { gbdtParameterTable, gbdtGridParameters, gbdtParameterMarkdown, validateGbdtParams, resolveGbdtParams, describeDomain, GbdtParameterError, type GbdtParams, type ParameterProblem, type ObjectiveName } from "./params.js";
 export { rootMeanSquaredError, rSquared } from "./metric.js";

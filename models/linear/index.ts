@@ -12,7 +12,7 @@
  *
  * Both know nothing about galaxies: they take a Matrix and labels.
  */
-import type { Matrix } from "../learner.js";
+import { checkParameters, type Matrix, type ParameterTable } from "../learner.js";
 
 export interface ConstantModel {
   type: "constant";
@@ -50,11 +50,14 @@ export function predictConstant(model: ConstantModel, rows: number): Float64Arra
   return new Float64Array(rows).fill(model.value);
 }
 
+/** The ridge learner's hyperparameters: the learner registry's LINEAR entry reads them from here. */
+export const ridgeParameterTable = {
+  lambdaL2: { type: "number", default: 1, min: 0, max: Infinity, exclusiveMax: true, doc: "Ridge penalty on the standardised weights (scikit-learn's Ridge alpha)." },
+} as const satisfies ParameterTable;
+
 /** Problems with a ridge grid point. */
 export function checkRidgeParams(params: Record<string, number | string>): { argument: string; message: string }[] {
-  const lambda = params.lambdaL2;
-  if (lambda === undefined) return [];
-  return typeof lambda === "number" && Number.isFinite(lambda) && lambda >= 0 ? [] : [{ argument: "lambdaL2", message: `must be a finite number ≥ 0, got ${lambda}` }];
+  return checkParameters(ridgeParameterTable, params, "LINEAR");
 }
 
 export function fitRidge(x: Matrix, labels: ArrayLike<number>, lambdaL2: number): RidgeModel {

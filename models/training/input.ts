@@ -7,6 +7,8 @@ import { BAND_COUNT } from "../../cube/layout.js";
 import { MAX_RIDGE_COLUMNS } from "../linear/index.js";
 import { partsOf, type FeatureKind, type FeatureSpec, type Modality } from "../features/feature-set.js";
 import { nameProblem } from "../store/registry.js";
+import { gridParametersOf, parameterProblem, withDefaults } from "../learner.js";
+import { learners } from "./learners.js";
 
 import type { Hyperparameters, LearnerKind } from "../learner.js";
 export type { Hyperparameters, LearnerKind };
@@ -45,24 +47,6 @@ export interface Problem {
   message: string;
 }
 
-/** Hyperparameters each learner accepts in a grid, with the single default used when none is given. */
-export const gridDefaults: Record<LearnerKind, Hyperparameters> = {
-  DECISION_TREE: { maxDepth: 6, minDataInLeaf: 5 },
-  GBDT: { numIterations: 500, learningRate: 0.05, numLeaves: 31, maxDepth: -1, minDataInLeaf: 20, lambdaL2: 0, featureFraction: 1, baggingFraction: 1, baggingFreq: 0, earlyStoppingRounds: 30 },
-  CNN: { architecture: "compact", epochs: 30, batchSize: 32, learningRate: 0.001, patience: 5 },
-  CONSTANT: {},
-  LINEAR: { lambdaL2: 1 },
-};
-
-/** Hyperparameters a grid may vary, per learner (defaults above, or the learner's own). */
-export const gridParameters: Record<LearnerKind, string[]> = {
-  DECISION_TREE: ["maxDepth", "minDataInLeaf"],
-  GBDT: ["numIterations", "learningRate", "numLeaves", "maxDepth", "minDataInLeaf", "lambdaL2", "featureFraction", "baggingFraction", "baggingFreq", "earlyStoppingRounds"],
-  CNN: ["architecture", "epochs", "batchSize", "learningRate", "patience", "dropout", "filters"],
-  CONSTANT: [],
-  LINEAR: ["lambdaL2"],
-};
-
 /**
  * The name a predictor gets when the request gives none: kind, modality,
  * features and the zooms it reads, e.g. `gbdt-early-fusion-engineered-i3-s3`.
@@ -80,14 +64,18 @@ export function fixedParameters(input: Pick<TrainInput, "kind" | "fusion">): Hyp
   return input.kind === "CNN" && input.fusion === "GATED" ? { fusion: "gated" } : {};
 }
 
-/** Cartesian product of the grid's lists, in a stable order. */
+/**
+ * Cartesian product of the grid's lists, in a stable order; every point has
+ * each of the learner's parameters, the ones the grid leaves out at their
+ * registry defaults (training/learners.ts).
+ */
 export function expandGrid(kind: LearnerKind, grid: Record<string, (number | string)[]>): Hyperparameters[] {
-  let points: Hyperparameters[] = [{ ...gridDefaults[kind] }];
+  let points: Hyperparameters[] = [{}];
   for (const [name, values] of Object.entries(grid).sort(([a], [b]) => a.localeCompare(b))) {
     if (!values || values.length === 0) continue;
     points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
   }
-  return points;
+  return points.map((p) => withDefaults(gridParametersOf(learners[kind].parameters), p));
 }
 
 /** Number of grid points (before expanding, to check the cap cheaply). */
@@ -95,16 +83,22 @@ export function gridSize(grid: Record<string, (number | string)[]>): number {
   return Object.values(grid).reduce((n, values) => n * Math.max(1, values?.length ?? 0), 1);
 }
 
-/** Problems with a request that do not need the database: kinds, zooms, grid names and cap. */
-export function checkTrainInput(input: TrainInput, maxGridPoints: number): Problem[] {
+/**
+ * Problems with a request that do not need the database: kinds, zooms, grid
+ * names, domains and cap. `gridArgument` names the grid in the problems
+ * (`input.grid.gbdt` for the typed input, `input.hyperparameters` for the old one).
+ */
+export function checkTrainInput(input: TrainInput, maxGridPoints: number, gridArgument = "input.hyperparameters"): Problem[] {
   const problems: Problem[] = [];
   const badName = input.name === null ? null : nameProblem(input.name);
   if (badName) problems.push({ argument: "input.name", message: badName });
   const zoomOk = (z: number) => Number.isInteger(z) && z >= 0 && z < ZOOM_LEVELS;
   if (!zoomOk(input.imageZoom)) problems.push({ argument: "input.imageZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });
   if (!zoomOk(input.spectrumZoom)) problems.push({ argument: "input.spectrumZoom", message: `must be a precomputed zoom level 0..${ZOOM_LEVELS - 1}` });
-  if (input.kind === "CNN" && input.features === "ENGINEERED") {
-    problems.push({ argument: "input.features", message: "a CNN learns from RAW images and spectra; use features: RAW, or kind GBDT / DECISION_TREE for ENGINEERED features" });
+  const learner = learners[input.kind];
+  if (!learner.features.includes(input.features)) {
+    const others = Object.values(learners).filter((l) => l.features.includes(input.features)).map((l) => l.kind);
+    problems.push({ argument: "input.features", message: `${input.kind} reads ${learner.features.join(" or ")} features only; use features: ${learner.defaultFeatures}, or kind ${others.join(" / ")} for ${input.features} features` });
   }
   if (input.fusion === "GATED" && (input.kind !== "CNN" || input.modality !== "EARLY_FUSION")) {
     problems.push({ argument: "input.fusion", message: `GATED fusion weighs a CNN's image branch against its spectrum branch: it needs kind CNN and modality EARLY_FUSION (got ${input.kind} ${input.modality}); use fusion: CONCAT (the default) otherwise` });
@@ -119,23 +113,27 @@ export function checkTrainInput(input: TrainInput, maxGridPoints: number): Probl
   }
   if (!Number.isInteger(input.folds) || input.folds < 2 || input.folds > 20) problems.push({ argument: "input.folds", message: "must be an integer in [2, 20]" });
   if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > 2 ** 31 - 1) problems.push({ argument: "input.seed", message: "must be an integer in [0, 2147483647]" });
-  const allowed = gridParameters[input.kind];
+  const searched = gridParametersOf(learner.parameters);
+  const allowed = Object.keys(searched);
   for (const [name, values] of Object.entries(input.grid)) {
     if (values === undefined || values === null) continue;
-    if (!allowed.includes(name)) problems.push({ argument: `input.hyperparameters.${name}`, message: `does not apply to ${input.kind}; it accepts ${allowed.join(", ")}` });
-    else if (values.length === 0) problems.push({ argument: `input.hyperparameters.${name}`, message: "give at least one value, or leave it out for the default" });
-    else if (new Set(values).size !== values.length) problems.push({ argument: `input.hyperparameters.${name}`, message: "has repeated values" });
-  }
-  if (input.kind === "DECISION_TREE") {
-    for (const depth of input.grid.maxDepth ?? []) {
-      if (!(Number.isInteger(depth) && (depth as number) >= 1 && (depth as number) <= 6)) {
-        problems.push({ argument: "input.hyperparameters.maxDepth", message: `decision-tree depth must be an integer 1..6, got ${depth}` });
+    const argument = `${gridArgument}.${name}`;
+    const parameter = searched[name];
+    const option = learner.parameters[name]?.option;
+    if (option) problems.push({ argument, message: `is not searched in a grid; set it with input.${option}` });
+    else if (!parameter) problems.push({ argument, message: `does not apply to ${input.kind}; it accepts ${allowed.join(", ") || "none"}` });
+    else if (values.length === 0) problems.push({ argument, message: "give at least one value, or leave it out for the default" });
+    else if (new Set(values).size !== values.length) problems.push({ argument, message: "has repeated values" });
+    else {
+      for (const value of values) {
+        const problem = parameterProblem(parameter, value);
+        if (problem) problems.push({ argument, message: `${problem}, got ${JSON.stringify(value)}` });
       }
     }
   }
   const points = gridSize(input.grid);
   if (points > maxGridPoints) {
-    problems.push({ argument: "input.hyperparameters", message: `the grid has ${points} points, more than the cap of ${maxGridPoints} (MAX_GRID_POINTS); give fewer values` });
+    problems.push({ argument: gridArgument, message: `the grid has ${points} points, more than the cap of ${maxGridPoints} (MAX_GRID_POINTS); give fewer values` });
   }
   const { minAvg, maxAvg } = input.labelFilter;
   if (minAvg !== null && maxAvg !== null && minAvg >= maxAvg) problems.push({ argument: "input.labelFilter", message: "minAvg must be below maxAvg" });

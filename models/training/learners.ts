@@ -1,15 +1,22 @@
 /**
- * One interface over the three learners, so the pipeline does not care
- * which it trains: fit on some rows with early stopping on others, predict
- * rows, serialise. Tabular learners (tree, GBDT) see a feature matrix; the
- * CNN sees the raw arrays.
+ * The learner registry: one entry per learner, behind one interface, so the
+ * pipeline does not care which it trains (fit on some rows with early
+ * stopping on others, predict rows, serialise). Tabular learners (tree,
+ * GBDT, ridge) see a feature matrix; the CNN sees the raw arrays.
+ *
+ * Each entry's `parameters` (type, domain, default, meaning — read from the
+ * learner's own folder) is the one place its hyperparameters are described:
+ * the request checks (training/input.ts), the GraphQL grid inputs and typed
+ * outputs (schema/Hyperparameters.ts) and the README's table
+ * (`skycube hyperparameters`) are generated from it. A new learner is a
+ * folder under models/ plus one entry here (README "Adding a learner").
  */
-import { trainDecisionTree, trainGbdt, GbdtModel, validateGbdtParams } from "../gbdt/index.js";
-import { CnnModel, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
-import { checkRidgeParams, fitConstant, fitRidge, predictConstant, predictRidge, type ConstantModel, type RidgeModel } from "../linear/index.js";
-import type { Fitted, Learner, LearnerData, Matrix } from "../learner.js";
+import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable } from "../gbdt/index.js";
+import { decisionTreeParameterTable } from "../gbdt/decision-tree.js";
+import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
+import { checkRidgeParams, fitConstant, fitRidge, predictConstant, predictRidge, ridgeParameterTable, type ConstantModel, type RidgeModel } from "../linear/index.js";
+import { checkParameters, describeDefault, describeDomain, pickParameters, type Fitted, type Learner, type LearnerData, type LearnerKind, type Matrix } from "../learner.js";
 import { arrayInputs, concatColumns, takeRows, type FeatureSpec, type PartData } from "../features/feature-set.js";
-import type { LearnerKind } from "./input.js";
 
 /** The data one ensemble member learns from: one or two parts, all galaxies. */
 export class MemberData implements LearnerData {
@@ -44,9 +51,15 @@ function tabularFitted(model: GbdtModel): Fitted {
   };
 }
 
+const gbdtParameters = pickParameters(gbdtParameterTable, gbdtGridParameters);
+
 const gbdt: Learner = {
   kind: "GBDT",
-  check: (params) => validateGbdtParams(params),
+  doc: "Gradient-boosted trees (LightGBM-style, TypeScript, worker threads), early stopping on the validation split.",
+  parameters: gbdtParameters,
+  defaultFeatures: "ENGINEERED",
+  features: ["RAW", "ENGINEERED"],
+  check: (params) => checkParameters(gbdtParameters, params, "GBDT"),
   backend: async () => "typescript (worker_threads)",
   async fit(data, train, validation, labels, params, control) {
     const model = await trainGbdt(data.tabular(train), labelsOf(labels, train), { ...params, threads: control.threads }, {
@@ -62,7 +75,11 @@ const gbdt: Learner = {
 
 const decisionTree: Learner = {
   kind: "DECISION_TREE",
-  check: (params) => validateGbdtParams(params),
+  doc: "One regression tree (the thesis DT), exact splits as scikit-learn's DecisionTreeRegressor.",
+  parameters: decisionTreeParameterTable,
+  defaultFeatures: "ENGINEERED",
+  features: ["RAW", "ENGINEERED"],
+  check: (params) => checkParameters(decisionTreeParameterTable, params, "DECISION_TREE"),
   backend: async () => "typescript",
   async fit(data, train, _validation, labels, params, control) {
     return tabularFitted(await trainDecisionTree(data.tabular(train), labelsOf(labels, train), { ...(params as { maxDepth: number }), threads: control.threads }, {
@@ -88,6 +105,10 @@ function cnnFitted(model: CnnModel): Fitted {
 
 const cnn: Learner = {
   kind: "CNN",
+  doc: "Convolutional network (TensorFlow.js): 2-D on images, 1-D on spectra, two branches for early fusion.",
+  parameters: cnnParameterTable,
+  defaultFeatures: "RAW",
+  features: ["RAW"],
   check: (params) => resolveCnnParams(params).problems,
   backend: () => loadBackend(),
   async fit(data, train, validation, labels, params, control) {
@@ -118,7 +139,11 @@ function constantFitted(model: ConstantModel): Fitted {
 /** Reference: the training median, whatever the features (one "iteration", reported for the curves). */
 const constant: Learner = {
   kind: "CONSTANT",
-  check: () => [],
+  doc: "Reference: the median label of the training galaxies, whatever the features (\"knowing nothing\").",
+  parameters: {},
+  defaultFeatures: "ENGINEERED",
+  features: ["RAW", "ENGINEERED"],
+  check: (params) => checkParameters({}, params, "CONSTANT"),
   backend: async () => "typescript",
   async fit(_data, train, validation, labels, _params, control) {
     control.signal?.throwIfAborted();
@@ -138,11 +163,15 @@ function ridgeFitted(model: RidgeModel): Fitted {
 /** Reference: ridge least squares on the feature matrix (NaN → training median, standardised columns). */
 const linear: Learner = {
   kind: "LINEAR",
+  doc: "Reference: ridge least squares on standardised features, NaN → training median; at most 1,024 columns.",
+  parameters: ridgeParameterTable,
+  defaultFeatures: "ENGINEERED",
+  features: ["RAW", "ENGINEERED"],
   check: (params) => checkRidgeParams(params),
   backend: async () => "typescript",
   async fit(data, train, validation, labels, params, control) {
     control.signal?.throwIfAborted();
-    const model = fitRidge(data.tabular(train), labelsOf(labels, train), Number(params.lambdaL2 ?? 1));
+    const model = fitRidge(data.tabular(train), labelsOf(labels, train), Number(params.lambdaL2 ?? ridgeParameterTable.lambdaL2.default));
     control.onIteration?.({
       iteration: 1,
       train: rmseOf(labels, train, predictRidge(model, data.tabular(train))),
@@ -154,4 +183,19 @@ const linear: Learner = {
   load: async (saved) => ridgeFitted(saved as RidgeModel),
 };
 
+/** The registry, in the order the README and the GraphQL inputs list the learners. */
 export const learners: Record<LearnerKind, Learner> = { DECISION_TREE: decisionTree, GBDT: gbdt, CNN: cnn, CONSTANT: constant, LINEAR: linear };
+
+/** The README's hyperparameter table (Markdown), generated from the registry: `skycube hyperparameters` prints it. */
+export function hyperparameterMarkdown(): string {
+  const lines = ["| learner | parameter | type | default | domain | meaning |", "|---|---|---|---|---|---|"];
+  for (const learner of Object.values(learners)) {
+    const entries = Object.entries(learner.parameters);
+    if (entries.length === 0) lines.push(`| \`${learner.kind}\` | — | | | | no hyperparameters |`);
+    for (const [name, p] of entries) {
+      const cell = (text: string) => text.replace(/\|/g, "\\|");
+      lines.push(`| \`${learner.kind}\` | \`${name}\` | ${p.type} | ${cell(describeDefault(p))} | ${cell(describeDomain(p))} | ${cell(p.option ? `${p.doc} Set with the run's \`${p.option}\` field, not in a grid.` : p.doc)} |`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -37,15 +37,15 @@ export class TrainingService {
   ) {}
 
   /** Everything wrong with a request, checked against the data in the database; empty when it can be queued. */
-  async problemsOf(input: TrainInput): Promise<Problem[]> {
-    const problems = checkTrainInput(input, this.limits.maxGridPoints);
+  async problemsOf(input: TrainInput, gridArgument = "input.hyperparameters"): Promise<Problem[]> {
+    const problems = checkTrainInput(input, this.limits.maxGridPoints, gridArgument);
     if (problems.length === 0) {
       const learner = learners[input.kind];
       const seen = new Set<string>();
       for (const point of expandGrid(input.kind, input.grid)) {
         for (const p of learner.check({ ...point, ...fixedParameters(input) })) {
           const key = `${p.argument}: ${p.message}`;
-          if (!seen.has(key)) problems.push({ argument: `input.hyperparameters.${p.argument}`, message: p.message });
+          if (!seen.has(key)) problems.push({ argument: `${gridArgument}.${p.argument}`, message: p.message });
           seen.add(key);
         }
       }
@@ -70,8 +70,9 @@ export class TrainingService {
     return problems;
   }
 
-  async submit(input: TrainInput): Promise<RunRecord> {
-    const problems = await this.problemsOf(input);
+  /** Queues a run; BAD_USER_INPUT with every problem (`gridArgument`: how the request named its grid). */
+  async submit(input: TrainInput, gridArgument?: string): Promise<RunRecord> {
+    const problems = await this.problemsOf(input, gridArgument);
     if (problems.length > 0) throw new UserInputError(problems);
     const run = await createRun(this.db.sql, input, this.codeVersion);
     try {
