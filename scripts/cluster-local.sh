@@ -115,8 +115,9 @@ mkdir -p "$PG_DATA"
 chmod 700 "$PG_DATA"
 WAL_ARGS=()
 if [ -n "${CLUSTER_PG_WAL:-}" ]; then
-  mkdir -p "$(dirname "$CLUSTER_PG_WAL")"
-  [ "$(id -u)" = 0 ] && chmod 755 "$(dirname "$CLUSTER_PG_WAL")"
+  mkdir -p "$CLUSTER_PG_WAL"
+  [ "$(id -u)" = 0 ] && chown postgres "$CLUSTER_PG_WAL"
+  chmod 700 "$CLUSTER_PG_WAL"
   WAL_ARGS=(--waldir "$CLUSTER_PG_WAL")
 fi
 touch "$LOGS/postgres.log"

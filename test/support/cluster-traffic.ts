@@ -82,7 +82,8 @@ function judge(built: Built, status: number, body: string): string | undefined {
     if (parsed.errors?.length) return parsed.errors[0].extensions?.code ?? `HTTP ${status}`;
     return status === 200 && parsed.data ? undefined : `HTTP ${status}`;
   }
-  if (status === 503) return "SERVICE_UNAVAILABLE";
+  // The server's VO fault is a VOTable (503: ServiceUnavailable); a proxy's error page is not.
+  if (status === 503 && body.includes("<VOTABLE")) return "SERVICE_UNAVAILABLE";
   if (status !== 200) return `HTTP ${status}`;
   return body.includes("<VOTABLE") && !/name="QUERY_STATUS" value="ERROR"/.test(body) ? undefined : "VOTABLE_ERROR";
 }
