@@ -6,15 +6,15 @@
  *   disk_full (its data disk) or ENOSPC/EDQUOT from the file system. Training
  *   writes only to the database (the model, the predictions and the report,
  *   saved in one transaction), so nothing of the run was kept.
- * - `DATABASE_UNAVAILABLE`: the database was unreachable or restarting.
  * - `ABANDONED`: the process training it died (the heartbeat sweep).
  * - `STOPPED`: the process training it was stopped (SIGTERM: drain).
- * - `TRAINING_FAILED`: anything else (a bad input, a bug: details in the log).
+ * - `TRAINING_FAILED`: anything else (a bad input, a bug, a lost database
+ *   connection — then the FAILED mark itself waits for the sweep: details
+ *   in the log).
  */
-import { isDatabaseUnavailable } from "../../db/database.js";
 import { systemCauseOf } from "../../errors/startup.js";
 
-export type TrainingFailureCode = "DISK_FULL" | "DATABASE_UNAVAILABLE" | "ABANDONED" | "STOPPED" | "TRAINING_FAILED";
+export type TrainingFailureCode = "DISK_FULL" | "ABANDONED" | "STOPPED" | "TRAINING_FAILED";
 
 export interface TrainingFailure {
   code: TrainingFailureCode;
@@ -32,10 +32,6 @@ export function trainingFailureOf(error: Error & { code?: unknown }, stage: stri
     logDetails(error);
     const where = cause.databaseServer ? "on the database server's disk (SQLSTATE 53100 disk_full)" : `(${cause.code})`;
     return { code: "DISK_FULL", message: `no space left ${where} while ${stage}; nothing of this run was saved; free some space and train again` };
-  }
-  if (isDatabaseUnavailable(error)) {
-    logDetails(error);
-    return { code: "DATABASE_UNAVAILABLE", message: `the database became unreachable while ${stage}; nothing of this run was saved; train again once it is back` };
   }
   if (error.code === undefined) return { code: "TRAINING_FAILED", message: error.message || String(error) };
   logDetails(error);
