@@ -36,8 +36,22 @@ export interface ConnectOptions {
   purpose?: string;
 }
 
+/**
+ * Seconds a lost connection waits before it connects again, after the pool's
+ * `retries`-th failure in a row (reset by a success). The package's default
+ * grows as 3^retries / 100 up to 20 s, and every failed query of an outage
+ * counts: a PostgreSQL restart of a few seconds under load left requests
+ * waiting up to 20 s after the database was back. Capped at 1 s, a
+ * restarted database is used again within a second, and one that stays
+ * down gets at most one attempt a second per connection.
+ */
+export function reconnectDelaySeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 1);
+}
+
 const clientOptions = {
   onnotice: () => {},
+  backoff: reconnectDelaySeconds,
   connection: {
     application_name: "skycube",
     // Our queries are short index lookups whose row estimates (joins on

@@ -52,6 +52,7 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
     },
     codeVersion: run.codeVersion,
     error: run.error,
+    errorCode: run.status === "FAILED" ? (run.errorCode ?? "TRAINING_FAILED") : null,
     predictorId: run.predictorId,
   };
 }

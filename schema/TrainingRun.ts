@@ -224,6 +224,13 @@ export class TrainingRun {
   @Field(() => String, { nullable: true, description: "Why it FAILED." })
   error!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why it FAILED, as a code: DISK_FULL (no space for a write; nothing of the run was saved), ABANDONED (its process died), STOPPED (its process was stopped) or TRAINING_FAILED (anything else); null unless FAILED.",
+  })
+  errorCode!: string | null;
+
   /** Resolved by TrainingRunFields. */
   predictorId!: string | null;
 }

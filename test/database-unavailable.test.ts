@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { GraphQLError } from "graphql";
 import postgres from "postgres";
-import { isDatabaseUnavailable } from "../db/database.js";
+import { isDatabaseUnavailable, reconnectDelaySeconds } from "../db/database.js";
 import { formatError } from "../server/format-error.js";
 import { faultOf } from "../vo/faults.js";
 import { backends, type TestDatabase } from "./support/databases.js";
@@ -50,6 +50,13 @@ describe("database unavailable", { skip: postgresBackend.skip }, () => {
     } finally {
       await victim.end({ timeout: 1 });
     }
+  });
+
+  it("reconnects within a second however many connection attempts an outage failed", () => {
+    // The postgres package's default grows to 20 s; after a restart, requests would wait that long.
+    assert.equal(reconnectDelaySeconds(0), 0.05);
+    for (let retries = 0; retries < 100; retries++) assert.ok(reconnectDelaySeconds(retries) <= 1 && reconnectDelaySeconds(retries) >= reconnectDelaySeconds(Math.max(0, retries - 1)));
+    assert.equal(reconnectDelaySeconds(50), 1);
   });
 
   it("counts the SQLSTATE classes of a restarting server (57P01-57P03, 08xxx) as unavailable", () => {

@@ -32,6 +32,8 @@ export interface RunRecord {
   dataset: Record<string, unknown> | null;
   codeVersion: string | null;
   error: string | null;
+  /** Why it FAILED, as a code (models/training/failure.ts); null otherwise. */
+  errorCode: string | null;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -39,7 +41,7 @@ export interface RunRecord {
 }
 
 const columns = (sql: Sql) => sql`r.id, r.status, r.input, r.progress, r.stage, r.iteration, r.backend, r.hyperparameters,
-  r.grid, r.curves, r.metrics, r.cv, r.split, r.timings, r.evaluation, r.dataset, r.code_version, r.error, r.queued_at, r.started_at, r.finished_at,
+  r.grid, r.curves, r.metrics, r.cv, r.split, r.timings, r.evaluation, r.dataset, r.code_version, r.error, r.error_code, r.queued_at, r.started_at, r.finished_at,
   (SELECT p.id FROM predictors p WHERE p.run_id = r.id) AS predictor_id`;
 
 function toRun(row: Record<string, unknown>): RunRecord {
@@ -62,6 +64,7 @@ function toRun(row: Record<string, unknown>): RunRecord {
     dataset: (row.dataset as RunRecord["dataset"]) ?? null,
     codeVersion: (row.code_version as string) ?? null,
     error: (row.error as string) ?? null,
+    errorCode: (row.error_code as string) ?? null,
     queuedAt: row.queued_at as Date,
     startedAt: (row.started_at as Date) ?? null,
     finishedAt: (row.finished_at as Date) ?? null,
@@ -121,8 +124,8 @@ export async function reportProgress(sql: Sql, id: string, p: { progress: number
   return rows.length ? (rows[0].status as RunStatus) : null;
 }
 
-export async function failRun(sql: Sql, id: string, error: string): Promise<void> {
-  await sql`UPDATE training_runs SET status = 'FAILED', error = ${error}, finished_at = now()
+export async function failRun(sql: Sql, id: string, error: string, errorCode = "TRAINING_FAILED"): Promise<void> {
+  await sql`UPDATE training_runs SET status = 'FAILED', error = ${error}, error_code = ${errorCode}, finished_at = now()
     WHERE id = ${id} AND status IN ('QUEUED', 'RUNNING')`;
 }
 
@@ -141,7 +144,7 @@ export async function cancelRun(sql: Sql, id: string): Promise<boolean> {
  */
 export async function failAbandonedRuns(sql: Sql, staleSeconds: number): Promise<string[]> {
   const rows = await sql`
-    UPDATE training_runs SET status = 'FAILED', finished_at = now(),
+    UPDATE training_runs SET status = 'FAILED', finished_at = now(), error_code = 'ABANDONED',
       error = 'the process training it stopped (server restart or crash); train again'
     WHERE status = 'RUNNING' AND (${staleSeconds} = 0 OR heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
     RETURNING id`;

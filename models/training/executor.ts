@@ -13,21 +13,12 @@ import { saveTrainedPredictor } from "../store/predictors.js";
 import { claimRun, failRun, reportProgress } from "../store/runs.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
 import { describeDataset } from "./dataset.js";
+import { trainingFailureOf } from "./failure.js";
 import { defaultPredictorName, type TrainInput } from "./input.js";
 import type { LearningCurve, Progress, TrainingGalaxies, TrainingOutcome } from "./pipeline.js";
 
 const PROGRESS_EVERY_MS = 500;
 export const HEARTBEAT_EVERY_MS = 3000;
-
-/**
- * What a FAILED run says (anyone may read it). Database and system errors
- * (they carry a `code`) may quote SQL or paths: logged, not stored.
- */
-function reasonOf(runId: string, error: Error & { code?: unknown }): string {
-  if (error.code === undefined) return error.message || String(error);
-  console.error(`training run ${runId}:`, error);
-  return "an internal error stopped the run (details in the server log); train again";
-}
 
 /** A run this process has claimed: its last progress, and its worker thread while training. */
 interface Claimed {
@@ -84,7 +75,7 @@ export class TrainingExecutor {
     const heartbeat = setInterval(() => void this.beat(runId, claim), HEARTBEAT_EVERY_MS);
     const started = Date.now();
     // One log line per run, however it ends.
-    const ended: { status: string; error?: string } = { status: "FAILED" };
+    const ended: { status: string; error?: string; errorCode?: string } = { status: "FAILED" };
     try {
       const galaxies = await loadTrainingGalaxies(sql, input);
       const loaded = Date.now();
@@ -106,8 +97,9 @@ export class TrainingExecutor {
       // A cancelled run is already CANCELLED; failRun only touches unfinished runs.
       if (e.cancelled) ended.status = "CANCELLED";
       else {
-        ended.error = reasonOf(runId, e);
-        await failRun(sql, runId, ended.error).catch(() => {});
+        const failure = trainingFailureOf(e, claim.last.stage || "training", (details) => console.error(`training run ${runId}:`, details));
+        Object.assign(ended, { error: failure.message, errorCode: failure.code });
+        await failRun(sql, runId, failure.message, failure.code).catch(() => {});
       }
     } finally {
       clearInterval(heartbeat);
@@ -136,7 +128,7 @@ export class TrainingExecutor {
     await Promise.all(
       this.running.map(async (id) => {
         await this.claimed.get(id)?.worker?.terminate();
-        await failRun(this.db.sql, id, reason).catch(() => {});
+        await failRun(this.db.sql, id, reason, "STOPPED").catch(() => {});
       }),
     );
   }
