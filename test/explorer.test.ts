@@ -14,6 +14,7 @@ import { backends, type TestDatabase } from "./support/databases.js";
 import { browserSkip, launchBrowser, openWatchedPage, SCREENSHOT_DIR, type WatchedPage } from "./support/browser.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { openCube } from "../cube/cube-store.js";
+import { IterationGate } from "../models/training/iteration-gate.js";
 
 const TOKEN = "explorer-test-token-0123456789";
 const pglite = backends.find((backend) => backend.name === "pglite")!;
@@ -51,7 +52,8 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     await page.goto(`${server.url}/`);
     await page.locator("#app[data-ready]").waitFor();
     assert.match(await page.locator("#survey-counts").innerText(), /SYNTHETIC\s+120/);
-    assert.ok(await canvasIsDrawn(page, "#sky-map"), "the coverage map has pixels drawn");
+    assert.ok(await canvasIsDrawn(page, "#sky-map"), "the density map has pixels drawn");
+    await checkDensityMap(page, server);
 
     await page.fill("#cone-ra", String(centre.ra));
     await page.fill("#cone-dec", String(centre.dec));
@@ -140,34 +142,65 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(problems, []);
   });
 
-  it("starts a small training run from /runs with the token and follows it to SUCCEEDED", async () => {
+  it("starts a small training run from /runs with the token, sees its curves grow while RUNNING, and follows it to SUCCEEDED", async () => {
     const { page, problems, screenshot } = await watched();
+    // The run pauses after its 3rd curve point, then after its 8th, until released (models/training/iteration-gate.ts).
+    const gate = new IterationGate(3);
+    server.services.training.queue.executor.testGate = gate;
+    try {
+      await followHeldRun(page, screenshot, gate);
+    } finally {
+      server.services.training.queue.executor.testGate = null;
+      gate.release();
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  /** Vertices of each learning-curve line the page has drawn (Plot draws a line as one path "M…L…L…"). */
+  async function curveVertices(page: Page): Promise<number[]> {
+    const paths = await page.locator("#learning-curves g.curve-lines path").evaluateAll((nodes) => nodes.map((n) => (n as any).getAttribute("d") as string));
+    return paths.map((d) => d.split(/[ML]/).filter((part) => part.trim() !== "").length);
+  }
+
+  async function followHeldRun(page: Page, screenshot: WatchedPage["screenshot"], gate: IterationGate): Promise<void> {
     await page.goto(`${server.url}/runs`);
     await page.locator("#app[data-ready]").waitFor();
     await page.selectOption("#train-kind", "GBDT");
     await page.selectOption("#train-modality", "SPECTRUM");
     await page.selectOption("#train-features", "ENGINEERED");
     await page.fill("#train-folds", "2");
-    await page.fill("#train-grid", '{"numIterations": [30]}');
+    // Small leaves, so trees split on 120 galaxies and every fold boosts its 30 rounds.
+    await page.fill("#train-grid", '{"numIterations": [30], "minDataInLeaf": [3]}');
     await page.fill("#train-token", TOKEN);
     await page.click("#train-form button[type=submit]");
     await page.waitForURL(/\/runs\/\d+$/);
     const runId = page.url().split("/").pop()!;
-    // Follow the page as it polls: the statuses it shows, and whether curves were drawn before the end.
-    const seen = new Set<string>();
-    let curvesWhileRunning = false;
-    const progressSeen = new Set<string>();
-    for (let k = 0; k < 600; k++) {
-      const status = await page.locator("#run-status").getAttribute("data-status").catch(() => null);
-      if (status) seen.add(status);
-      const progress = await page.locator("#run-header progress").getAttribute("value").catch(() => null);
-      if (progress !== null) progressSeen.add(progress);
-      if (status === "RUNNING" && (await page.locator("#learning-curves").count()) > 0) curvesWhileRunning = true;
-      if (status === "SUCCEEDED" || status === "FAILED") break;
-      await page.waitForTimeout(200);
-    }
-    assert.ok(seen.has("SUCCEEDED"), `statuses seen: ${[...seen].join(", ")}`);
+    // Held after 3 points: the page, polling, shows RUNNING and a curve of exactly those points.
+    const shows = (status: string, iterations: number) => page.waitForFunction(([status, iterations]) => {
+      const document = (globalThis as any).document;
+      return document.querySelector("#run-status")?.getAttribute("data-status") === status
+        && document.querySelector("#learning-curves")?.getAttribute("data-iterations") === String(iterations);
+    }, [status, iterations] as const, { timeout: 60000 });
+    await shows("RUNNING", 3);
+    assert.equal(gate.reached, 3);
+    const early = await curveVertices(page);
+    assert.deepEqual(early, [3, 3], "fold 0's train and validation lines, 3 iterations each");
+    const earlyProgress = Number(await page.locator("#run-header progress").getAttribute("value"));
+    await screenshot("run-running");
+    // Let it go on to 8 points: a later poll draws the longer curve, still RUNNING.
+    gate.allow(8);
+    await shows("RUNNING", 8);
+    const later = await curveVertices(page);
+    assert.deepEqual(later, [8, 8], "the same lines, now 8 iterations each");
+    const laterProgress = Number(await page.locator("#run-header progress").getAttribute("value"));
+    assert.ok(laterProgress > earlyProgress, `progress ${earlyProgress} then ${laterProgress}`);
+    // Released: the page follows it to SUCCEEDED and the report.
+    gate.release();
+    await page.waitForFunction(() => ["SUCCEEDED", "FAILED", "CANCELLED"].includes((globalThis as any).document.querySelector("#run-status")?.getAttribute("data-status")), undefined, { timeout: 300000 });
+    assert.equal(await page.locator("#run-status").getAttribute("data-status"), "SUCCEEDED", (await page.locator("#run-header").innerText()));
     await page.locator("#app[data-ready]").waitFor();
+    const final = await curveVertices(page);
+    assert.ok(final.length >= 4 && Math.max(...final) >= 8, `both folds' curves at the end: ${final.join(", ")}`);
     const run = await server.graphql<{ trainingRun: { split: { testCount: number }; metrics: { coverage1Sigma: number } } }>(
       `{ trainingRun(id: "${runId}") { split { testCount } metrics { coverage1Sigma } } }`);
     const { testCount } = run.data!.trainingRun.split;
@@ -181,9 +214,8 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.getItem("skycube.apiToken")), TOKEN);
     assert.equal(await page.evaluate(() => (globalThis as any).localStorage.length), 0);
     await screenshot("run");
-    console.log(`run ${runId}: statuses ${[...seen].join(" → ")}; progress shown ${[...progressSeen].join(", ")}; curves drawn while RUNNING: ${curvesWhileRunning}`);
-    assert.deepEqual(problems, []);
-  });
+    console.log(`run ${runId}: RUNNING with 3 then 8 curve points (progress ${earlyProgress} → ${laterProgress}), then SUCCEEDED with lines of ${final.join(", ")} points`);
+  }
 
   it("overlays the validation curves of the runs checked in /runs, and the URL keeps the choice", async () => {
     const { page, problems, screenshot } = await watched();
@@ -249,6 +281,53 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(await html.json(), { data: { __typename: "Query" } });
   });
 });
+
+/**
+ * The canvas position of a sky position on the overview's map: Mollweide centred on RA 0, east to the left
+ * (Snyder 1987, p. 251), the ellipse filling the 720 × 360 canvas less 4 px (the page's layout).
+ */
+function mapPixel(raDeg: number, decDeg: number): [number, number] {
+  const phi = (decDeg * Math.PI) / 180;
+  let theta = phi;
+  for (let k = 0; k < 50 && Math.abs(Math.abs(phi) - Math.PI / 2) > 1e-9; k++) {
+    theta -= (2 * theta + Math.sin(2 * theta) - Math.PI * Math.sin(phi)) / (2 + 2 * Math.cos(2 * theta));
+  }
+  const lambda = -((((raDeg + 180) % 360) + 360) % 360 - 180) * (Math.PI / 180);
+  const x = lambda / Math.PI * Math.cos(theta); // −1 … 1
+  const y = Math.sin(theta); // −1 … 1
+  return [360 + x * 356, 180 - y * 176];
+}
+
+/** The density map: coloured where the demo galaxies are, grey on empty sky; a cell's click fills the cone form with its centre. */
+async function checkDensityMap(page: Page, server: TestServer): Promise<void> {
+  const answer = await server.graphql<{ galaxies: { edges: { node: { ra: number; dec: number; healpix: string } }[] }; skyDensity: { total: number; cells: { pixel: number; count: number; ra: number; dec: number }[] } }>(
+    "{ galaxies(first: 500) { edges { node { ra dec healpix(order: 5) } } } skyDensity(order: 5) { total cells { pixel count ra dec } } }");
+  const galaxies = answer.data!.galaxies.edges.map((e) => e.node);
+  const { cells, total } = answer.data!.skyDensity;
+  assert.equal(total, galaxies.length);
+  const around = (x: number, y: number) => [-1, 0, 1].flatMap((dx) => [-1, 0, 1].map((dy) => [Math.round(x - 0.5) + dx, Math.round(y - 0.5) + dy]));
+  const colours: number[][][] = await page.evaluate((spots) => {
+    const canvas = (globalThis as any).document.querySelector("#sky-map");
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    return spots.map((group: number[][]) => group.map(([x, y]) => Array.from(data.slice(4 * (y * canvas.width + x), 4 * (y * canvas.width + x) + 4)) as number[]));
+  }, [...galaxies.map((g) => around(...mapPixel(g.ra, g.dec))), [mapPixel(150, -45).map(Math.round)]]);
+  const coloured = ([r, g, b, a]: number[]) => a === 255 && Math.max(r, g, b) - Math.min(r, g, b) > 30;
+  const blank = galaxies.filter((_, i) => !colours[i].some(coloured));
+  assert.deepEqual(blank, [], "every demo galaxy lies on a coloured cell");
+  assert.deepEqual(colours[galaxies.length][0], [242, 242, 242, 255], "empty sky (RA 150°, Dec −45°) is the grey of no galaxies");
+  assert.match((await page.locator("#sky-map").getAttribute("aria-label"))!, new RegExp(`${total} galaxies in ${cells.length} HEALPix order-5 cells`));
+  assert.equal(await page.locator(".sky-map svg").count(), 1, "a colour legend");
+  assert.match(await page.locator(".sky-map figcaption a.csv").innerText(), /CSV/);
+  // Click the middle of the densest cell: its centre goes into the cone form, its count into the readout.
+  const densest = cells.reduce((best, c) => (c.count > best.count ? c : best));
+  const box = (await page.locator("#sky-map").boundingBox())!;
+  const [x, y] = mapPixel(densest.ra, densest.dec);
+  await page.locator("#sky-map").click({ position: { x: (x * box.width) / 720, y: (y * box.height) / 360 } });
+  assert.equal(await page.inputValue("#cone-ra"), densest.ra.toFixed(4));
+  assert.equal(await page.inputValue("#cone-dec"), densest.dec.toFixed(4));
+  assert.match(await page.locator("#sky-map-readout").innerText(), new RegExp(`cell ${densest.pixel} \\(order 5\\): ${densest.count} galaxies`));
+  assert.ok(galaxies.filter((g) => Number(g.healpix) === densest.pixel).length === densest.count);
+}
 
 // Callbacks of page.evaluate run in the browser; the test compiles without the
 // DOM library, so they reach the page's globals as (globalThis as any).
