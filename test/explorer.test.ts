@@ -246,6 +246,34 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(problems, []);
   });
 
+  it("with trained predictors: the cone table shows one's value ± σ and residual, the galaxy card every predictor's", async () => {
+    const { page, problems, screenshot } = await watched();
+    const listed = await server.graphql<{ predictorsConnection: { edges: { node: { id: string } }[] } }>("{ predictorsConnection(first: 50) { edges { node { id } } } }");
+    const predictorIds = listed.data!.predictorsConnection.edges.map((e) => e.node.id);
+    assert.ok(predictorIds.length >= 3, "the runs of the tests above left their predictors");
+    const chosen = predictorIds[predictorIds.length - 1];
+    type Probe = { id: string; ra: number; dec: number; sfr: { avg: number }; prediction: { value: number; sigma: number };
+      predictionsConnection: { edges: { node: { value: number; sigma: number; predictor: { id: string } } }[] } };
+    const probe = await server.graphql<{ galaxies: { edges: { node: Probe }[] } }>(
+      `{ galaxies(first: 1, filter: { hasSfrLabel: true }) { edges { node { id ra dec sfr { avg } prediction(predictor: "${chosen}") { value sigma }
+        predictionsConnection(first: 50) { edges { node { value sigma predictor { id } } } } } } } }`);
+    const galaxy = probe.data!.galaxies.edges[0].node;
+    await page.goto(`${server.url}/?ra=${galaxy.ra}&dec=${galaxy.dec}&radius=0.01&predictor=${chosen}`);
+    await page.locator("#cone-table tbody tr").first().waitFor();
+    const first = page.locator("#cone-table tbody tr").first();
+    assert.equal(await first.getAttribute("data-id"), galaxy.id);
+    assert.equal(await first.locator("td:nth-child(8)").innerText(), `${galaxy.prediction.value.toFixed(2)} ± ${galaxy.prediction.sigma.toFixed(2)}`);
+    assert.equal(await first.locator("td:nth-child(9)").innerText(), (galaxy.prediction.value - galaxy.sfr.avg).toFixed(2));
+    assert.equal(await page.locator(`#cone-plot circle[data-id="${galaxy.id}"]`).count(), 1, "the sky plot has the galaxy, coloured by the prediction");
+    await page.goto(`${server.url}/galaxy/${galaxy.id}`);
+    await page.locator("#app[data-ready]").waitFor();
+    const shown = await page.locator("#predictions-table tbody tr:not(.label-row)").evaluateAll((rows) => rows.map((r) => [(r as any).cells[1].textContent, (r as any).cells[2].textContent]));
+    assert.deepEqual(shown, galaxy.predictionsConnection.edges.map(({ node }) => [node.value.toFixed(2), `± ${node.sigma.toFixed(2)}`]), "every predictor's value ± σ, in the API's order");
+    assert.equal(galaxy.predictionsConnection.edges.length, predictorIds.length);
+    await screenshot("galaxy-predictions");
+    assert.deepEqual(problems, []);
+  });
+
   it("serves GraphiQL at GET /graphql to a browser and runs a query in it", async () => {
     const { page, problems, screenshot } = await watched();
     // The IDE runs a query only once its schema is loaded (the introspection POST has answered).
