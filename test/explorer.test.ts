@@ -246,17 +246,17 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(problems, []);
   });
 
-  it("with trained predictors: the cone table shows one's value ± σ and residual, the galaxy card every predictor's", async () => {
+  it("with trained predictors: the cone table shows one's value ± σ and residual, the galaxy card every predictor's (version, percentiles, domain)", async () => {
     const { page, problems, screenshot } = await watched();
     const listed = await server.graphql<{ predictorsConnection: { edges: { node: { id: string } }[] } }>("{ predictorsConnection(first: 50) { edges { node { id } } } }");
     const predictorIds = listed.data!.predictorsConnection.edges.map((e) => e.node.id);
     assert.ok(predictorIds.length >= 3, "the runs of the tests above left their predictors");
     const chosen = predictorIds[predictorIds.length - 1];
     type Probe = { id: string; ra: number; dec: number; sfr: { avg: number }; prediction: { value: number; sigma: number };
-      predictionsConnection: { edges: { node: { value: number; sigma: number; predictor: { id: string } } }[] } };
+      predictionsConnection: { edges: { node: { value: number; sigma: number; p16: number; p84: number; inDomain: boolean; predictor: { id: string; name: string; version: number } } }[] } };
     const probe = await server.graphql<{ galaxies: { edges: { node: Probe }[] } }>(
       `{ galaxies(first: 1, filter: { hasSfrLabel: true }) { edges { node { id ra dec sfr { avg } prediction(predictor: "${chosen}") { value sigma }
-        predictionsConnection(first: 50) { edges { node { value sigma predictor { id } } } } } } } }`);
+        predictionsConnection(first: 50) { edges { node { value sigma p16 p84 inDomain predictor { id name version } } } } } } } }`);
     const galaxy = probe.data!.galaxies.edges[0].node;
     await page.goto(`${server.url}/?ra=${galaxy.ra}&dec=${galaxy.dec}&radius=0.01&predictor=${chosen}`);
     await page.locator("#cone-table tbody tr").first().waitFor();
@@ -267,8 +267,9 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.equal(await page.locator(`#cone-plot circle[data-id="${galaxy.id}"]`).count(), 1, "the sky plot has the galaxy, coloured by the prediction");
     await page.goto(`${server.url}/galaxy/${galaxy.id}`);
     await page.locator("#app[data-ready]").waitFor();
-    const shown = await page.locator("#predictions-table tbody tr:not(.label-row)").evaluateAll((rows) => rows.map((r) => [(r as any).cells[1].textContent, (r as any).cells[2].textContent]));
-    assert.deepEqual(shown, galaxy.predictionsConnection.edges.map(({ node }) => [node.value.toFixed(2), `± ${node.sigma.toFixed(2)}`]), "every predictor's value ± σ, in the API's order");
+    const shown = await page.locator("#predictions-table tbody tr:not(.label-row)").evaluateAll((rows) => rows.map((r) => [0, 1, 2, 4].map((k) => (r as any).cells[k].textContent)));
+    assert.deepEqual(shown, galaxy.predictionsConnection.edges.map(({ node }) => [`${node.predictor.name}@${node.predictor.version}`, node.value.toFixed(2),
+      `± ${node.sigma.toFixed(2)}; p16–p84 ${node.p16.toFixed(2)} – ${node.p84.toFixed(2)}`, node.inDomain ? "yes" : "no"]), "every predictor (name@version) with its value ± σ, percentiles and domain, in the API's order");
     assert.equal(galaxy.predictionsConnection.edges.length, predictorIds.length);
     await screenshot("galaxy-predictions");
     assert.deepEqual(problems, []);
