@@ -87,6 +87,13 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     const chosenId = (await second.getAttribute("data-id"))!;
     assert.equal(await page.locator("#cone-plot g.cone-selected circle").count(), 1);
     assert.equal(await page.locator(`#cone-plot circle[data-id="${chosenId}"]`).count(), 1);
+    // And the other way: a galaxy clicked in the sky plot is selected (and focused) in the table; ↑ goes back.
+    const thirdId = (await page.locator("#cone-table tbody tr").nth(2).getAttribute("data-id"))!;
+    await page.locator(`#cone-plot circle[data-id="${thirdId}"]`).dispatchEvent("click");
+    assert.equal(await page.locator(`#cone-table tbody tr[data-id="${thirdId}"]`).getAttribute("aria-selected"), "true");
+    assert.equal(await page.locator("#cone-plot g.cone-selected circle").count(), 1);
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await page.locator(`#cone-table tbody tr[data-id="${chosenId}"]`).getAttribute("aria-selected"), "true");
     await screenshot("overview");
     await page.keyboard.press("Enter");
     await page.waitForURL(`${server.url}/galaxy/${chosenId}`);
