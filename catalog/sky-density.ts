@@ -21,10 +21,14 @@ export interface SkyDensity {
 export async function skyDensity(sql: Sql, order: number, survey: Survey | null = null): Promise<SkyDensity> {
   new InputChecker().check(Number.isInteger(order) && order >= 0 && order <= MAX_DENSITY_ORDER, "order", `must be an integer in [0, ${MAX_DENSITY_ORDER}]`).throwIfAny();
   const shift = 2 * (29 - order);
+  // Grouped on the bigint shift (a hash aggregate over the index-only scan), cast after:
+  // grouping on the int cast made PostgreSQL sort all rows (1M galaxies, loaded machine: 281/242 ms sorted, 227/167 ms hashed).
   const rows = await sql`
-    SELECT (healpix29 >> ${shift}::int)::int AS pixel, count(*)::int AS count FROM galaxies
-    WHERE ${survey === null ? sql`TRUE` : sql`survey = ${survey}`}
-    GROUP BY 1 ORDER BY 1`;
+    SELECT pixel::int AS pixel, count::int AS count FROM (
+      SELECT healpix29 >> ${shift}::int AS pixel, count(*) AS count FROM galaxies
+      WHERE ${survey === null ? sql`TRUE` : sql`survey = ${survey}`}
+      GROUP BY 1) cells
+    ORDER BY pixel`;
   const cells = rows.map((row) => {
     const centre = cellCentreDeg(order, row.pixel as number);
     return { pixel: row.pixel as number, count: row.count as number, ra: centre.raDeg, dec: centre.decDeg };
