@@ -253,6 +253,39 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(problems, []);
   });
 
+  it("shows an experiment's table on /runs: one row per cell with its test metrics, and the CSV/Markdown links", async () => {
+    const { page, problems, screenshot } = await watched();
+    const started = await server.graphql<{ runExperiment: { id: string } }>(
+      "mutation { runExperiment(input: { learners: [DECISION_TREE], modalities: [SPECTRUM], features: [ENGINEERED], folds: 2, seed: 3 }) { id } }",
+      {}, { authorization: `Bearer ${TOKEN}` });
+    assert.equal(started.errors, undefined, JSON.stringify(started.errors));
+    const id = started.data!.runExperiment.id;
+    type Cell = { reference: string | null; run: { id: string }; metrics: { rmse: number } | null };
+    let experiment: { status: string; cells: Cell[] } | null = null;
+    for (let k = 0; k < 600 && !["SUCCEEDED", "FAILED", "CANCELLED"].includes(experiment?.status ?? ""); k++) {
+      await server.services.training.queue.idle();
+      experiment = (await server.graphql<{ experiment: { status: string; cells: Cell[] } }>(`{ experiment(id: "${id}") { status cells { reference run { id } metrics { rmse } } } }`)).data!.experiment;
+      if (!["SUCCEEDED", "FAILED", "CANCELLED"].includes(experiment.status)) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(experiment!.status, "SUCCEEDED");
+    await page.goto(`${server.url}/runs`);
+    await page.locator("#app[data-ready]").waitFor();
+    const rows = page.locator(`#experiment-${id} tbody tr`);
+    assert.equal(await rows.count(), experiment!.cells.length);
+    assert.ok(experiment!.cells.length >= 3, "the grid's cell and the two reference cells");
+    for (const [k, cell] of experiment!.cells.entries()) {
+      assert.equal(await rows.nth(k).getAttribute("data-run"), cell.run.id);
+      assert.equal(await rows.nth(k).locator("td:nth-child(1)").innerText(), cell.reference ?? "grid");
+      assert.equal(await rows.nth(k).locator("td:nth-child(7)").innerText(), cell.metrics!.rmse.toFixed(3));
+    }
+    const csvHref = await page.locator(`#experiment-${id} caption a`, { hasText: "CSV" }).getAttribute("href");
+    const csv = await fetch(`${server.url}${csvHref}`);
+    assert.equal(csv.status, 200);
+    assert.equal((await csv.text()).trim().split("\n").length, experiment!.cells.length + 1, "the server's CSV has the same cells");
+    await screenshot("runs-experiments");
+    assert.deepEqual(problems, []);
+  });
+
   it("with trained predictors: the cone table shows one's value ± σ and residual, the galaxy card every predictor's (version, percentiles, domain)", async () => {
     const { page, problems, screenshot } = await watched();
     const listed = await server.graphql<{ predictorsConnection: { edges: { node: { id: string } }[] } }>("{ predictorsConnection(first: 50) { edges { node { id } } } }");
