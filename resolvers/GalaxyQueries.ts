@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Int, Query, Resolver } from "type-graphql";
 import { coneSearch } from "../catalog/cone-search.js";
 import { isGalaxyId, listGalaxies } from "../catalog/galaxies.js";
 import type { GalaxyRecord } from "../catalog/galaxy-record.js";
@@ -13,6 +13,9 @@ import type { PredictionFilter } from "../catalog/prediction-filter.js";
 import type { PredictionFilterInput } from "../schema/PredictionFilter.js";
 import { predictorByRef } from "./predictor-ref.js";
 import { connectionComplexity } from "./connection.js";
+import { MAX_DENSITY_ORDER, skyDensity, type SkyDensity as SkyDensityRecord } from "../catalog/sky-density.js";
+import { SkyDensity } from "../schema/SkyDensity.js";
+import { Survey } from "../schema/Survey.js";
 
 /** The filter with its predictor reference resolved to an id (NOT_FOUND / BAD_USER_INPUT with problems otherwise). */
 async function resolvePredictionFilter(context: Context, filter: PredictionFilterInput | null | undefined): Promise<PredictionFilter | null> {
@@ -44,5 +47,14 @@ export class GalaxyQueries {
     const { ra, dec, radius, first, after } = args;
     const prediction = await resolvePredictionFilter(context, args.prediction);
     return coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction }, context.settings);
+  }
+
+  @Query(() => SkyDensity, { description: `Galaxies per HEALPix cell (nested) at \`order\` 0..${MAX_DENSITY_ORDER}, optionally of one survey: the catalogue's density on the sky (the explorer's map). Counted in the database on the nested index.` })
+  async skyDensity(
+    @Arg("survey", () => Survey, { nullable: true }) survey: Survey | null,
+    @Arg("order", () => Int, { defaultValue: 5 }) order: number,
+    @Ctx() context: Context,
+  ): Promise<SkyDensityRecord> {
+    return skyDensity(context.db.sql, order, survey ?? null);
   }
 }

@@ -14,6 +14,7 @@ import { backends, type TestDatabase } from "./support/databases.js";
 import { browserSkip, launchBrowser, openWatchedPage, SCREENSHOT_DIR, type WatchedPage } from "./support/browser.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { openCube } from "../cube/cube-store.js";
+import { IterationGate } from "../models/training/iteration-gate.js";
 
 const TOKEN = "explorer-test-token-0123456789";
 const pglite = backends.find((backend) => backend.name === "pglite")!;
@@ -51,7 +52,8 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     await page.goto(`${server.url}/`);
     await page.locator("#app[data-ready]").waitFor();
     assert.match(await page.locator("#survey-counts").innerText(), /SYNTHETIC\s+120/);
-    assert.ok(await canvasIsDrawn(page, "#sky-map"), "the coverage map has pixels drawn");
+    assert.ok(await canvasIsDrawn(page, "#sky-map"), "the density map has pixels drawn");
+    await checkDensityMap(page, server);
 
     await page.fill("#cone-ra", String(centre.ra));
     await page.fill("#cone-dec", String(centre.dec));
@@ -85,6 +87,13 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     const chosenId = (await second.getAttribute("data-id"))!;
     assert.equal(await page.locator("#cone-plot g.cone-selected circle").count(), 1);
     assert.equal(await page.locator(`#cone-plot circle[data-id="${chosenId}"]`).count(), 1);
+    // And the other way: a galaxy clicked in the sky plot is selected (and focused) in the table; ↑ goes back.
+    const thirdId = (await page.locator("#cone-table tbody tr").nth(2).getAttribute("data-id"))!;
+    await page.locator(`#cone-plot circle[data-id="${thirdId}"]`).dispatchEvent("click");
+    assert.equal(await page.locator(`#cone-table tbody tr[data-id="${thirdId}"]`).getAttribute("aria-selected"), "true");
+    assert.equal(await page.locator("#cone-plot g.cone-selected circle").count(), 1);
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await page.locator(`#cone-table tbody tr[data-id="${chosenId}"]`).getAttribute("aria-selected"), "true");
     await screenshot("overview");
     await page.keyboard.press("Enter");
     await page.waitForURL(`${server.url}/galaxy/${chosenId}`);
@@ -140,34 +149,65 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(problems, []);
   });
 
-  it("starts a small training run from /runs with the token and follows it to SUCCEEDED", async () => {
+  it("starts a small training run from /runs with the token, sees its curves grow while RUNNING, and follows it to SUCCEEDED", async () => {
     const { page, problems, screenshot } = await watched();
+    // The run pauses after its 3rd curve point, then after its 8th, until released (models/training/iteration-gate.ts).
+    const gate = new IterationGate(3);
+    server.services.training.queue.executor.testGate = gate;
+    try {
+      await followHeldRun(page, screenshot, gate);
+    } finally {
+      server.services.training.queue.executor.testGate = null;
+      gate.release();
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  /** Vertices of each learning-curve line the page has drawn (Plot draws a line as one path "M…L…L…"). */
+  async function curveVertices(page: Page): Promise<number[]> {
+    const paths = await page.locator("#learning-curves g.curve-lines path").evaluateAll((nodes) => nodes.map((n) => (n as any).getAttribute("d") as string));
+    return paths.map((d) => d.split(/[ML]/).filter((part) => part.trim() !== "").length);
+  }
+
+  async function followHeldRun(page: Page, screenshot: WatchedPage["screenshot"], gate: IterationGate): Promise<void> {
     await page.goto(`${server.url}/runs`);
     await page.locator("#app[data-ready]").waitFor();
     await page.selectOption("#train-kind", "GBDT");
     await page.selectOption("#train-modality", "SPECTRUM");
     await page.selectOption("#train-features", "ENGINEERED");
     await page.fill("#train-folds", "2");
-    await page.fill("#train-grid", '{"numIterations": [30]}');
+    // Small leaves, so trees split on 120 galaxies and every fold boosts its 30 rounds.
+    await page.fill("#train-grid", '{"numIterations": [30], "minDataInLeaf": [3]}');
     await page.fill("#train-token", TOKEN);
     await page.click("#train-form button[type=submit]");
     await page.waitForURL(/\/runs\/\d+$/);
     const runId = page.url().split("/").pop()!;
-    // Follow the page as it polls: the statuses it shows, and whether curves were drawn before the end.
-    const seen = new Set<string>();
-    let curvesWhileRunning = false;
-    const progressSeen = new Set<string>();
-    for (let k = 0; k < 600; k++) {
-      const status = await page.locator("#run-status").getAttribute("data-status").catch(() => null);
-      if (status) seen.add(status);
-      const progress = await page.locator("#run-header progress").getAttribute("value").catch(() => null);
-      if (progress !== null) progressSeen.add(progress);
-      if (status === "RUNNING" && (await page.locator("#learning-curves").count()) > 0) curvesWhileRunning = true;
-      if (status === "SUCCEEDED" || status === "FAILED") break;
-      await page.waitForTimeout(200);
-    }
-    assert.ok(seen.has("SUCCEEDED"), `statuses seen: ${[...seen].join(", ")}`);
+    // Held after 3 points: the page, polling, shows RUNNING and a curve of exactly those points.
+    const shows = (status: string, iterations: number) => page.waitForFunction(([status, iterations]) => {
+      const document = (globalThis as any).document;
+      return document.querySelector("#run-status")?.getAttribute("data-status") === status
+        && document.querySelector("#learning-curves")?.getAttribute("data-iterations") === String(iterations);
+    }, [status, iterations] as const, { timeout: 60000 });
+    await shows("RUNNING", 3);
+    assert.equal(gate.reached, 3);
+    const early = await curveVertices(page);
+    assert.deepEqual(early, [3, 3], "fold 0's train and validation lines, 3 iterations each");
+    const earlyProgress = Number(await page.locator("#run-header progress").getAttribute("value"));
+    await screenshot("run-running");
+    // Let it go on to 8 points: a later poll draws the longer curve, still RUNNING.
+    gate.allow(8);
+    await shows("RUNNING", 8);
+    const later = await curveVertices(page);
+    assert.deepEqual(later, [8, 8], "the same lines, now 8 iterations each");
+    const laterProgress = Number(await page.locator("#run-header progress").getAttribute("value"));
+    assert.ok(laterProgress > earlyProgress, `progress ${earlyProgress} then ${laterProgress}`);
+    // Released: the page follows it to SUCCEEDED and the report.
+    gate.release();
+    await page.waitForFunction(() => ["SUCCEEDED", "FAILED", "CANCELLED"].includes((globalThis as any).document.querySelector("#run-status")?.getAttribute("data-status")), undefined, { timeout: 300000 });
+    assert.equal(await page.locator("#run-status").getAttribute("data-status"), "SUCCEEDED", (await page.locator("#run-header").innerText()));
     await page.locator("#app[data-ready]").waitFor();
+    const final = await curveVertices(page);
+    assert.ok(final.length >= 4 && Math.max(...final) >= 8, `both folds' curves at the end: ${final.join(", ")}`);
     const run = await server.graphql<{ trainingRun: { split: { testCount: number }; metrics: { coverage1Sigma: number } } }>(
       `{ trainingRun(id: "${runId}") { split { testCount } metrics { coverage1Sigma } } }`);
     const { testCount } = run.data!.trainingRun.split;
@@ -181,9 +221,8 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.getItem("skycube.apiToken")), TOKEN);
     assert.equal(await page.evaluate(() => (globalThis as any).localStorage.length), 0);
     await screenshot("run");
-    console.log(`run ${runId}: statuses ${[...seen].join(" → ")}; progress shown ${[...progressSeen].join(", ")}; curves drawn while RUNNING: ${curvesWhileRunning}`);
-    assert.deepEqual(problems, []);
-  });
+    console.log(`run ${runId}: RUNNING with 3 then 8 curve points (progress ${earlyProgress} → ${laterProgress}), then SUCCEEDED with lines of ${final.join(", ")} points`);
+  }
 
   it("overlays the validation curves of the runs checked in /runs, and the URL keeps the choice", async () => {
     const { page, problems, screenshot } = await watched();
@@ -211,6 +250,68 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.match((await page.locator("#runs-overlay").getAttribute("aria-label"))!, new RegExp(`run ${ids[1]} .*run ${ids[0]}`));
     assert.equal(await page.locator(`#runs-table input[value="${ids[0]}"]`).isChecked(), true, "the reloaded page keeps the choice");
     await screenshot("runs-overlay");
+    assert.deepEqual(problems, []);
+  });
+
+  it("shows an experiment's table on /runs: one row per cell with its test metrics, and the CSV/Markdown links", async () => {
+    const { page, problems, screenshot } = await watched();
+    const started = await server.graphql<{ runExperiment: { id: string } }>(
+      "mutation { runExperiment(input: { learners: [DECISION_TREE], modalities: [SPECTRUM], features: [ENGINEERED], folds: 2, seed: 3 }) { id } }",
+      {}, { authorization: `Bearer ${TOKEN}` });
+    assert.equal(started.errors, undefined, JSON.stringify(started.errors));
+    const id = started.data!.runExperiment.id;
+    type Cell = { reference: string | null; run: { id: string }; metrics: { rmse: number } | null };
+    let experiment: { status: string; cells: Cell[] } | null = null;
+    for (let k = 0; k < 600 && !["SUCCEEDED", "FAILED", "CANCELLED"].includes(experiment?.status ?? ""); k++) {
+      await server.services.training.queue.idle();
+      experiment = (await server.graphql<{ experiment: { status: string; cells: Cell[] } }>(`{ experiment(id: "${id}") { status cells { reference run { id } metrics { rmse } } } }`)).data!.experiment;
+      if (!["SUCCEEDED", "FAILED", "CANCELLED"].includes(experiment.status)) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(experiment!.status, "SUCCEEDED");
+    await page.goto(`${server.url}/runs`);
+    await page.locator("#app[data-ready]").waitFor();
+    const rows = page.locator(`#experiment-${id} tbody tr`);
+    assert.equal(await rows.count(), experiment!.cells.length);
+    assert.ok(experiment!.cells.length >= 3, "the grid's cell and the two reference cells");
+    for (const [k, cell] of experiment!.cells.entries()) {
+      assert.equal(await rows.nth(k).getAttribute("data-run"), cell.run.id);
+      assert.equal(await rows.nth(k).locator("td:nth-child(1)").innerText(), cell.reference ?? "grid");
+      assert.equal(await rows.nth(k).locator("td:nth-child(7)").innerText(), cell.metrics!.rmse.toFixed(3));
+    }
+    const csvHref = await page.locator(`#experiment-${id} caption a`, { hasText: "CSV" }).getAttribute("href");
+    const csv = await fetch(`${server.url}${csvHref}`);
+    assert.equal(csv.status, 200);
+    assert.equal((await csv.text()).trim().split("\n").length, experiment!.cells.length + 1, "the server's CSV has the same cells");
+    await screenshot("runs-experiments");
+    assert.deepEqual(problems, []);
+  });
+
+  it("with trained predictors: the cone table shows one's value ± σ and residual, the galaxy card every predictor's (version, percentiles, domain)", async () => {
+    const { page, problems, screenshot } = await watched();
+    const listed = await server.graphql<{ predictorsConnection: { edges: { node: { id: string } }[] } }>("{ predictorsConnection(first: 50) { edges { node { id } } } }");
+    const predictorIds = listed.data!.predictorsConnection.edges.map((e) => e.node.id);
+    assert.ok(predictorIds.length >= 3, "the runs of the tests above left their predictors");
+    const chosen = predictorIds[predictorIds.length - 1];
+    type Probe = { id: string; ra: number; dec: number; sfr: { avg: number }; prediction: { value: number; sigma: number };
+      predictionsConnection: { edges: { node: { value: number; sigma: number; p16: number; p84: number; inDomain: boolean; predictor: { id: string; name: string; version: number } } }[] } };
+    const probe = await server.graphql<{ galaxies: { edges: { node: Probe }[] } }>(
+      `{ galaxies(first: 1, filter: { hasSfrLabel: true }) { edges { node { id ra dec sfr { avg } prediction(predictor: "${chosen}") { value sigma }
+        predictionsConnection(first: 50) { edges { node { value sigma p16 p84 inDomain predictor { id name version } } } } } } } }`);
+    const galaxy = probe.data!.galaxies.edges[0].node;
+    await page.goto(`${server.url}/?ra=${galaxy.ra}&dec=${galaxy.dec}&radius=0.01&predictor=${chosen}`);
+    await page.locator("#cone-table tbody tr").first().waitFor();
+    const first = page.locator("#cone-table tbody tr").first();
+    assert.equal(await first.getAttribute("data-id"), galaxy.id);
+    assert.equal(await first.locator("td:nth-child(8)").innerText(), `${galaxy.prediction.value.toFixed(2)} ± ${galaxy.prediction.sigma.toFixed(2)}`);
+    assert.equal(await first.locator("td:nth-child(9)").innerText(), (galaxy.prediction.value - galaxy.sfr.avg).toFixed(2));
+    assert.equal(await page.locator(`#cone-plot circle[data-id="${galaxy.id}"]`).count(), 1, "the sky plot has the galaxy, coloured by the prediction");
+    await page.goto(`${server.url}/galaxy/${galaxy.id}`);
+    await page.locator("#app[data-ready]").waitFor();
+    const shown = await page.locator("#predictions-table tbody tr:not(.label-row)").evaluateAll((rows) => rows.map((r) => [0, 1, 2, 4].map((k) => (r as any).cells[k].textContent)));
+    assert.deepEqual(shown, galaxy.predictionsConnection.edges.map(({ node }) => [`${node.predictor.name}@${node.predictor.version}`, node.value.toFixed(2),
+      `± ${node.sigma.toFixed(2)}; p16–p84 ${node.p16.toFixed(2)} – ${node.p84.toFixed(2)}`, node.inDomain ? "yes" : "no"]), "every predictor (name@version) with its value ± σ, percentiles and domain, in the API's order");
+    assert.equal(galaxy.predictionsConnection.edges.length, predictorIds.length);
+    await screenshot("galaxy-predictions");
     assert.deepEqual(problems, []);
   });
 
@@ -249,6 +350,53 @@ describe("the sky explorer in Chromium", { skip: browserSkip }, () => {
     assert.deepEqual(await html.json(), { data: { __typename: "Query" } });
   });
 });
+
+/**
+ * The canvas position of a sky position on the overview's map: Mollweide centred on RA 0, east to the left
+ * (Snyder 1987, p. 251), the ellipse filling the 720 × 360 canvas less 4 px (the page's layout).
+ */
+function mapPixel(raDeg: number, decDeg: number): [number, number] {
+  const phi = (decDeg * Math.PI) / 180;
+  let theta = phi;
+  for (let k = 0; k < 50 && Math.abs(Math.abs(phi) - Math.PI / 2) > 1e-9; k++) {
+    theta -= (2 * theta + Math.sin(2 * theta) - Math.PI * Math.sin(phi)) / (2 + 2 * Math.cos(2 * theta));
+  }
+  const lambda = -((((raDeg + 180) % 360) + 360) % 360 - 180) * (Math.PI / 180);
+  const x = lambda / Math.PI * Math.cos(theta); // −1 … 1
+  const y = Math.sin(theta); // −1 … 1
+  return [360 + x * 356, 180 - y * 176];
+}
+
+/** The density map: coloured where the demo galaxies are, grey on empty sky; a cell's click fills the cone form with its centre. */
+async function checkDensityMap(page: Page, server: TestServer): Promise<void> {
+  const answer = await server.graphql<{ galaxies: { edges: { node: { ra: number; dec: number; healpix: string } }[] }; skyDensity: { total: number; cells: { pixel: number; count: number; ra: number; dec: number }[] } }>(
+    "{ galaxies(first: 500) { edges { node { ra dec healpix(order: 5) } } } skyDensity(order: 5) { total cells { pixel count ra dec } } }");
+  const galaxies = answer.data!.galaxies.edges.map((e) => e.node);
+  const { cells, total } = answer.data!.skyDensity;
+  assert.equal(total, galaxies.length);
+  const around = (x: number, y: number) => [-1, 0, 1].flatMap((dx) => [-1, 0, 1].map((dy) => [Math.round(x - 0.5) + dx, Math.round(y - 0.5) + dy]));
+  const colours: number[][][] = await page.evaluate((spots) => {
+    const canvas = (globalThis as any).document.querySelector("#sky-map");
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    return spots.map((group: number[][]) => group.map(([x, y]) => Array.from(data.slice(4 * (y * canvas.width + x), 4 * (y * canvas.width + x) + 4)) as number[]));
+  }, [...galaxies.map((g) => around(...mapPixel(g.ra, g.dec))), [mapPixel(150, -45).map(Math.round)]]);
+  const coloured = ([r, g, b, a]: number[]) => a === 255 && Math.max(r, g, b) - Math.min(r, g, b) > 30;
+  const blank = galaxies.filter((_, i) => !colours[i].some(coloured));
+  assert.deepEqual(blank, [], "every demo galaxy lies on a coloured cell");
+  assert.deepEqual(colours[galaxies.length][0], [242, 242, 242, 255], "empty sky (RA 150°, Dec −45°) is the grey of no galaxies");
+  assert.match((await page.locator("#sky-map").getAttribute("aria-label"))!, new RegExp(`${total} galaxies in ${cells.length} HEALPix order-5 cells`));
+  assert.equal(await page.locator(".sky-map svg").count(), 1, "a colour legend");
+  assert.match(await page.locator(".sky-map figcaption a.csv").innerText(), /CSV/);
+  // Click the middle of the densest cell: its centre goes into the cone form, its count into the readout.
+  const densest = cells.reduce((best, c) => (c.count > best.count ? c : best));
+  const box = (await page.locator("#sky-map").boundingBox())!;
+  const [x, y] = mapPixel(densest.ra, densest.dec);
+  await page.locator("#sky-map").click({ position: { x: (x * box.width) / 720, y: (y * box.height) / 360 } });
+  assert.equal(await page.inputValue("#cone-ra"), densest.ra.toFixed(4));
+  assert.equal(await page.inputValue("#cone-dec"), densest.dec.toFixed(4));
+  assert.match(await page.locator("#sky-map-readout").innerText(), new RegExp(`cell ${densest.pixel} \\(order 5\\): ${densest.count} galaxies`));
+  assert.ok(galaxies.filter((g) => Number(g.healpix) === densest.pixel).length === densest.count);
+}
 
 // Callbacks of page.evaluate run in the browser; the test compiles without the
 // DOM library, so they reach the page's globals as (globalThis as any).

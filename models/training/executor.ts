@@ -15,6 +15,7 @@ import { loadTrainingGalaxies } from "../store/training-set.js";
 import { describeDataset } from "./dataset.js";
 import { trainingFailureOf } from "./failure.js";
 import { defaultPredictorName, type TrainInput } from "./input.js";
+import type { IterationGate } from "./iteration-gate.js";
 import type { LearningCurve, Progress, TrainingGalaxies, TrainingOutcome } from "./pipeline.js";
 
 const PROGRESS_EVERY_MS = 500;
@@ -44,6 +45,8 @@ function addCurvePoint(claim: Claimed, point: NonNullable<Progress["point"]>): v
 
 export class TrainingExecutor {
   private readonly claimed = new Map<string, Claimed>();
+  /** Tests only: runs started while it is set pause between iterations as it says (./iteration-gate.ts). */
+  testGate: IterationGate | null = null;
 
   /** `threads`: cores a run may use (the server leaves one for serving). */
   constructor(
@@ -134,7 +137,7 @@ export class TrainingExecutor {
   }
 
   private inWorker(runId: string, claim: Claimed, input: TrainInput, galaxies: TrainingGalaxies): Promise<TrainingOutcome> {
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { input, galaxies, cubePath: this.cubePath, threads: this.threads } });
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: { input, galaxies, cubePath: this.cubePath, threads: this.threads, gate: this.testGate?.buffer } });
     claim.worker = worker;
     let lastWrite = 0;
     return new Promise<TrainingOutcome>((resolve, reject) => {

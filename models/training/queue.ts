@@ -33,6 +33,8 @@ export const MAX_RUN_SECONDS = 23 * 3600;
 
 export interface TrainingQueue {
   readonly kind: "local" | "pg-boss";
+  /** Runs the jobs this process takes (tests reach its testGate through it). */
+  readonly executor: TrainingExecutor;
   start(): Promise<void>;
   enqueue(runId: string): Promise<void>;
   /** Tells the process training `runId`, if it is this one, to stop. */
@@ -47,7 +49,7 @@ export class LocalQueue implements TrainingQueue {
   private tail: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(private readonly db: Database, private readonly executor: TrainingExecutor, private readonly staleSeconds = DEFAULT_STALE_SECONDS) {}
+  constructor(private readonly db: Database, readonly executor: TrainingExecutor, private readonly staleSeconds = DEFAULT_STALE_SECONDS) {}
 
   async start(): Promise<void> {
     // PGlite has one process: every RUNNING run is abandoned. A PostgreSQL
@@ -87,7 +89,7 @@ export class PgBossQueue implements TrainingQueue {
   /** `work`: whether this process trains (the server may leave it to `npm run worker`). */
   constructor(
     private readonly db: Database,
-    private readonly executor: TrainingExecutor,
+    readonly executor: TrainingExecutor,
     private readonly work: boolean,
     private readonly staleSeconds = DEFAULT_STALE_SECONDS,
   ) {

@@ -11,6 +11,7 @@ import { CubeStore } from "../../cube/cube-store.js";
 import { LocalShardStorage } from "../../cube/storage.js";
 import { runTraining, type TrainingGalaxies } from "./pipeline.js";
 import type { TrainInput } from "./input.js";
+import { passGate } from "./iteration-gate.js";
 
 interface Job {
   input: TrainInput;
@@ -18,6 +19,8 @@ interface Job {
   /** The folder holding the cube's shards (DATA_DIR). */
   cubePath: string;
   threads?: number;
+  /** Tests only (./iteration-gate.ts): pause after each curve point while the gate holds. */
+  gate?: SharedArrayBuffer;
 }
 
 const port = parentPort!;
@@ -33,7 +36,10 @@ try {
     const outcome = await runTraining(job.input, job.galaxies, cube, {
       signal: controller.signal,
       threads: job.threads,
-      onProgress: (p) => port.postMessage({ type: "progress", ...p }),
+      onProgress: (p) => {
+        port.postMessage({ type: "progress", ...p });
+        if (p.point && job.gate) passGate(job.gate);
+      },
     });
     const { value, sigma } = outcome.predictions;
     port.postMessage({ type: "done", outcome }, [value.buffer as ArrayBuffer, sigma.buffer as ArrayBuffer]);

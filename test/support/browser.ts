@@ -40,6 +40,11 @@ export async function openWatchedPage(browser: Browser, width = 1400, height = 1
     // A navigation away aborts pending thumbnails; that is not the server failing.
     if (request.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
   });
+  // Nothing is fetched from elsewhere (no CDN): every request goes to the server on this machine.
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if ((url.protocol === "http:" || url.protocol === "https:") && !["127.0.0.1", "localhost"].includes(url.hostname)) problems.push(`request to another host: ${request.url()}`);
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });

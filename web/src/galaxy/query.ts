@@ -18,8 +18,8 @@ export const GALAXY_CARD_QUERY = `query GalaxyCard($id: ID!, $zoom: Int, $size: 
     predictionsConnection(first: 500) {
       totalCount
       edges { node {
-        value sigma
-        predictor { id name spec { kind modality features imageZoom spectrumZoom } metrics { count r2 rmse nmad coverage1Sigma } run { id } }
+        value sigma p16 p84 inDomain
+        predictor { id name version aliases spec { kind modality features imageZoom spectrumZoom } metrics { count r2 rmse nmad coverage1Sigma } run { id } }
       } }
     }
   }
@@ -31,7 +31,7 @@ type Encoded = { dtype: string; shape: number[]; base64: string };
 export interface SfrLabel { avg: number | null; median: number | null; p2p5: number | null; p16: number | null; p84: number | null; p97p5: number | null; flag: number | null }
 
 export interface PredictorSummary {
-  id: string; name: string; spec: { kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number };
+  id: string; name: string; version: number; aliases: string[]; spec: { kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number };
   metrics: { count: number; r2: number | null; rmse: number; nmad: number; coverage1Sigma: number | null } | null;
   run: { id: string };
 }
@@ -44,5 +44,5 @@ export interface GalaxyCard {
   image: { zoom: number; size: number; bands: string[]; pixelScale: number; wcs: Wcs | null; flux: Encoded; sigma: Encoded; mask: Encoded } | null;
   spectrum: { zoom: number; length: number; unit: string; wavelength: Encoded; flux: Encoded; sigma: Encoded; mask: Encoded } | null;
   sources: { role: string; file: string; band: string | null }[];
-  predictionsConnection: { totalCount: number; edges: { node: { value: number; sigma: number; predictor: PredictorSummary | null } }[] };
+  predictionsConnection: { totalCount: number; edges: { node: { value: number; sigma: number; p16: number; p84: number; inDomain: boolean; predictor: PredictorSummary | null } }[] };
 }

@@ -1,11 +1,11 @@
 /**
- * `/`: the catalogue on the sky (MOC coverage), counts per survey, and the
+ * `/`: the catalogue on the sky (galaxies per HEALPix cell), counts per survey, and the
  * cone search as a sortable, paged table beside a sky plot of the cone.
  * URL state: /?ra=&dec=&radius=[&predictor=][&colour=].
  */
 import { colourValue, COLOUR_LABELS, conePlot, type ColourBy } from "../overview/cone-plot";
 import { fetchCone, fetchCounts, SURVEYS, type ConeRow, type PredictorChoice } from "../overview/cone-query";
-import { mocCells, skyMap, MAP_ORDER, type Cone } from "../overview/sky-map";
+import { fetchSkyDensity, skyMap, type Cone } from "../overview/sky-map";
 import { csvLink } from "../ui/csv";
 import { DataTable, type Column } from "../ui/data-table";
 import { formatNumber, h, showError } from "../ui/dom";
@@ -57,16 +57,12 @@ function columns(withPrediction: boolean): Column<ConeRow>[] {
 
 export async function renderOverviewPage(app: HTMLElement): Promise<void> {
   const state = stateFromUrl();
-  const [{ counts, predictors }, moc] = await Promise.all([
-    fetchCounts(),
-    fetch(`/vo/moc?order=${MAP_ORDER}&format=json`).then((r) => r.json() as Promise<Record<string, number[]>>),
-  ]);
+  const [{ counts, predictors }, density] = await Promise.all([fetchCounts(), fetchSkyDensity()]);
   if (!state.predictor && predictors.length > 0) state.predictor = predictors[predictors.length - 1].id;
-  const cells = mocCells(moc);
   const mapSlot = h("div", { id: "map-slot" });
   const results = h("section", { id: "cone-results", "aria-live": "polite" });
   const form = coneForm(state, predictors);
-  const drawMap = () => mapSlot.replaceChildren(skyMap(cells, state.cone, (ra, dec) => {
+  const drawMap = () => mapSlot.replaceChildren(skyMap(density, state.cone, (ra, dec) => {
     (form.elements.namedItem("ra") as HTMLInputElement).value = ra.toFixed(4);
     (form.elements.namedItem("dec") as HTMLInputElement).value = dec.toFixed(4);
   }));

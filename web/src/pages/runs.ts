@@ -1,11 +1,12 @@
 /**
  * /runs: every training run (newest first) with its test metrics, a chart
- * comparing the finished ones, and a form that starts a run. The form asks
+ * comparing the finished ones, the experiments' tables, and a form that starts a run. The form asks
  * for the API token and keeps it in this tab's sessionStorage only.
  * /runs?compare=3,5,8 overlays those runs' validation curves (the runs are
  * picked with the table's checkboxes).
  */
 import * as Plot from "@observablehq/plot";
+import { experimentsSection, fetchExperiments } from "../runs/experiments";
 import { overlaidCurvesPlot } from "../runs/plots";
 import { fetchRun, fetchRuns, startRun, type RunSummary, type TrainRequest } from "../runs/queries";
 import { readToken, saveToken } from "../runs/token";
@@ -19,7 +20,7 @@ const OPTIONS = {
 };
 
 export async function renderRunsPage(app: HTMLElement): Promise<void> {
-  const runs = await fetchRuns();
+  const [runs, experiments] = await Promise.all([fetchRuns(), fetchExperiments()]);
   const compare = (new URL(location.href).searchParams.get("compare") ?? "").split(",").filter((id) => /^\d+$/.test(id)).slice(0, 12);
   app.replaceChildren(
     h("h1", {}, "Training runs"),
@@ -28,6 +29,7 @@ export async function renderRunsPage(app: HTMLElement): Promise<void> {
     runs.length === 0 ? h("p", { class: "muted" }, "No run yet.") : runsTable(runs, new Set(compare)),
     await overlay(compare),
     comparison(runs),
+    experimentsSection(experiments),
   );
   app.dataset.ready = "true";
 }

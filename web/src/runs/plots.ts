@@ -15,14 +15,17 @@ export function learningCurvesPlot(curves: LearningCurve[], runId: string): HTML
   ]));
   const plot = Plot.plot({
     width: 640, height: 320, marginLeft: 56,
-    x: { label: "iteration (boosting round or epoch)" },
+    x: { label: "iteration (boosting round or epoch)", tickFormat: (d: number) => (Number.isInteger(d) ? String(d) : "") },
     y: { label: "RMSE (dex)", grid: true },
     color: { domain: ["train", "validation"], range: ["#1f5fa8", "#b3261e"], legend: true },
     marks: [Plot.line(points, { x: "iteration", y: "rmse", z: "series", stroke: "set", strokeOpacity: 0.8, className: "curve-lines" })],
   });
   const last = curves.map((c) => `${c.member} fold ${c.fold}: ${c.iteration.length} iterations, train ${c.train[c.train.length - 1]?.toFixed(3)}`).join("; ");
-  return figure("learning-curves", `Learning curves, RMSE per iteration, train and validation per fold. ${last}`, plot,
+  const shown = figure("learning-curves", `Learning curves, RMSE per iteration, train and validation per fold. ${last}`, plot,
     csvLink(`run-${runId}-curves.csv`, "curves (CSV)", ["member", "fold", "iteration", "set", "rmse_dex"], () => points.map((p) => [p.member, p.fold, p.iteration, p.set, p.rmse])));
+  // Iterations reported so far over every fold (it grows while the run is RUNNING).
+  shown.dataset.iterations = String(curves.reduce((sum, c) => sum + c.iteration.length, 0));
+  return shown;
 }
 
 export function scatterPlot(points: TestPoint[], runId: string): HTMLElement {
