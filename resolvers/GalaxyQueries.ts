@@ -13,6 +13,7 @@ import type { PredictionFilter } from "../catalog/prediction-filter.js";
 import type { PredictionFilterInput } from "../schema/PredictionFilter.js";
 import { predictorByRef } from "./predictor-ref.js";
 import { connectionComplexity } from "./connection.js";
+import type { GalaxyPage } from "./GalaxyConnectionFields.js";
 
 /** The filter with its predictor reference resolved to an id (NOT_FOUND / BAD_USER_INPUT with problems otherwise). */
 async function resolvePredictionFilter(context: Context, filter: PredictionFilterInput | null | undefined): Promise<PredictionFilter | null> {
@@ -40,9 +41,11 @@ export class GalaxyQueries {
     description: "Galaxies within `radius` degrees of (ra, dec), nearest first; each node carries its `distance`.",
     complexity: connectionComplexity,
   })
-  async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context): Promise<Page<GalaxyRecord>> {
+  async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context): Promise<GalaxyPage> {
     const { ra, dec, radius, first, after } = args;
     const prediction = await resolvePredictionFilter(context, args.prediction);
-    return coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction }, context.settings);
+    const page = await coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction }, context.settings);
+    // The cone is the selection `bulk` downloads, unless a prediction filter narrows it (then: this page's ids).
+    return { ...page, cone: prediction ? null : { ra, dec, radius } };
   }
 }
