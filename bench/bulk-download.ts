@@ -100,6 +100,7 @@ const rssBefore = rss();
 await download("images", images.slice(0, Math.ceil(images.length / 4)).map((g) => g.id));
 const rssQuarter = rss();
 const table: string[] = [];
+const rssAfterEach: number[] = [];
 for (const [kind, list] of [["images", images], ["spectra", spectra]] as const) {
   const http: number[] = [];
   const direct: number[] = [];
@@ -111,6 +112,7 @@ for (const [kind, list] of [["images", images], ["spectra", spectra]] as const) 
     direct.push(d.seconds);
     directBytes = d.bytes;
     const h = await download(kind, list.map((g) => g.id));
+    rssAfterEach.push(rss());
     http.push(h.seconds);
     bytes = h.bytes;
   }
@@ -144,6 +146,6 @@ await cleanup.end();
 console.log(`| part | galaxies | archive | HTTP runs (s) | HTTP best | direct readRows runs (s) | direct best | HTTP / direct |`);
 console.log(`|---|---|---|---|---|---|---|---|`);
 for (const row of table) console.log(row);
-console.log(`\nserver RSS: ${rssBefore.toFixed(0)} MB at start, ${rssQuarter.toFixed(0)} MB after ${Math.ceil(images.length / 4)} images, ${rssAfter.toFixed(0)} MB after ${RUNS} downloads each of ${images.length} images and ${spectra.length} spectra`);
+console.log(`\nserver RSS: ${rssBefore.toFixed(0)} MB at start, ${rssQuarter.toFixed(0)} MB after ${Math.ceil(images.length / 4)} images, ${rssAfter.toFixed(0)} MB after ${RUNS} downloads each of ${images.length} images and ${spectra.length} spectra (after each: ${rssAfterEach.map((r) => r.toFixed(0)).join(", ")} MB)`);
 console.log(py ? `python urllib + numpy.load of ${py.shape[0]} zoom-0 cutouts (flux, sigma, mask): ${py.seconds.toFixed(2)} s, ${(py.shape[0] / py.seconds).toFixed(0)} cutouts/s, flux shape ${JSON.stringify(py.shape)}` : `python: ${python.stderr}`);
 console.log(`load average at end ${load()}`);
