@@ -77,3 +77,47 @@ export async function coneSearch(sql: Sql, args: ConeArgs, limits: ConeLimits): 
     },
   };
 }
+
+/** A galaxy of a bulk selection: its id and where the cube holds its data. */
+export interface PlacedId {
+  id: string;
+  cube: { shard: string; row: number } | null;
+  hasImage: boolean;
+  hasSpectrum: boolean;
+}
+
+/**
+ * Every galaxy within the cone that has an image (`kind` "image") or a
+ * spectrum, nearest first then by id (coneSearch's order), at most
+ * `limit + 1` of them: one more than the caller accepts tells it the cone
+ * holds too many. Only ids and cube locations are read.
+ */
+export async function conePlacedIds(
+  sql: Sql,
+  cone: { raDeg: number; decDeg: number; radiusDeg: number },
+  kind: "image" | "spectrum",
+  limit: number,
+  limits: { maxConeRadiusDeg: number },
+): Promise<PlacedId[]> {
+  const checker = new InputChecker();
+  checkCone(checker, cone.raDeg, cone.decDeg, cone.radiusDeg, limits.maxConeRadiusDeg);
+  checker.throwIfAny();
+  const ranges = coverDisc(cone.raDeg, cone.decDeg, cone.radiusDeg);
+  const distance = distanceSql(sql, cone.raDeg, cone.decDeg);
+  const has = kind === "image" ? sql`g.has_image` : sql`g.has_spectrum`;
+  const rows = await sql`
+    SELECT * FROM (
+      SELECT g.id, g.cube_row, g.has_image, g.has_spectrum, (SELECT s.name FROM cube_shards s WHERE s.id = g.cube_shard) AS shard, ${distance} AS distance_deg
+      FROM unnest(${ranges.first.map(String)}::int8[], ${ranges.last.map(String)}::int8[]) AS r(lo, hi)
+      JOIN galaxies g ON g.healpix29 >= r.lo AND g.healpix29 < r.hi
+      WHERE ${has}
+      OFFSET 0) c
+    WHERE c.distance_deg <= ${cone.radiusDeg}::float8
+    ORDER BY c.distance_deg, c.id LIMIT ${limit + 1}`;
+  return rows.map((r) => ({
+    id: String(r.id),
+    cube: r.shard == null || r.cube_row == null ? null : { shard: r.shard as string, row: r.cube_row as number },
+    hasImage: r.has_image === true,
+    hasSpectrum: r.has_spectrum === true,
+  }));
+}

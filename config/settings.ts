@@ -119,6 +119,12 @@ export const settingsTable = {
     default: 1_000_000,
     parse: integer(1_000, 1_000_000_000),
   },
+  maxBulkGalaxies: {
+    env: "MAX_BULK_GALAXIES",
+    description: "Most galaxies one bulk download (`/bulk/images`, `/bulk/spectra`) may select, by ids or in a cone; more is refused with BAD_USER_INPUT. At most 20,000 (a zoom-0 image archive of 20,000 galaxies is 3.7 GB, below the 4 GiB of a zip without ZIP64).",
+    default: 10_000,
+    parse: integer(1, 20_000),
+  },
   mutationRateLimit: {
     env: "MUTATION_RATE_LIMIT",
     description: "Mutation requests one client (one bearer token, and separately one IP address) may send per `MUTATION_RATE_WINDOW_S`; more get HTTP 429 with Retry-After and RATE_LIMITED (0 disables).",

@@ -213,6 +213,7 @@ export class CubeStore {
     this.observer?.rowsRead(kind, locations.length);
     const MAX_RUN = 256;
     const MAX_GAP = 4;
+    const bytesOut = out.map((o) => new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
     for (const [name, rows] of byShard) {
       const shard = this.shard(name);
       rows.sort((a, b) => a[0] - b[0]);
@@ -222,11 +223,14 @@ export class CubeStore {
         const first = rows[start][0];
         const last = rows[end - 1][0];
         parts.forEach((part, p) => {
-          const block = shard.slice(kind, zoom, part, first, last);
-          for (let k = start; k < end; k++) {
-            const [row, at] = rows[k];
-            out[p].set(block.subarray((row - first) * width, (row - first + 1) * width), at * width);
-          }
+          const rowBytes = width * out[p].BYTES_PER_ELEMENT;
+          // Straight from the wasm heap into the output: one copy per row.
+          shard.readView(kind, zoom, part, first, last, (block) => {
+            for (let k = start; k < end; k++) {
+              const [row, at] = rows[k];
+              bytesOut[p].set(block.subarray((row - first) * rowBytes, (row - first + 1) * rowBytes), at * rowBytes);
+            }
+          });
         });
         start = end;
       }

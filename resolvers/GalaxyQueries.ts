@@ -16,6 +16,7 @@ import { connectionComplexity } from "./connection.js";
 import { MAX_DENSITY_ORDER, skyDensity, type SkyDensity as SkyDensityRecord } from "../catalog/sky-density.js";
 import { SkyDensity } from "../schema/SkyDensity.js";
 import { Survey } from "../schema/Survey.js";
+import type { GalaxyPage } from "./GalaxyConnectionFields.js";
 
 /** The filter with its predictor reference resolved to an id (NOT_FOUND / BAD_USER_INPUT with problems otherwise). */
 async function resolvePredictionFilter(context: Context, filter: PredictionFilterInput | null | undefined): Promise<PredictionFilter | null> {
@@ -43,10 +44,12 @@ export class GalaxyQueries {
     description: "Galaxies within `radius` degrees of (ra, dec), nearest first; each node carries its `distance`.",
     complexity: connectionComplexity,
   })
-  async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context): Promise<Page<GalaxyRecord>> {
+  async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context): Promise<GalaxyPage> {
     const { ra, dec, radius, first, after } = args;
     const prediction = await resolvePredictionFilter(context, args.prediction);
-    return coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction }, context.settings);
+    const page = await coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction }, context.settings);
+    // The cone is the selection `bulk` downloads, unless a prediction filter narrows it (then: this page's ids).
+    return { ...page, cone: prediction ? null : { ra, dec, radius } };
   }
 
   @Query(() => SkyDensity, { description: `Galaxies per HEALPix cell (nested) at \`order\` 0..${MAX_DENSITY_ORDER}, optionally of one survey: the catalogue's density on the sky (the explorer's map). Counted in the database on the nested index.` })

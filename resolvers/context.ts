@@ -50,6 +50,8 @@ export interface Loaders {
 
 export interface Context extends Services {
   authenticated: boolean;
+  /** The server's public origin as the client reached it (VO_BASE_URL, or from the request's Host), for URLs in responses; "" makes them relative. */
+  baseUrl: string;
   loaders: Loaders;
 }
 
@@ -116,13 +118,14 @@ function galaxyPredictionsLoader(services: Services, prediction: DataLoader<stri
   );
 }
 
-export function makeContext(services: Services, authorization?: string | null): Context {
+export function makeContext(services: Services, authorization?: string | null, baseUrl = ""): Context {
   const { db } = services;
   const predictor = new DataLoader((ids: readonly string[]) => predictorsByIds(db.sql, ids), { maxBatchSize: 1000 });
   const prediction = predictionLoader(services, predictor);
   return {
     ...services,
     authenticated: isAuthorized(authorization, services.apiToken),
+    baseUrl,
     loaders: {
       galaxy: new DataLoader((ids) => galaxiesByIds(db.sql, ids), { maxBatchSize: 1000 }),
       sources: new DataLoader((ids) => sourcesByGalaxyIds(db.sql, ids), { maxBatchSize: 1000 }),

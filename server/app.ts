@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context, Services } from "../resolvers/context.js";
+import { bulkDownload } from "./bulk.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { jsonErrorOf } from "./format-error.js";
 import { graphqlHandler } from "./graphql.js";
@@ -40,6 +41,8 @@ export function createApp(apollo: ApolloServer<Context>, services: Services, met
   app.on(["GET", "POST"], "/graphql", graphqlHandler(apollo, services));
   app.get("/cutouts/:id{[0-9]+\\.(?:fits|png)}", cutoutDownload(db, cube));
   app.get("/spectra/:id{[0-9]+\\.(?:fits|png)}", spectrumDownload(db, cube));
+  app.on(["GET", "POST"], "/bulk/images", bulkDownload(db, cube, "image", settings));
+  app.on(["GET", "POST"], "/bulk/spectra", bulkDownload(db, cube, "spectrum", settings));
   app.get("/predictors/:ref/card.md", modelCardRoute(db));
   app.get("/experiments/:file{[0-9]+\\.(?:csv|md)}", experimentTableRoute(db));
   mountVoRoutes(app, db, cube, settings);

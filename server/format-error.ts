@@ -58,6 +58,11 @@ export function jsonErrorOf(error: unknown): { status: number; body: { error: Re
     const headers: Record<string, string> = error.details.retryAfterSeconds !== undefined ? { "retry-after": String(error.details.retryAfterSeconds) } : {};
     return { status: error.httpStatus, body: { error: { ...extensionsOf(error), message: error.message } }, headers };
   }
+  if (error instanceof CubeError && error.code === "CUBE_UNREADABLE") {
+    console.error(`cube: ${error.message}`);
+    const message = `the cube shard ${error.shard} holding this galaxy's data is missing or damaged`;
+    return { status: httpStatusOf.CUBE_UNREADABLE, body: { error: { code: ErrorCode.CUBE_UNREADABLE, message, shard: error.shard } }, headers: {} };
+  }
   if (isDatabaseUnavailable(error)) {
     return { status: httpStatusOf.SERVICE_UNAVAILABLE, body: { error: { code: ErrorCode.SERVICE_UNAVAILABLE, message: UNAVAILABLE_MESSAGE } }, headers: {} };
   }

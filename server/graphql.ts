@@ -10,6 +10,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
 import { CodedError, ErrorCode } from "../errors/codes.js";
+import { baseUrlOf } from "../vo/base-url.js";
 import { makeContext, type Context, type Services } from "../resolvers/context.js";
 import { formatError, graphqlErrorOf } from "./format-error.js";
 import { linkGraphqlRequest, observePlugin, recordMeasure } from "./observe.js";
@@ -127,7 +128,7 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers, search: new URL(request.url).search, body },
-      context: async () => makeContext(services, request.headers.get("authorization")),
+      context: async () => makeContext(services, request.headers.get("authorization"), baseUrlOf(c, services.settings.voBaseUrl)),
     });
     const responseHeaders = new Headers();
     for (const [key, value] of result.headers) responseHeaders.set(key, value);

@@ -18,7 +18,7 @@ import { graphqlSchema } from "../server/schema.js";
 import { learners, hyperparameterMarkdown } from "../models/training/learners.js";
 import { checkTrainInput, expandGrid, type TrainInput } from "../models/training/input.js";
 import { gbdtParameterTable } from "../models/gbdt/params.js";
-import { describeDefault, describeDomain, type LearnerKind } from "../models/learner.js";
+import { describeDefault, describeDomain, gridParametersOf, type LearnerKind } from "../models/learner.js";
 import { fieldOf, pascalOf } from "../schema/Hyperparameters.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { openCube } from "../cube/cube-store.js";
@@ -98,6 +98,9 @@ describe("the learner registry", () => {
     assert.match(engineered[0].message, /CNN reads RAW features only/);
     assert.deepEqual(checkTrainInput(request({ kind: "CONSTANT", grid: { lambdaL2: [1] } }), 64).map((p) => p.message), ["does not apply to CONSTANT; it accepts none"]);
     assert.deepEqual(checkTrainInput(request({ kind: "LINEAR", grid: { lambdaL2: [-1, Infinity] } }), 64).length, 2);
+    // A parameter the run's own field sets (the CNN's fusion) is not searched in a grid.
+    const fusionInGrid = checkTrainInput(request({ kind: "CNN", features: "RAW", modality: "EARLY_FUSION", grid: { fusion: ["gated"] } }), 64);
+    assert.deepEqual(fusionInGrid.map((p) => [p.argument, p.message]), [["input.hyperparameters.fusion", "is not searched in a grid; set it with input.fusion"]]);
   });
 
   it("generates the GraphQL grid inputs, their defaults and descriptions, and the typed outputs from the entries", async () => {
@@ -118,8 +121,12 @@ describe("the learner registry", () => {
       assert.ok(isInputObjectType(input), kind);
       assert.equal(named(oneOf.getFields()[fieldOf(kind)].type), input.name);
       const fields = input.getFields();
-      assert.deepEqual(Object.keys(fields), Object.keys(learners[kind].parameters), `${kind}: the input has exactly the registry's parameters`);
+      const searched = gridParametersOf(learners[kind].parameters);
+      assert.deepEqual(Object.keys(fields), Object.keys(searched), `${kind}: the input has exactly the registry's searched parameters`);
       for (const [name, p] of Object.entries(learners[kind].parameters)) {
+        if (p.option) assert.ok(!(name in fields), `${kind}.${name} is set by input.${p.option}, not in a grid`);
+      }
+      for (const [name, p] of Object.entries(searched)) {
         const field = fields[name];
         assert.ok(field.description!.includes(p.doc) && field.description!.includes(`Domain ${describeDomain(p)}.`) && field.description!.includes(`Default ${describeDefault(p)}.`), `${kind}.${name}: ${field.description}`);
         const expected = p.type !== "choice" && p.defaultWhen ? undefined : [p.default];
