@@ -4,7 +4,7 @@ import { NumberArrayFields } from "./NumberArrayFields.js";
 import { GalaxyFields } from "./GalaxyFields.js";
 import { GalaxyQueries } from "./GalaxyQueries.js";
 import { GalaxyPredictionFields, PredictionFields, PredictorFields, TrainingRunFields } from "./PredictionFields.js";
-import { ExperimentResolvers } from "./ExperimentResolvers.js";
+import { CellProtocolFields, ExperimentProtocolFields, ExperimentResolvers } from "./ExperimentResolvers.js";
 import { IngestResolvers } from "./IngestResolvers.js";
 import { PredictorMutations } from "./PredictorMutations.js";
 import { PredictorQueries } from "./PredictorQueries.js";
@@ -20,6 +20,8 @@ export const resolvers = [
   PredictorMutations,
   IngestResolvers,
   ExperimentResolvers,
+  ExperimentProtocolFields,
+  CellProtocolFields,
   PredictorFields,
   PredictionFields,
   TrainingRunFields,

@@ -3,6 +3,7 @@ import { FeatureSet, Modality, PredictorKind, RunStatus } from "./PredictorEnums
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { LabelFilterInput } from "./TrainPredictorInput.js";
 import { TrainingRun } from "./TrainingRun.js";
+import { CellProtocol, ExperimentProtocol } from "./ExperimentProtocol.js";
 
 export enum CnnArchitecture {
   COMPACT = "COMPACT",
@@ -87,6 +88,19 @@ export class ExperimentCell {
 
   @Field(() => String, { nullable: true, description: "The compute backend the cell trained on." })
   backend!: string | null;
+
+  @Field(() => CellProtocol, { description: "This cell's protocol checks (test evaluations, metrics recomputed from the test predictions, split, CV spread)." })
+  protocol?: CellProtocol;
+
+  /** Not GraphQL fields: the experiment's protocol, computed once per response (resolvers/ExperimentResolvers.ts), and this cell's index. */
+  checks!: ProtocolHolder;
+  index!: number;
+}
+
+/** What the protocol field resolvers share: the experiment as read, and its checks once computed. */
+export interface ProtocolHolder {
+  view: unknown;
+  computed?: Promise<unknown>;
 }
 
 @ObjectType({ description: "The split every cell of an experiment shares." })
@@ -129,6 +143,12 @@ export class Experiment {
 
   @Field(() => [ExperimentCell])
   cells!: ExperimentCell[];
+
+  @Field(() => ExperimentProtocol, { description: "The honest-protocol checks: split disjoint by id and by object, the test part touched once, metrics from the test galaxies, one split, CV spread per cell." })
+  protocol?: ExperimentProtocol;
+
+  /** Not a GraphQL field (see ExperimentCell.checks). */
+  checks!: ProtocolHolder;
 
   @Field(() => String, { nullable: true })
   error!: string | null;
