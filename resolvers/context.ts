@@ -18,6 +18,7 @@ import { aliasesByPredictorIds, resolvePredictorRef, type RefProblem } from "../
 import type { PredictionRecord } from "../models/store/predictions.js";
 import { runsByIds, type RunRecord } from "../models/store/runs.js";
 import type { TrainingService } from "../models/training/service.js";
+import type { EmbeddingService } from "../models/embedding/service.js";
 import type { EventLog } from "../types/event-log.js";
 
 /** Everything the server holds for the lifetime of the process. */
@@ -26,6 +27,8 @@ export interface Services {
   cube: CubeStore;
   settings: Settings;
   training: TrainingService;
+  /** Embedding jobs (PCA, t-SNE, UMAP), computed in worker threads of this process and cached in the database. */
+  embeddings: EmbeddingService;
   /** Runs ingest jobs (ingestFiles) in this process, the one writer of its data. */
   ingest: IngestJobRunner;
   /** The bearer token mutations need. */

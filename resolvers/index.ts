@@ -6,6 +6,7 @@ import { GalaxyQueries } from "./GalaxyQueries.js";
 import { GalaxyPredictionFields, PredictionFields, PredictorFields, TrainingRunFields } from "./PredictionFields.js";
 import { CellProtocolFields, ExperimentProtocolFields, ExperimentResolvers } from "./ExperimentResolvers.js";
 import { IngestResolvers } from "./IngestResolvers.js";
+import { EmbeddingResolvers } from "./EmbeddingResolvers.js";
 import { PredictorMutations } from "./PredictorMutations.js";
 import { PredictorQueries } from "./PredictorQueries.js";
 
@@ -22,6 +23,7 @@ export const resolvers = [
   ExperimentResolvers,
   ExperimentProtocolFields,
   CellProtocolFields,
+  EmbeddingResolvers,
   PredictorFields,
   PredictionFields,
   TrainingRunFields,
