@@ -28,6 +28,7 @@ export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
       maxAvg: input.labelFilter?.maxAvg ?? null,
     },
     cnnArchitecture: input.cnnArchitecture === CnnArchitecture.THESIS_VGG ? "vgg12" : "compact",
+    ...(input.excludeBlended ? { excludeBlended: true } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import { listPredictors, predictorsByIds, type PredictorRecord } from "../models
 import { aliasesByPredictorIds, resolvePredictorRef, type RefProblem } from "../models/store/registry.js";
 import type { PredictionRecord } from "../models/store/predictions.js";
 import { runsByIds, type RunRecord } from "../models/store/runs.js";
+import { sourceCounts } from "../models/store/source-counts.js";
 import type { TrainingService } from "../models/training/service.js";
 import type { EmbeddingService } from "../models/embedding/service.js";
 import type { EventLog } from "../types/event-log.js";
@@ -49,6 +50,8 @@ export interface Loaders {
   /** A predictor reference (id, name@version, name@alias) → its id, or what is wrong with it. */
   predictorRef: DataLoader<string, { id: string } | RefProblem>;
   aliases: DataLoader<string, string[]>;
+  /** Galaxy id → sources in its r-band cutout (computed and stored on first read), null without an image. */
+  sourceCount: DataLoader<string, number | null>;
 }
 
 export interface Context extends Services {
@@ -135,6 +138,10 @@ export function makeContext(services: Services, authorization?: string | null): 
       galaxyPredictions: galaxyPredictionsLoader(services, prediction),
       predictorRef: new DataLoader((refs) => Promise.all(refs.map((ref) => resolvePredictorRef(db.sql, ref))), { maxBatchSize: 100 }),
       aliases: new DataLoader((ids) => aliasesByPredictorIds(db.sql, ids), { maxBatchSize: 1000 }),
+      sourceCount: new DataLoader(async (ids) => {
+        const counts = await sourceCounts(db.sql, services.cube, ids);
+        return ids.map((id) => counts.get(id) ?? null);
+      }, { maxBatchSize: 1000 }),
     },
   };
 }

@@ -29,5 +29,6 @@ export function toTrainInput(input: TrainPredictorInput): TrainInput {
       maxAvg: input.labelFilter?.maxAvg ?? null,
     },
     fusionWeighting: input.fusionWeighting,
+    ...(input.excludeBlended ? { excludeBlended: true } : {}),
   };
 }

@@ -49,6 +49,9 @@ export class ExperimentInput {
 
   @Field(() => CnnArchitecture, { defaultValue: CnnArchitecture.COMPACT })
   cnnArchitecture!: CnnArchitecture;
+
+  @Field(() => Boolean, { defaultValue: false, description: "Every cell leaves out galaxies whose cutout holds more than one source (Galaxy.blended); the cells still share one galaxy set and split." })
+  excludeBlended!: boolean;
 }
 
 @ObjectType({ description: "One cell of an experiment: what it varies, its training run and its test metrics." })

@@ -101,4 +101,7 @@ export class TrainPredictorInput {
 
   @Field(() => FusionWeighting, { defaultValue: FusionWeighting.EQUAL, description: "LATE_FUSION only." })
   fusionWeighting!: FusionWeighting;
+
+  @Field(() => Boolean, { defaultValue: false, description: "Leave galaxies whose cutout holds more than one source (Galaxy.blended) out of training and evaluation; they still get predictions. Galaxies without an image are kept (their count is unknown)." })
+  excludeBlended!: boolean;
 }

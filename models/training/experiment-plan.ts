@@ -34,6 +34,8 @@ export interface ExperimentRequest {
   labelFilter: LabelFilter;
   /** CNN cells: `compact` (default) or `vgg12` (the thesis VGG). */
   cnnArchitecture: "compact" | "vgg12";
+  /** Every cell leaves out blended galaxies (absent: keeps them). */
+  excludeBlended?: boolean;
 }
 
 export interface PlannedCell {
@@ -156,6 +158,7 @@ export function cellTrainInput(r: ExperimentRequest, c: CellDescription): TrainI
     labelFilter: r.labelFilter,
     fusionWeighting: "EQUAL",
     dataModality: "EARLY_FUSION",
+    ...(r.excludeBlended ? { excludeBlended: true } : {}),
   };
 }
 

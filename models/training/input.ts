@@ -34,6 +34,8 @@ export interface TrainInput extends FeatureSpec {
    * cells see one galaxy set — and with one seed, one split.
    */
   dataModality?: Modality;
+  /** Leave galaxies whose r-band cutout holds more than one source out of training and evaluation (absent: keep them). */
+  excludeBlended?: boolean;
 }
 
 export interface Problem {
