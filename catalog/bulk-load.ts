@@ -93,7 +93,8 @@ export async function insertBatchReturning(sql: Sql, batch: NewGalaxy[]): Promis
 
 /**
  * Points galaxies at new cube data (a merged observation moved them to a
- * newer shard) and fills a missing SFR label; one statement of arrays.
+ * newer shard) and fills a missing SFR label; one statement of arrays. New
+ * cube data forgets the stored source count (computed again when needed).
  */
 export async function updateGalaxyData(tx: Sql, updates: readonly { id: string; cube: CubeData | null; sfr?: Partial<SfrLabel> }[]): Promise<void> {
   if (updates.length === 0) return;
@@ -101,6 +102,7 @@ export async function updateGalaxyData(tx: Sql, updates: readonly { id: string; 
   await tx`
     UPDATE galaxies g SET
       cube_shard = COALESCE(u.shard, g.cube_shard), cube_row = COALESCE(u.row, g.cube_row),
+      source_count = CASE WHEN u.shard IS NULL THEN g.source_count END,
       has_image = g.has_image OR u.has_image = 1, has_spectrum = g.has_spectrum OR u.has_spectrum = 1,
       sfr_avg = COALESCE(g.sfr_avg, u.avg), sfr_median = CASE WHEN g.sfr_avg IS NULL THEN u.median ELSE g.sfr_median END,
       sfr_p2p5 = CASE WHEN g.sfr_avg IS NULL THEN u.p2p5 ELSE g.sfr_p2p5 END, sfr_p16 = CASE WHEN g.sfr_avg IS NULL THEN u.p16 ELSE g.sfr_p16 END,

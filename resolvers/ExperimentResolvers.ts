@@ -1,9 +1,11 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { NotFoundError, UserInputError } from "../errors/codes.js";
 import type { CellRecord } from "../models/store/experiments.js";
 import type { ExperimentRequest } from "../models/training/experiment-plan.js";
 import { ExperimentService, type ExperimentView } from "../models/training/experiments.js";
-import { CnnArchitecture, Experiment, ExperimentCell, ExperimentInput } from "../schema/Experiment.js";
+import { CnnArchitecture, Experiment, ExperimentCell, ExperimentInput, type ProtocolHolder } from "../schema/Experiment.js";
+import { CellProtocol, ExperimentProtocol } from "../schema/ExperimentProtocol.js";
+import { experimentProtocol, type ExperimentProtocol as Checks } from "../models/training/experiment-protocol.js";
 import { requireToken, type Context } from "./context.js";
 import { checkId } from "./PredictorQueries.js";
 import { toTrainingRun } from "./training-run.js";
@@ -27,10 +29,11 @@ export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
     },
     cnnArchitecture: input.cnnArchitecture === CnnArchitecture.THESIS_VGG ? "vgg12" : "compact",
     cnnFusions: (input.cnnFusions as ExperimentRequest["cnnFusions"]) ?? null,
+    ...(input.excludeBlended ? { excludeBlended: true } : {}),
   };
 }
 
-function toCell({ cell, run }: CellRecord): ExperimentCell {
+function toCell({ cell, run }: CellRecord, index: number, checks: ProtocolHolder): ExperimentCell {
   const timings = (run.timings ?? {}) as Record<string, number>;
   return {
     run: toTrainingRun(run),
@@ -46,10 +49,14 @@ function toCell({ cell, run }: CellRecord): ExperimentCell {
     cv: run.status === "SUCCEEDED" ? (run.cv as unknown as ExperimentCell["cv"]) : null,
     trainSeconds: typeof timings.trainSeconds === "number" ? timings.trainSeconds : null,
     backend: run.backend,
+    checks,
+    index,
   };
 }
 
-export function toExperiment({ experiment: e, cells }: ExperimentView): Experiment {
+export function toExperiment(view: ExperimentView): Experiment {
+  const { experiment: e, cells } = view;
+  const checks: ProtocolHolder = { view };
   return {
     id: e.id,
     status: e.status as Experiment["status"],
@@ -57,7 +64,8 @@ export function toExperiment({ experiment: e, cells }: ExperimentView): Experime
     preset: (e.input.preset as string | null) ?? null,
     seed: e.seed,
     split: e.split && { seed: e.split.seed, trainCount: e.split.train.length, validationCount: e.split.validation.length, testCount: e.split.test.length, sameForEveryCell: e.split.sameForEveryCell },
-    cells: cells.map(toCell),
+    cells: cells.map((c, i) => toCell(c, i, checks)),
+    checks,
     error: e.error,
     queuedAt: e.queuedAt,
     startedAt: e.startedAt,
@@ -94,5 +102,28 @@ export class ExperimentResolvers {
   async experiments(@Arg("first", () => Int, { defaultValue: 20 }) first: number, @Ctx() context: Context): Promise<Experiment[]> {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw new UserInputError([{ argument: "first", message: "must be an integer in [1, 100]" }]);
     return (await service(context).list(first)).map(toExperiment);
+  }
+}
+
+/** The protocol checks, computed once per experiment and response however many fields ask. */
+function checksOf(holder: ProtocolHolder, context: Context): Promise<Checks> {
+  const view = holder.view as ExperimentView;
+  holder.computed ??= experimentProtocol(context.db.sql, view.experiment, view.cells);
+  return holder.computed as Promise<Checks>;
+}
+
+@Resolver(() => Experiment)
+export class ExperimentProtocolFields {
+  @FieldResolver(() => ExperimentProtocol)
+  async protocol(@Root() experiment: Experiment, @Ctx() context: Context): Promise<ExperimentProtocol> {
+    return checksOf(experiment.checks, context);
+  }
+}
+
+@Resolver(() => ExperimentCell)
+export class CellProtocolFields {
+  @FieldResolver(() => CellProtocol)
+  async protocol(@Root() cell: ExperimentCell, @Ctx() context: Context): Promise<CellProtocol> {
+    return (await checksOf(cell.checks, context)).cells[cell.index];
   }
 }

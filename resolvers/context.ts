@@ -17,7 +17,9 @@ import { listPredictors, predictorsByIds, type PredictorRecord } from "../models
 import { aliasesByPredictorIds, resolvePredictorRef, type RefProblem } from "../models/store/registry.js";
 import type { PredictionRecord } from "../models/store/predictions.js";
 import { runsByIds, type RunRecord } from "../models/store/runs.js";
+import { sourceCounts } from "../models/store/source-counts.js";
 import type { TrainingService } from "../models/training/service.js";
+import type { EmbeddingService } from "../models/embedding/service.js";
 import type { EventLog } from "../types/event-log.js";
 
 /** Everything the server holds for the lifetime of the process. */
@@ -26,6 +28,8 @@ export interface Services {
   cube: CubeStore;
   settings: Settings;
   training: TrainingService;
+  /** Embedding jobs (PCA, t-SNE, UMAP), computed in worker threads of this process and cached in the database. */
+  embeddings: EmbeddingService;
   /** Runs ingest jobs (ingestFiles) in this process, the one writer of its data. */
   ingest: IngestJobRunner;
   /** The bearer token mutations need. */
@@ -46,6 +50,8 @@ export interface Loaders {
   /** A predictor reference (id, name@version, name@alias) → its id, or what is wrong with it. */
   predictorRef: DataLoader<string, { id: string } | RefProblem>;
   aliases: DataLoader<string, string[]>;
+  /** Galaxy id → sources in its r-band cutout (computed and stored on first read), null without an image. */
+  sourceCount: DataLoader<string, number | null>;
 }
 
 export interface Context extends Services {
@@ -135,6 +141,10 @@ export function makeContext(services: Services, authorization?: string | null, b
       galaxyPredictions: galaxyPredictionsLoader(services, prediction),
       predictorRef: new DataLoader((refs) => Promise.all(refs.map((ref) => resolvePredictorRef(db.sql, ref))), { maxBatchSize: 100 }),
       aliases: new DataLoader((ids) => aliasesByPredictorIds(db.sql, ids), { maxBatchSize: 1000 }),
+      sourceCount: new DataLoader(async (ids) => {
+        const counts = await sourceCounts(db.sql, services.cube, ids);
+        return ids.map((id) => counts.get(id) ?? null);
+      }, { maxBatchSize: 1000 }),
     },
   };
 }

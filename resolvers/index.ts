@@ -4,8 +4,9 @@ import { NumberArrayFields } from "./NumberArrayFields.js";
 import { GalaxyFields } from "./GalaxyFields.js";
 import { GalaxyQueries } from "./GalaxyQueries.js";
 import { GalaxyPredictionFields, PredictionFields, PredictorFields, TrainingRunFields } from "./PredictionFields.js";
-import { ExperimentResolvers } from "./ExperimentResolvers.js";
+import { CellProtocolFields, ExperimentProtocolFields, ExperimentResolvers } from "./ExperimentResolvers.js";
 import { IngestResolvers } from "./IngestResolvers.js";
+import { EmbeddingResolvers } from "./EmbeddingResolvers.js";
 import { PredictorMutations } from "./PredictorMutations.js";
 import { PredictorQueries } from "./PredictorQueries.js";
 
@@ -20,6 +21,9 @@ export const resolvers = [
   PredictorMutations,
   IngestResolvers,
   ExperimentResolvers,
+  ExperimentProtocolFields,
+  CellProtocolFields,
+  EmbeddingResolvers,
   PredictorFields,
   PredictionFields,
   TrainingRunFields,

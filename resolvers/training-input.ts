@@ -61,6 +61,7 @@ export function toTrainInput(input: TrainPredictorInput): { input: TrainInput; g
       fusionWeighting: input.fusionWeighting,
       // Only when GATED, so a CONCAT run's stored input is what it was before the option.
       ...(input.fusion === CnnFusion.GATED ? { fusion: "GATED" as const } : {}),
+      ...(input.excludeBlended ? { excludeBlended: true } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import { CnnFusion, FeatureSet, Modality, PredictorKind, RunStatus } from "./Pre
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { LabelFilterInput } from "./TrainPredictorInput.js";
 import { TrainingRun } from "./TrainingRun.js";
+import { CellProtocol, ExperimentProtocol } from "./ExperimentProtocol.js";
 
 export enum CnnArchitecture {
   COMPACT = "COMPACT",
@@ -54,6 +55,9 @@ export class ExperimentInput {
     description: "Fusions of the CNN EARLY_FUSION cells (default [CONCAT]): each such cell once per value, e.g. [CONCAT, GATED] to compare the learned gate with early and late fusion in one table. GATED without a CNN EARLY_FUSION cell is BAD_USER_INPUT.",
   })
   cnnFusions?: CnnFusion[] | null;
+
+  @Field(() => Boolean, { defaultValue: false, description: "Every cell leaves out galaxies whose cutout holds more than one source (Galaxy.blended); the cells still share one galaxy set and split." })
+  excludeBlended!: boolean;
 }
 
 @ObjectType({ description: "One cell of an experiment: what it varies, its training run and its test metrics." })
@@ -96,6 +100,19 @@ export class ExperimentCell {
 
   @Field(() => String, { nullable: true, description: "The compute backend the cell trained on." })
   backend!: string | null;
+
+  @Field(() => CellProtocol, { description: "This cell's protocol checks (test evaluations, metrics recomputed from the test predictions, split, CV spread)." })
+  protocol?: CellProtocol;
+
+  /** Not GraphQL fields: the experiment's protocol, computed once per response (resolvers/ExperimentResolvers.ts), and this cell's index. */
+  checks!: ProtocolHolder;
+  index!: number;
+}
+
+/** What the protocol field resolvers share: the experiment as read, and its checks once computed. */
+export interface ProtocolHolder {
+  view: unknown;
+  computed?: Promise<unknown>;
 }
 
 @ObjectType({ description: "The split every cell of an experiment shares." })
@@ -138,6 +155,12 @@ export class Experiment {
 
   @Field(() => [ExperimentCell])
   cells!: ExperimentCell[];
+
+  @Field(() => ExperimentProtocol, { description: "The honest-protocol checks: split disjoint by id and by object, the test part touched once, metrics from the test galaxies, one split, CV spread per cell." })
+  protocol?: ExperimentProtocol;
+
+  /** Not a GraphQL field (see ExperimentCell.checks). */
+  checks!: ProtocolHolder;
 
   @Field(() => String, { nullable: true })
   error!: string | null;

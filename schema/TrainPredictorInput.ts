@@ -67,4 +67,6 @@ export class TrainPredictorInput {
 
   @Field(() => CnnFusion, { defaultValue: CnnFusion.CONCAT, description: "CNN with EARLY_FUSION only (GATED with another kind or modality is BAD_USER_INPUT): how the two branches are joined." })
   fusion!: CnnFusion;
+  @Field(() => Boolean, { defaultValue: false, description: "Leave galaxies whose cutout holds more than one source (Galaxy.blended) out of training and evaluation; they still get predictions. Galaxies without an image are kept (their count is unknown)." })
+  excludeBlended!: boolean;
 }

@@ -12,6 +12,7 @@ import { cubeRootOf, type Settings } from "../config/settings.js";
 import { openCube } from "../cube/cube-store.js";
 import { sweepCube } from "../cube/sweep.js";
 import { dataDirFailure } from "../db/data-dir.js";
+import { EmbeddingService } from "../models/embedding/service.js";
 import { connect, databaseUrlFailure, type Database } from "../db/database.js";
 import { StartupError } from "../errors/startup.js";
 import { migrate } from "../db/migrate.js";
@@ -101,7 +102,9 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     }
     const ingest = new IngestJobRunner(db, cube, { batchSize: settings.ingestBatchSize, onEvent: (event) => logIngestEvent(eventLog, event) });
     opened.push(() => ingest.stop());
-    const services: Services = { db, cube, settings, training, ingest, apiToken, log: eventLog };
+    const embeddings = new EmbeddingService(db, cubeRootOf(settings), eventLog);
+    opened.push(() => embeddings.stop());
+    const services: Services = { db, cube, settings, training, ingest, embeddings, apiToken, log: eventLog };
     step = "starting GraphQL";
     const apollo = await startGraphql(settings);
     opened.push(() => apollo.stop());
@@ -159,6 +162,7 @@ async function running(server: Server, { db, services, apollo, training, ingest,
       });
       await apollo.stop();
       await ingest.stop();
+      await services.embeddings.stop();
       await training.queue.stop();
       cube.close();
       if (!options.db) await db.close();

@@ -30,7 +30,9 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
 const FIELDS = `id status progress preset seed error split { seed trainCount validationCount testCount sameForEveryCell }
   cells { reference learner modality imageZoom spectrumZoom features studies trainSeconds backend cv { folds r2Mean r2Std }
     metrics { count r2 mae rmse nmad }
-    run { id status seed folds predictor { id } split { train validation test } } }`;
+    run { id status seed folds predictor { id } split { train validation test } }
+    protocol { testEvaluations stepsTouchingTestBefore metricsFromTest sameSplit cvFolds cvR2Std cvRmseStd } }
+  protocol { split { disjointIds sharedIds disjointObjects sharedObjects radiusArcsec missingPositions } testTouchedOnce metricsFromTest sameSplitForEveryCell cellsChecked passed problems }`;
 const GRID = { learners: ["DECISION_TREE"], modalities: ["SPECTRUM", "EARLY_FUSION"], features: ["ENGINEERED"], folds: 3, seed: 5 };
 type Experiment = Record<string, any>;
 
@@ -175,6 +177,16 @@ for (const backend of backends) {
         assert.ok(Number.isFinite(cell.cv.r2Mean) && cell.cv.r2Std >= 0);
         assert.ok(cell.backend.length > 0);
       }
+      // The protocol checks the experiment reports: all pass, for every cell.
+      assert.deepEqual(e.protocol, {
+        split: { disjointIds: true, sharedIds: [], disjointObjects: true, sharedObjects: [], radiusArcsec: 1, missingPositions: 0 },
+        testTouchedOnce: true, metricsFromTest: true, sameSplitForEveryCell: true, cellsChecked: 4, passed: true, problems: [],
+      });
+      for (const cell of e.cells) {
+        assert.deepEqual([cell.protocol.testEvaluations, cell.protocol.stepsTouchingTestBefore, cell.protocol.metricsFromTest, cell.protocol.sameSplit], [1, [], true, true]);
+        assert.deepEqual([cell.protocol.cvFolds, cell.protocol.cvR2Std], [3, cell.cv.r2Std]);
+        assert.ok(cell.protocol.cvRmseStd >= 0);
+      }
       const [baseline, linear] = e.cells.slice(2);
       // The median knows nothing: R² ≤ 0 up to the median/mean gap; the demo's SFR is in its colours and lines.
       assert.ok(baseline.metrics.r2 < 0.05, `baseline R² ${baseline.metrics.r2}`);
@@ -199,6 +211,15 @@ for (const backend of backends) {
       const text = await md.text();
       assert.equal(text.split("\n").filter((l) => l.startsWith("| ")).length, 2 + first.cells.length);
       assert.match(text, /one split for every cell/);
+      assert.match(text, /no galaxy in two of train\/validation\/test: yes/);
+      assert.match(text, /no object \(repeats within 1″\) in two of them: yes/);
+      assert.match(text, /the test part touched once .*: yes/);
+      assert.match(text, /recomputed from the stored predictions of exactly the test galaxies: yes/);
+      for (const column of ["cvR2Std", "cvRmseStd", "testEvaluations", "metricsFromTest", "sameSplit"]) assert.ok(header.includes(column), column);
+      lines.slice(1).forEach((line) => {
+        const row = Object.fromEntries(line.split(",").map((v, k) => [header[k], v]));
+        assert.deepEqual([row.testEvaluations, row.metricsFromTest, row.sameSplit], ["1", "true", "true"]);
+      });
       assert.equal((await fetch(`${server.url}/experiments/999999.csv`)).status, 404);
     });
 
@@ -252,6 +273,31 @@ for (const backend of backends) {
       assert.match(again.errors![0].message, /already finished \(SUCCEEDED\)/);
       const missing = await server.graphql(`{ experiment(id: "424242") { id } }`);
       assert.equal(missing.errors?.[0].extensions.code, "NOT_FOUND");
+    });
+
+    it("reports a protocol breach: a galaxy in two parts, a repeat of a test galaxy in training, a metric not from the test predictions", async () => {
+      // Last in this file: it changes stored rows of the first experiment.
+      const split = first.cells[0].run.split;
+      const [testId, otherTrainId] = [split.test[0], split.train[1]];
+      await db.sql`UPDATE experiments SET split = jsonb_set(split, '{train}', split->'train' || ${db.sql.json([testId])}) WHERE id = ${first.id}`;
+      const [{ ra, dec }] = await db.sql`SELECT ra, dec FROM galaxies WHERE id = ${split.test[1]}`;
+      await db.sql`UPDATE galaxies SET ra = ${Number(ra)}, dec = ${Number(dec) + 0.5 / 3600} WHERE id = ${otherTrainId}`;
+      const tree = first.cells[0];
+      await db.sql`UPDATE predictions SET value = value + 1 WHERE predictor_id = ${tree.run.predictor.id} AND galaxy_id = ${testId}`;
+      const response = await server.graphql(`query($id: ID!) { experiment(id: $id) { ${FIELDS} } }`, { id: first.id });
+      assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+      const p = response.data!.experiment.protocol;
+      assert.equal(p.passed, false);
+      assert.deepEqual([p.split.disjointIds, p.split.sharedIds], [false, [testId]]);
+      assert.equal(p.split.disjointObjects, false);
+      assert.ok(p.split.sharedObjects.some((pair: string[]) => pair.includes(`${otherTrainId} (train)`) && pair.includes(`${split.test[1]} (test)`)), JSON.stringify(p.split.sharedObjects));
+      assert.equal(p.metricsFromTest, false);
+      assert.equal(response.data!.experiment.cells[0].protocol.metricsFromTest, false);
+      assert.equal(response.data!.experiment.cells[1].protocol.metricsFromTest, true);
+      // Every cell's own split now differs from the experiment's (tampered) one.
+      assert.equal(p.sameSplitForEveryCell, false);
+      assert.ok(p.problems.some((line: string) => /galaxies in two parts of the split/.test(line)));
+      assert.ok(p.problems.some((line: string) => new RegExp(`run ${tree.run.id}: its test metrics are not those of its stored predictions`).test(line)));
     });
   });
 }

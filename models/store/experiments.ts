@@ -155,3 +155,16 @@ export async function cancelExperimentRow(sql: Sql, id: string): Promise<boolean
     WHERE id = ${id} AND status IN ('QUEUED', 'RUNNING') RETURNING id`;
   return rows.length > 0;
 }
+
+/** ra, dec (degrees) of the galaxies among `ids` that exist. */
+export async function galaxyPositions(sql: Sql, ids: readonly string[]): Promise<Map<string, { ra: number; dec: number }>> {
+  const rows = await sql`SELECT id, ra, dec FROM galaxies WHERE id = ANY(${ids as string[]}::int8[])`;
+  return new Map(rows.map((r) => [String(r.id), { ra: Number(r.ra), dec: Number(r.dec) }]));
+}
+
+/** A predictor's stored predictions of the galaxies among `ids`, with their labels (as float32, as training reads them), in id order. */
+export async function storedPredictionsWithLabels(sql: Sql, predictorId: string, ids: readonly string[]): Promise<{ id: string; label: number; value: number }[]> {
+  const rows = await sql`SELECT g.id, g.sfr_avg, p.value FROM predictions p JOIN galaxies g ON g.id = p.galaxy_id
+    WHERE p.predictor_id = ${predictorId} AND p.galaxy_id = ANY(${ids as string[]}::int8[]) ORDER BY g.id`;
+  return rows.map((r) => ({ id: String(r.id), label: Math.fround(Number(r.sfr_avg)), value: Number(r.value) }));
+}

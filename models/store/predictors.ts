@@ -111,7 +111,7 @@ export async function saveTrainedPredictor(
       hyperparameters: outcome.hyperparameters,
       grid: outcome.grid,
       curves: outcome.curves,
-      metrics: { ...outcome.metrics, members: outcome.members, noiseVariance: outcome.noiseVariance, ...(outcome.fusionWeights ? { fusionWeights: outcome.fusionWeights } : {}) },
+      metrics: { ...outcome.metrics, members: outcome.members, noiseVariance: outcome.noiseVariance, protocol: outcome.protocol, ...(outcome.fusionWeights ? { fusionWeights: outcome.fusionWeights } : {}) },
       cv: outcome.cv,
       split: outcome.split,
     };

@@ -12,6 +12,9 @@ import { silentLog, type EventLog } from "../../types/event-log.js";
 import { saveTrainedPredictor } from "../store/predictors.js";
 import { claimRun, failRun, reportProgress } from "../store/runs.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
+import { sourceCounts } from "../store/source-counts.js";
+import { CubeStore } from "../../cube/cube-store.js";
+import { LocalShardStorage } from "../../cube/storage.js";
 import { describeDataset } from "./dataset.js";
 import { trainingFailureOf } from "./failure.js";
 import { defaultPredictorName, type TrainInput } from "./input.js";
@@ -81,6 +84,7 @@ export class TrainingExecutor {
     const ended: { status: string; error?: string; errorCode?: string } = { status: "FAILED" };
     try {
       const galaxies = await loadTrainingGalaxies(sql, input);
+      if (input.excludeBlended) await this.dropBlended(galaxies);
       const loaded = Date.now();
       const outcome = await this.inWorker(runId, claim, input, galaxies);
       const trained = Date.now();
@@ -110,6 +114,24 @@ export class TrainingExecutor {
       const line = { event: "training run", runId, kind: input.kind, modality: input.modality, features: input.features, worker: this.workerName, durationS: (Date.now() - started) / 1000, ...ended };
       if (ended.status === "FAILED") this.log.warn(line, "training run");
       else this.log.info(line, "training run");
+    }
+  }
+
+  /**
+   * excludeBlended: labelled galaxies whose cutout holds more than one source
+   * lose their label for this run (not trained or evaluated on; still
+   * predicted). Counts missing in the catalogue are computed and stored first.
+   */
+  private async dropBlended(galaxies: TrainingGalaxies): Promise<void> {
+    const labelled = galaxies.ids.filter((_, i) => Number.isFinite(galaxies.label[i]));
+    const cube = await CubeStore.create(new LocalShardStorage(this.cubePath));
+    try {
+      const counts = await sourceCounts(this.db.sql, cube, labelled);
+      galaxies.ids.forEach((id, i) => {
+        if ((counts.get(id) ?? 0) > 1) galaxies.label[i] = NaN;
+      });
+    } finally {
+      cube.close();
     }
   }
 

@@ -40,6 +40,8 @@ export interface ExperimentRequest {
    * and late fusion in one table.
    */
   cnnFusions?: CnnFusion[] | null;
+  /** Every cell leaves out blended galaxies (absent: keeps them). */
+  excludeBlended?: boolean;
 }
 
 export interface PlannedCell {
@@ -175,6 +177,7 @@ export function cellTrainInput(r: ExperimentRequest, c: CellDescription): TrainI
     fusionWeighting: "EQUAL",
     dataModality: "EARLY_FUSION",
     ...(c.fusion === "GATED" ? { fusion: "GATED" as const } : {}),
+    ...(r.excludeBlended ? { excludeBlended: true } : {}),
   };
 }
 

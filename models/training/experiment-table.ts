@@ -10,6 +10,7 @@
  * keep their columns.
  */
 import type { CellRecord, ExperimentRecord } from "../store/experiments.js";
+import type { ExperimentProtocol } from "./experiment-protocol.js";
 
 export interface TableRow {
   cell: number;
@@ -28,8 +29,13 @@ export interface TableRow {
   coverage1Sigma: number | null;
   cvR2Mean: number | null;
   cvR2Std: number | null;
+  cvRmseStd: number | null;
   testCount: number | null;
   trainSeconds: number | null;
+  /** Protocol (./experiment-protocol.ts): test evaluations recorded, metrics recomputed from the test predictions, the shared split. */
+  testEvaluations: number | null;
+  metricsFromTest: boolean | null;
+  sameSplit: boolean | null;
   studies: string;
   fusion?: string;
   gateImageMean?: number | null;
@@ -38,7 +44,7 @@ export interface TableRow {
   gateImageP84?: number | null;
 }
 
-const COLUMNS: (keyof TableRow)[] = ["cell", "run", "status", "reference", "learner", "modality", "features", "imageZoom", "spectrumZoom", "r2", "mae", "rmse", "nmad", "coverage1Sigma", "cvR2Mean", "cvR2Std", "testCount", "trainSeconds", "studies"];
+const COLUMNS: (keyof TableRow)[] = ["cell", "run", "status", "reference", "learner", "modality", "features", "imageZoom", "spectrumZoom", "r2", "mae", "rmse", "nmad", "coverage1Sigma", "cvR2Mean", "cvR2Std", "cvRmseStd", "testCount", "trainSeconds", "testEvaluations", "metricsFromTest", "sameSplit", "studies"];
 
 const FUSION_COLUMNS: (keyof TableRow)[] = ["fusion", "gateImageMean", "gateImageP16", "gateImageP50", "gateImageP84"];
 
@@ -53,9 +59,10 @@ function columnsOf(cells: readonly CellRecord[]): (keyof TableRow)[] {
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-export function tableRows(cells: readonly CellRecord[]): TableRow[] {
+export function tableRows(cells: readonly CellRecord[], protocol: ExperimentProtocol | null = null): TableRow[] {
   const gated = hasGatedCell(cells);
   return cells.map(({ cell, run }, i) => {
+    const checked = protocol?.cells[i] ?? null;
     const m = run.status === "SUCCEEDED" ? (run.metrics ?? {}) : {};
     const cv = run.status === "SUCCEEDED" ? (run.cv ?? {}) : {};
     const gate = (m as { fusionWeights?: Record<string, unknown> }).fusionWeights ?? {};
@@ -85,8 +92,12 @@ export function tableRows(cells: readonly CellRecord[]): TableRow[] {
       coverage1Sigma: num(m.coverage1Sigma),
       cvR2Mean: num(cv.r2Mean),
       cvR2Std: num(cv.r2Std),
+      cvRmseStd: num(cv.rmseStd),
       testCount: num(m.count),
       trainSeconds: num((run.timings ?? {}).trainSeconds),
+      testEvaluations: checked?.testEvaluations ?? null,
+      metricsFromTest: checked?.metricsFromTest ?? null,
+      sameSplit: checked?.sameSplit ?? null,
       studies: cell.studies.join("; "),
       ...fusion,
     };
@@ -99,10 +110,10 @@ function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-export function experimentCsv(cells: readonly CellRecord[]): string {
+export function experimentCsv(cells: readonly CellRecord[], protocol: ExperimentProtocol | null = null): string {
   const columns = columnsOf(cells);
   const lines = [columns.join(",")];
-  for (const row of tableRows(cells)) lines.push(columns.map((c) => csvField(row[c])).join(","));
+  for (const row of tableRows(cells, protocol)) lines.push(columns.map((c) => csvField(row[c])).join(","));
   return lines.join("\r\n") + "\r\n";
 }
 
@@ -112,7 +123,25 @@ function mdField(v: unknown, column: keyof TableRow): string {
   return String(v).replaceAll("|", "\\|");
 }
 
-export function experimentMarkdown(experiment: ExperimentRecord, cells: readonly CellRecord[]): string {
+const yesNo = (v: boolean | null, unknown: string) => (v === null ? unknown : v ? "yes" : "NO");
+
+/** The protocol checks as Markdown lines. */
+export function protocolMarkdown(p: ExperimentProtocol): string[] {
+  const lines = ["Protocol checks:", ""];
+  if (p.split) {
+    lines.push(`- no galaxy in two of train/validation/test: ${yesNo(p.split.disjointIds, "?")}`);
+    lines.push(`- no object (repeats within ${p.split.radiusArcsec}″) in two of them: ${yesNo(p.split.disjointObjects, "?")}${p.split.missingPositions ? ` (${p.split.missingPositions} galaxies no longer in the catalogue, not checked)` : ""}`);
+  } else lines.push("- split: none yet (no cell has succeeded)");
+  lines.push(`- the test part touched once (one test evaluation per cell, nothing before it read a test row): ${yesNo(p.testTouchedOnce, "not recorded for every cell")}`);
+  lines.push(`- test metrics recomputed from the stored predictions of exactly the test galaxies: ${yesNo(p.metricsFromTest, "?")}`);
+  lines.push(`- every cell on the same split: ${yesNo(p.sameSplitForEveryCell, "?")}`);
+  lines.push(`- cells checked: ${p.cellsChecked}; CV spread per cell in cvR2Std and cvRmseStd`);
+  for (const problem of p.problems) lines.push(`- PROBLEM: ${problem}`);
+  lines.push("");
+  return lines;
+}
+
+export function experimentMarkdown(experiment: ExperimentRecord, cells: readonly CellRecord[], protocol: ExperimentProtocol | null = null): string {
   const split = experiment.split;
   const head = [
     `# Experiment ${experiment.id}`,
@@ -125,8 +154,9 @@ export function experimentMarkdown(experiment: ExperimentRecord, cells: readonly
       : []),
     "",
   ];
+  if (protocol) head.push(...protocolMarkdown(protocol));
   const columns = columnsOf(cells);
-  const rows = tableRows(cells);
+  const rows = tableRows(cells, protocol);
   const lines = [`| ${columns.join(" | ")} |`, `| ${columns.map(() => "---").join(" | ")} |`];
   for (const row of rows) lines.push(`| ${columns.map((c) => mdField(row[c], c)).join(" | ")} |`);
   return [...head, ...lines, ""].join("\n");

@@ -40,6 +40,8 @@ export interface TrainInput extends FeatureSpec {
   dataModality?: Modality;
   /** EARLY_FUSION CNN only; absent = CONCAT (so inputs stored before the option read as they did). */
   fusion?: CnnFusion;
+  /** Leave galaxies whose r-band cutout holds more than one source out of training and evaluation (absent: keep them). */
+  excludeBlended?: boolean;
 }
 
 export interface Problem {

@@ -12,6 +12,7 @@ import type { CubeStore } from "../../cube/cube-store.js";
 import { sameObjectGroups } from "../../sky/cross-match.js";
 import { regressionMetrics, summariseFolds, type CvSummary, type Metrics } from "../evaluation/metrics.js";
 import { stratifiedFolds, trainValidationTestSplit } from "../evaluation/split.js";
+import { TestGuard, type TestTouchRecord } from "../evaluation/protocol.js";
 import { featureNames, loadPart, partsOf, type Part, type PartData } from "../features/feature-set.js";
 import type { IterationReport } from "../learner.js";
 import { skyEvaluation, type SkyEvaluation } from "../evaluation/sky-bins.js";
@@ -84,6 +85,8 @@ export interface TrainingOutcome {
   fusionWeights: FusionWeights | null;
   /** Predictions for every galaxy given, in its order; `notes[i]` lists why galaxy i is out of the domain (empty: in). */
   predictions: { value: Float64Array; sigma: Float64Array; notes: string[][] };
+  /** Which steps read which part: the test part evaluated once, after everything else (models/evaluation/protocol.ts). */
+  protocol: TestTouchRecord;
 }
 
 /**
@@ -147,9 +150,13 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     throw new TrainingError(`the ${eligible.length} labelled galaxies (${new Set(groups).size} distinct objects) are too few for a validation and a test part and ${input.folds} non-empty folds; use fewer folds or more galaxies`);
   }
 
+  const guard = new TestGuard(test);
   const memberParts: Part[][] = input.modality === "LATE_FUSION" ? [["image"], ["spectrum"]] : [partsOf(input.modality)];
   const memberData = memberParts.map((parts) => new MemberData(parts.map((p) => partData.get(p)!), input));
-  for (const [m, data] of memberData.entries()) checkNotAllMissing(data, train, memberParts[m]);
+  for (const [m, data] of memberData.entries()) {
+    guard.see("feature check", train.slice(0, 2000));
+    checkNotAllMissing(data, train, memberParts[m]);
+  }
 
   const points = expandGrid(input.kind, input.grid).map((p) => ({ ...p, ...fixedParameters(input) }));
   const totalFits = memberParts.length * points.length * input.folds;
@@ -177,6 +184,8 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
         const fitRows = train.filter((r) => !held.has(r));
         const curve: LearningCurve = { member: name, fold: f, iteration: [], train: [], validation: [] };
         const stage = `${name}: grid point ${points.indexOf(point) + 1}/${points.length}, fold ${f + 1}/${input.folds}`;
+        guard.see("fit", fitRows);
+        guard.see("early stopping", validation);
         const fitted = await learner.fit(memberData[m], fitRows, validation, labels, point, {
           seed: input.seed * 31 + f,
           signal,
@@ -192,6 +201,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
         });
         fitsDone++;
         report({ progress: (fitsDone / totalFits) * 0.95, stage });
+        guard.see("cv held-out fold", folds[f]);
         const predicted = await fitted.predict(memberData[m], folds[f]);
         foldMetrics.push(regressionMetrics(folds[f].map((r) => labels[r]), predicted));
         heldOut.push(predicted);
@@ -214,6 +224,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   const memberReports: TrainingOutcome["members"] = [];
   for (const [m, member] of members.entries()) {
     const alone: Ensemble = { spec: input, members: [{ ...member, weight: 1 }], noiseVariance: 0 };
+    guard.see("member validation", validation);
     const p = await predictEnsemble(alone, [memberData[m]], validation);
     memberReports.push({ member: member.parts.join("+"), weight: 1, validation: regressionMetrics(validationTruth, p.value) });
   }
@@ -225,14 +236,18 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     memberReports[m].weight = weights[m];
   });
   const ensemble: Ensemble = { spec: { modality: input.modality, features: input.features, imageZoom: input.imageZoom, spectrumZoom: input.spectrumZoom }, members, noiseVariance: 0 };
+  guard.see("noise calibration", validation);
   ensemble.noiseVariance = calibrateNoise(validationTruth, await predictEnsemble(ensemble, memberData, validation));
 
   report({ progress: 0.97, stage: "evaluating on the test split" });
+  guard.evaluate(test);
   const onTest = await predictEnsemble(ensemble, memberData, test);
   const testTruth = test.map((r) => labels[r]);
   const metrics = regressionMetrics(testTruth, onTest.value, onTest.sigma);
+  guard.see("calibration report", validation);
   const onValidation = await predictEnsemble(ensemble, memberData, validation);
   const calibration = calibrate({ truth: validationTruth, value: onValidation.value, sigma: onValidation.sigma }, { truth: testTruth, value: onTest.value, sigma: onTest.sigma });
+  guard.see("sky-bin features", test);
   const rMag = rMagnitudes(partData, test, input);
   const evaluation = skyEvaluation(test.map((r, i) => ({ truth: testTruth[i], predicted: onTest.value[i], redshift: galaxies.redshift[r], rMagnitude: rMag[i], raDeg: galaxies.raDeg[r], decDeg: galaxies.decDeg[r] })));
   const parts = partsOf(input.modality);
@@ -249,6 +264,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   const fusionWeights = await gateWeightsOn(members, memberData, test);
 
   report({ progress: 0.98, stage: "predicting every galaxy" });
+  guard.see("served predictions", all);
   const everyone = await predictEnsemble(ensemble, memberData, all);
   const notes = all.map((i) => assessDomain(domain, galaxyFacts(loaded, i, galaxies.classes[i], Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i], engineered)));
   const ids = (rows: number[]) => rows.map((r) => galaxies.ids[r]).sort((a, b) => Number(BigInt(a) - BigInt(b)));
@@ -270,6 +286,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     evaluation,
     fusionWeights,
     predictions: { value: everyone.value, sigma: everyone.sigma, notes },
+    protocol: guard.record(),
   };
 }
 
