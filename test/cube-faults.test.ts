@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statfsSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, truncateSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -142,7 +142,7 @@ for (const backend of backends) {
       db = await backend.open();
       await loadDemo(db.sql, { count: 24, cube: await openCube(dataDir), batchSize: 6 });
       const shards = (await db.sql`SELECT s.name FROM cube_shards s WHERE EXISTS (SELECT 1 FROM galaxies g WHERE g.cube_shard = s.id AND g.has_image) ORDER BY s.id`).map((r) => r.name as string);
-      assert.ok(shards.length >= 4, `${shards.length} shards`);
+      assert.ok(shards.length >= 5, `${shards.length} shards`);
       truncateSync(join(dataDir, shards[0]), 4096);
       damage.set(shards[0], "truncated");
       const garbage = openSync(join(dataDir, shards[1]), "r+");
@@ -151,6 +151,15 @@ for (const backend of backends) {
       damage.set(shards[1], "overwritten");
       rmSync(join(dataDir, shards[2]));
       damage.set(shards[2], "missing");
+      // Bytes flipped in the middle, size kept: HDF5's structure may well survive; the manifest's sha256 does not.
+      const flipped = join(dataDir, shards[3]);
+      const bytes = readFileSync(flipped);
+      const middle = Math.floor(bytes.length / 2);
+      for (let k = middle; k < middle + 512; k++) bytes[k] ^= 0xff;
+      const fd = openSync(flipped, "r+");
+      writeSync(fd, bytes, middle, 512, middle);
+      closeSync(fd);
+      damage.set(shards[3], "flipped");
       server = await startTestServer(db, { dataDir });
     });
     after(async () => {
@@ -159,7 +168,7 @@ for (const backend of backends) {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it("fails image and spectrum of the galaxies in a corrupt, truncated or missing shard with CUBE_UNREADABLE naming it; the others serve in the same response", async () => {
+    it("fails image and spectrum of the galaxies in a corrupt, truncated, missing or bit-flipped shard with CUBE_UNREADABLE naming it; the others serve in the same response", async () => {
       const shardOf = new Map([...(await locations(db.sql))].map(([id, at]) => [id, at.shard]));
       const response = await server.graphql(`{ galaxies(first: 100) { edges { node { id ra image(zoom: 1) { size flux { values } } spectrum(zoom: 2) { length } } } } }`);
       assert.equal(response.status, 200);
