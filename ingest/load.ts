@@ -187,6 +187,8 @@ export async function commitBatch(sql: Sql, cube: CubeStore, items: readonly Loa
       await updateGalaxyData(t, updates);
       await insertSources(t, sources);
     });
+    // Tests and bench/ingest-kill.ts only: each commit said on stderr, so a kill can follow one.
+    if (process.env.SKYCUBE_TEST_TRACE === "batches") process.stderr.write(`SKYCUBE_TEST_BATCH_COMMITTED ${result.inserted + result.merged}\n`);
     return result;
   } catch (error) {
     if (!committing || error instanceof StaleBatch) for (const shard of written) cube.storage.remove(shard.name);
