@@ -168,7 +168,8 @@ async function main(): Promise<void> {
       const run = await ingest(dataDir, k.env, k.when());
       committedSoFar += commits(run.output);
       const how = run.signal === "SIGKILL" ? "killed" : `exited ${run.code} before the moment came (nothing left to kill)`;
-      console.log(`run ${how} ${k.moment}: after ${run.seconds.toFixed(1)} s, ${commits(run.output)} batches committed in it (${committedSoFar} in all)`);
+      const swept = run.output.split("\n").find((l) => l.startsWith("cube: removed")) ?? "nothing left over";
+      console.log(`run ${how} ${k.moment}: after ${run.seconds.toFixed(1)} s, ${commits(run.output)} batches committed in it (${committedSoFar} in all); its start-up: ${swept}`);
     }
     let reruns = 0;
     for (;;) {

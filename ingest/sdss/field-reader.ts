@@ -37,6 +37,7 @@ export class FieldReader {
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL("./field-thread.js", import.meta.url));
+    worker.unref(); // idle, it does not keep the process alive; a request waiting for it does
     worker.on("message", (reply: FieldReply) => {
       const key = `${reply.op} ${reply.id}`;
       const waiter = this.waiting.get(key);
@@ -58,8 +59,11 @@ export class FieldReader {
     const worker = this.start();
     return new Promise((resolve, reject) => {
       this.waiting.set(`${request.op} ${request.id}`, { resolve, reject });
+      worker.ref();
       worker.postMessage(request);
-    });
+    }).finally(() => {
+      if (this.waiting.size === 0) this.worker?.unref();
+    }) as Promise<FieldReply>;
   }
 
   private static failed(reply: Extract<FieldReply, { ok: false }>): Error {

@@ -197,7 +197,10 @@ export function startSdssIngest(options: SdssIngestFiles): SdssIngest {
         await reader.close();
       }
     },
-    stop: () => reading.abort(),
+    stop: () => {
+      reading.abort();
+      void reader.close();
+    },
   };
 }
 
