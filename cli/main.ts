@@ -17,7 +17,7 @@ import { StartupError } from "../errors/startup.js";
 import { migrate } from "../db/migrate.js";
 import { exportHisscube } from "../export/hisscube.js";
 import { compactCube } from "../ingest/compact.js";
-import { listShards } from "../cube/manifest.js";
+import { listShards, manifestDigests } from "../cube/manifest.js";
 import { sweepCube } from "../cube/sweep.js";
 import { ingestHisscube } from "../ingest/hisscube.js";
 import { startSdssIngest, type IngestReport } from "../ingest/sdss/ingest.js";
@@ -297,7 +297,7 @@ async function withDatabase<T>(settings: Settings, purpose: string, work: (db: D
   }
   let cube: CubeStore;
   try {
-    cube = await openCube(cubeRootOf(settings));
+    cube = await openCube(cubeRootOf(settings), { digests: manifestDigests(db.sql) });
   } catch (error) {
     await db.close().catch(() => {});
     throw explainFailure(error, settings, "opening the cube");

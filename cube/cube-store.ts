@@ -6,11 +6,13 @@
  * it returns, so its cost is the new data's size whatever the cube holds.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, rmSync, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, rmSync, statSync, type Stats } from "node:fs";
+import { stat } from "node:fs/promises";
 import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
 import { BAND_COUNT } from "./layout.js";
-import { CubeError, WCS_FIELDS, type CubeRecord } from "./levels.js";
+import { CubeError, WCS_FIELDS, unreadable, type CubeRecord } from "./levels.js";
 import { ready, ShardFile, writeShardFile } from "./shard-file.js";
+import { ThreadShardWriter } from "./shard-writer.js";
 import { LocalShardStorage, type ShardStorage } from "./storage.js";
 import type { Measured } from "./rebin.js";
 import { ZOOM_LEVELS, imageSize, spectrumBins } from "./zoom.js";
@@ -43,11 +45,47 @@ export interface WrittenShard {
   sha256: string;
 }
 
+/** Reads are 1 MB at a time; between two, the event loop serves others. */
+const HASH_CHUNK = 1 << 20;
+
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: HASH_CHUNK })) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }
+
+/** The same digest, blocking (the fallback of a synchronous read; see `CubeStore.verify`). */
+function sha256OfSync(path: string): string {
+  const hash = createHash("sha256");
+  const buffer = Buffer.allocUnsafe(HASH_CHUNK);
+  const fd = openSync(path, "r");
+  try {
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * The manifest's SHA-256 of shards, by name (null: none recorded, as for the
+ * pre-shard cube.h5; absent: not in the manifest). cube/manifest.ts reads it
+ * from the database.
+ */
+export type ShardDigests = (names: readonly string[]) => Promise<Map<string, string | null>>;
+
+/** Which file a verdict is about: a file changed in place or replaced gets a new one. */
+interface FileIdentity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+const identityOf = (s: Stats): FileIdentity => ({ ino: s.ino, size: s.size, mtimeMs: s.mtimeMs });
+const sameFile = (a: FileIdentity, b: FileIdentity) => a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+
+/** What verifying a shard's bytes found, for the file it was found of. */
+type Verdict = FileIdentity & { error?: CubeError };
 
 type Part = "flux" | "sigma" | "mask";
 
@@ -78,12 +116,24 @@ export class CubeStore {
   private readonly wavelengths = new Map<number, Float64Array>();
   /** Told of every read and handle lookup (metrics); none by default. */
   observer: CubeObserver | undefined;
+  /** Set by `verifyAgainst`: shards are checked against these digests before they are read. */
+  private digests: ShardDigests | undefined;
+  /** Digests learnt from the manifest or from writing a shard. */
+  private readonly expected = new Map<string, string | null>();
+  /** Shard files hashed in this process, by name: their bytes are not hashed again while the file stays the same. */
+  private readonly verdicts = new Map<string, Verdict>();
+  private readonly verifying = new Map<string, Promise<void>>();
 
-  private constructor(readonly storage: ShardStorage, private readonly maxOpen: number) {}
+  /** Where shard files are computed and written: a worker thread (default), or this one. */
+  private readonly writer: ThreadShardWriter | undefined;
 
-  static async create(storage: ShardStorage, options: { maxOpen?: number } = {}): Promise<CubeStore> {
+  private constructor(readonly storage: ShardStorage, private readonly maxOpen: number, writer: "thread" | "inline") {
+    this.writer = writer === "thread" ? new ThreadShardWriter() : undefined;
+  }
+
+  static async create(storage: ShardStorage, options: { maxOpen?: number; writer?: "thread" | "inline" } = {}): Promise<CubeStore> {
     await ready;
-    return new CubeStore(storage, options.maxOpen ?? 64);
+    return new CubeStore(storage, options.maxOpen ?? 64, options.writer ?? "thread");
   }
 
   /**
@@ -102,8 +152,11 @@ export class CubeStore {
     };
     try {
       const free = () => this.storage.freeBytes(temporary);
-      if ((free() ?? Infinity) < shardBytesBound(records.length)) throw noSpace();
-      await writeShardFile(temporary, records);
+      // Tests only (SKYCUBE_TEST_SKIP=space-precheck): the write itself meets the full disk.
+      const precheck = process.env.SKYCUBE_TEST_SKIP !== "space-precheck";
+      if (precheck && (free() ?? Infinity) < shardBytesBound(records.length)) throw noSpace();
+      if (this.writer) await this.writer.write(temporary, records);
+      else await writeShardFile(temporary, records);
       if ((free() ?? Infinity) < FREE_BYTES_AFTER_WRITE) throw noSpace();
       const check = new ShardFile(temporary, name);
       const rows = check.rows;
@@ -112,6 +165,8 @@ export class CubeStore {
       const bytes = statSync(temporary).size;
       const sha256 = await sha256Of(temporary);
       this.storage.publish(temporary, name);
+      this.expected.set(name, sha256);
+      this.recordVerdict(name, sha256, sha256);
       return { name, rows: records.length, bytes, sha256 };
     } catch (error) {
       rmSync(temporary, { force: true });
@@ -119,6 +174,106 @@ export class CubeStore {
       if (code === "ENOSPC" || code === "EDQUOT") throw noSpace(error);
       throw error;
     }
+  }
+
+  /**
+   * From now on a shard's bytes are checked against the manifest's SHA-256
+   * before it is first read: a file damaged in place (even with its size
+   * and HDF5 structure intact) fails its own galaxies with CUBE_UNREADABLE
+   * instead of serving wrong values. Each file is hashed once per process;
+   * the verdict holds while its inode, size and mtime stay the same.
+   */
+  verifyAgainst(digests: ShardDigests): void {
+    this.digests = digests;
+  }
+
+  /**
+   * Checks the shards of `locations` (or shard names) before a read: hashes,
+   * streamed, those this process has not hashed yet (with the event loop
+   * serving between chunks), and throws CUBE_UNREADABLE naming the first
+   * shard whose bytes are not those of the manifest. Shards already open
+   * cost nothing. Without `verifyAgainst`, does nothing.
+   */
+  async verify(locations: Iterable<CubeLocation | string>): Promise<void> {
+    if (!this.digests) return;
+    const names = new Set<string>();
+    for (const location of locations) {
+      const name = typeof location === "string" ? location : location?.shard;
+      if (typeof name === "string" && !this.open.has(name)) names.add(name);
+    }
+    if (names.size === 0) return;
+    const unknown = [...names].filter((name) => !this.expected.has(name));
+    if (unknown.length > 0) {
+      const found = await this.digests(unknown);
+      for (const name of unknown) if (found.has(name)) this.expected.set(name, found.get(name)!);
+    }
+    // Every shard is checked (concurrently), then the first failure in the order given is thrown.
+    const results = await Promise.allSettled([...names].map((name) => this.verifyOne(name)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  private verifyOne(name: string): Promise<void> {
+    let pending = this.verifying.get(name);
+    if (!pending) {
+      pending = this.check(name).finally(() => this.verifying.delete(name));
+      this.verifying.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async check(name: string): Promise<void> {
+    const path = this.storage.localPath(name);
+    const stats = await stat(path).catch(() => null);
+    if (!stats) return; // missing: opening it says so
+    if (this.throwIfJudged(name, identityOf(stats))) return;
+    const expected = this.expected.get(name);
+    if (expected === undefined) return; // not in the manifest: a read of it fails (checkBeforeOpen)
+    if (expected === null) return void this.verdicts.set(name, identityOf(stats)); // no digest recorded (the pre-shard cube.h5)
+    const actual = await sha256Of(path).catch(() => null);
+    if (actual === null) return; // unreadable: opening it says so
+    this.recordVerdict(name, expected, actual, identityOf(stats));
+    this.throwIfJudged(name, identityOf(stats));
+  }
+
+  /** True when this file's verdict is known and sound; throws its error when known and bad; false when unknown. */
+  private throwIfJudged(name: string, identity: FileIdentity): boolean {
+    const verdict = this.verdicts.get(name);
+    if (!verdict || !sameFile(verdict, identity)) return false;
+    if (verdict.error) throw verdict.error;
+    return true;
+  }
+
+  private recordVerdict(name: string, expected: string, actual: string, identity: FileIdentity = identityOf(statSync(this.storage.localPath(name)))): void {
+    const error =
+      expected === actual
+        ? undefined
+        : unreadable(name, `cube shard ${name} does not hold the bytes the manifest recorded (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…): the file was damaged or changed`);
+    this.verdicts.set(name, { ...identity, error });
+  }
+
+  /**
+   * Before a shard is opened: when checking against the manifest, its bytes
+   * must have been verified. `verify` does that without blocking; a read it
+   * did not precede (a handle closed by the cache meanwhile, a file changed
+   * since) hashes here, blocking.
+   */
+  private checkBeforeOpen(name: string): void {
+    if (!this.digests) return;
+    const path = this.storage.localPath(name);
+    let stats: Stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      return; // missing: opening it says so
+    }
+    const identity = identityOf(stats);
+    if (this.throwIfJudged(name, identity)) return;
+    if (!this.expected.has(name)) throw new CubeError(`cube shard ${name} is not in the manifest, or was read before CubeStore.verify looked up its digest`);
+    const expected = this.expected.get(name);
+    if (!expected) return void this.verdicts.set(name, identity);
+    this.recordVerdict(name, expected, sha256OfSync(path), identity);
+    this.throwIfJudged(name, identity);
   }
 
   /** The open shard `name`, opened on first use. */
@@ -130,6 +285,7 @@ export class CubeStore {
       this.open.set(name, file); // most recently used last
       return file;
     }
+    this.checkBeforeOpen(name);
     file = new ShardFile(this.storage.localPath(name), name);
     this.open.set(name, file);
     while (this.open.size > this.maxOpen) {
@@ -249,10 +405,13 @@ export class CubeStore {
   close(): void {
     for (const file of this.open.values()) file.close();
     this.open.clear();
+    void this.writer?.close();
   }
 }
 
-/** The cube whose shards live under `root` (DATA_DIR) on the local file system. */
-export async function openCube(root: string): Promise<CubeStore> {
-  return CubeStore.create(new LocalShardStorage(root));
+/** The cube whose shards live under `root` (DATA_DIR) on the local file system; `digests` (cube/manifest.ts `manifestDigests`) turns on the check of shard bytes. */
+export async function openCube(root: string, options: { digests?: ShardDigests } = {}): Promise<CubeStore> {
+  const cube = await CubeStore.create(new LocalShardStorage(root));
+  if (options.digests) cube.verifyAgainst(options.digests);
+  return cube;
 }

@@ -51,3 +51,12 @@ export async function listShards(sql: Sql): Promise<ShardRecord[]> {
     retiredAt: (r.retired_at as Date | null) ?? null,
   }));
 }
+
+/** The manifest's digests of shards by name, for `CubeStore.verifyAgainst` (names the manifest lacks are absent). */
+export function manifestDigests(sql: Sql): (names: readonly string[]) => Promise<Map<string, string | null>> {
+  return async (names) => {
+    if (names.length === 0) return new Map();
+    const rows = await sql`SELECT name, sha256 FROM cube_shards WHERE name = ANY(${names as string[]}::text[])`;
+    return new Map(rows.map((r) => [r.name as string, (r.sha256 as string | null) ?? null]));
+  };
+}

@@ -23,8 +23,8 @@ function compression(part: Part) {
   return part === "mask" ? { compression: "gzip" as const, compression_opts: 1 } : {};
 }
 
-/** Rows computed and written together: one write per dataset and block keeps h5wasm's per-call cost (it opens the dataset each time) off every row. */
-const BLOCK_ROWS = 32;
+/** Rows computed and written together (and the records per message to ./shard-writer.ts's thread): one write per dataset and block keeps h5wasm's per-call cost (it opens the dataset each time) off every row. */
+export const BLOCK_ROWS = 32;
 
 /** One dataset of a shard: where it is, its row shape, and its zoom level's values in a computed row. */
 interface Column {
@@ -55,58 +55,107 @@ function concatenated(column: Column, block: readonly RowLevels[]): Float32Array
 }
 
 /**
- * Writes `records` as a new shard file at `path` (which must not exist).
- * Chunks are one row of one dataset, so reading one galaxy at one zoom
- * touches one chunk per dataset. Rows are computed (every zoom level) and
- * written `BLOCK_ROWS` at a time, so memory holds one block beside the
- * records. The caller makes the file durable and visible (./storage.ts).
+ * Writes a new shard file of `rows` rows at `path` (which must not exist),
+ * block by block: `add` the records in order (any number at a time), then
+ * `finish`. Chunks are one row of one dataset, so reading one galaxy at one
+ * zoom touches one chunk per dataset. Rows are computed (every zoom level)
+ * and written `BLOCK_ROWS` at a time, so memory holds one block beside the
+ * records given. The caller makes the file durable and visible
+ * (./storage.ts). Used in the thread of ./shard-writer.ts, and inline.
  */
+export class ShardWriter {
+  private readonly file: H5File;
+  private readonly datasets: Dataset[] = [];
+  private readonly wcs: Float64Array;
+  private written = 0;
+  private pending: CubeRecord[] = [];
+  private closed = false;
+
+  constructor(readonly path: string, readonly rows: number) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.wcs = new Float64Array(rows * WCS_FIELDS);
+    const file = new h5wasm.File(path, "w");
+    // h5wasm reports a failed create on stderr rather than throwing.
+    if (!existsSync(path)) throw new CubeError(`cannot create the cube shard ${path}`);
+    this.file = file;
+    try {
+      file.create_attribute("format", CUBE_FORMAT);
+      file.create_attribute("version", CUBE_VERSION);
+      file.create_attribute("bands", "u,g,r,i,z");
+      file.create_group("images");
+      file.create_group("spectra");
+      for (let zoom = 0; zoom < ZOOM_LEVELS; zoom++) {
+        file.create_group(`images/${zoom}`);
+        file.create_group(`spectra/${zoom}`);
+        const bins = spectrumBins(zoom);
+        file.create_dataset({ name: spectrumPath(zoom, "wavelength"), data: wavelengthGrid(bins), shape: [bins], dtype: "<d" });
+      }
+    } catch (error) {
+      this.abandon();
+      throw error;
+    }
+  }
+
+  /** Takes the next records (row order), writing every full block. */
+  add(records: readonly CubeRecord[]): void {
+    records.forEach((record, k) => checkRecord(record, this.written + this.pending.length + k));
+    if (this.written + this.pending.length + records.length > this.rows) throw new CubeError(`cube shard ${this.path}: more than ${this.rows} rows given`);
+    this.pending.push(...records);
+    while (this.pending.length >= BLOCK_ROWS) this.writeBlock(this.pending.splice(0, BLOCK_ROWS));
+  }
+
+  private writeBlock(records: readonly CubeRecord[]): void {
+    const start = this.written;
+    const block: RowLevels[] = records.map((record) => ({ images: imageLevels(record.image), spectra: spectrumLevels(record.spectrum) }));
+    COLUMNS.forEach((column, c) => {
+      const data = concatenated(column, block);
+      if (start === 0) {
+        // Created with the first block's rows, then grown to all of them: one resize per dataset.
+        const d = this.file.create_dataset({ name: column.path, data, shape: [block.length, ...column.rowShape], maxshape: [null, ...column.rowShape], chunks: [1, ...column.rowShape], dtype: column.part === "mask" ? "<B" : "<f", ...compression(column.part) });
+        if (this.rows > block.length) d.resize([this.rows, ...column.rowShape]);
+        this.datasets.push(d);
+      } else {
+        this.datasets[c].write_slice([[start, start + block.length]], data);
+      }
+    });
+    records.forEach((record, k) => this.wcs.set(wcsRow(record.image?.wcs), (start + k) * WCS_FIELDS));
+    this.written += records.length;
+  }
+
+  /** Writes what is left and closes the file. */
+  finish(): void {
+    try {
+      if (this.written === 0 || this.pending.length > 0) this.writeBlock(this.pending.splice(0));
+      if (this.written !== this.rows) throw new CubeError(`cube shard ${this.path}: ${this.written} rows given of ${this.rows}`);
+      this.file.create_dataset({ name: WCS_PATH, data: this.wcs, shape: [this.rows, WCS_FIELDS], dtype: "<d" });
+    } finally {
+      this.abandon();
+    }
+  }
+
+  /** Closes the file as it is (the caller removes it). */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.file.close();
+  }
+}
+
+/** Writes `records` as a new shard file at `path`, in this thread (see `ShardWriter`). */
 export async function writeShardFile(path: string, records: readonly CubeRecord[]): Promise<void> {
   await h5wasm.ready;
   records.forEach(checkRecord);
-  mkdirSync(dirname(path), { recursive: true });
-  const rows = records.length;
-  const file = new h5wasm.File(path, "w");
-  // h5wasm reports a failed create on stderr rather than throwing.
-  if (!existsSync(path)) throw new CubeError(`cannot create the cube shard ${path}`);
+  const writer = new ShardWriter(path, records.length);
   try {
-    file.create_attribute("format", CUBE_FORMAT);
-    file.create_attribute("version", CUBE_VERSION);
-    file.create_attribute("bands", "u,g,r,i,z");
-    file.create_group("images");
-    file.create_group("spectra");
-    for (let zoom = 0; zoom < ZOOM_LEVELS; zoom++) {
-      file.create_group(`images/${zoom}`);
-      file.create_group(`spectra/${zoom}`);
-      const bins = spectrumBins(zoom);
-      file.create_dataset({ name: spectrumPath(zoom, "wavelength"), data: wavelengthGrid(bins), shape: [bins], dtype: "<d" });
+    for (let start = 0; start < records.length; start += BLOCK_ROWS) {
+      writer.add(records.slice(start, start + BLOCK_ROWS));
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    const datasets: Dataset[] = [];
-    for (let start = 0; start === 0 || start < rows; start += BLOCK_ROWS) {
-      const block: RowLevels[] = [];
-      for (const record of records.slice(start, start + BLOCK_ROWS)) {
-        // A server writing a shard keeps serving: the event loop gets a turn every few rows.
-        if (block.length % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
-        block.push({ images: imageLevels(record.image), spectra: spectrumLevels(record.spectrum) });
-      }
-      COLUMNS.forEach((column, c) => {
-        const data = concatenated(column, block);
-        if (start === 0) {
-          // Created with the first block's rows, then grown to all of them: one resize per dataset.
-          const d = file.create_dataset({ name: column.path, data, shape: [block.length, ...column.rowShape], maxshape: [null, ...column.rowShape], chunks: [1, ...column.rowShape], dtype: column.part === "mask" ? "<B" : "<f", ...compression(column.part) });
-          if (rows > block.length) d.resize([rows, ...column.rowShape]);
-          datasets.push(d);
-        } else {
-          datasets[c].write_slice([[start, start + block.length]], data);
-        }
-      });
-    }
-    const wcs = new Float64Array(rows * WCS_FIELDS);
-    records.forEach((record, i) => wcs.set(wcsRow(record.image?.wcs), i * WCS_FIELDS));
-    file.create_dataset({ name: WCS_PATH, data: wcs, shape: [rows, WCS_FIELDS], dtype: "<d" });
-  } finally {
-    file.close();
+  } catch (error) {
+    writer.abandon();
+    throw error;
   }
+  writer.finish();
 }
 
 export interface ImageCube {

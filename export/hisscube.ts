@@ -228,6 +228,7 @@ export async function exportHisscube(sql: Sql, cube: CubeStore, outPath: string,
     // One pass over the targets: each block's WCS is read once and serves every zoom level.
     for (let at = 0; at < n; at += blockSize) {
       const block = targets.slice(at, at + blockSize);
+      await cube.verify(block.map((t) => t.cube));
       const wcs0 = block.map((t) => cube.readWcs(t.cube));
       writeMetadata(imageMetadata, at * 5, imagePaths(block, true), imageHeaders(wcs0, 0));
       writeMetadata(spectrumMetadata, at, spectrumPaths(block, true), spectrumHeaders(block));

@@ -55,6 +55,7 @@ export async function compactCube(sql: Sql, cube: CubeStore, options: CompactOpt
     for (const [cell, members] of cells) {
       for (let start = 0; start < members.length; start += targetRows) {
         const chunk = members.slice(start, start + targetRows);
+        await cube.verify(chunk.map((g) => g.cube));
         const records: CubeRecord[] = chunk.map((g) => cube.readRecord(g.cube, { image: g.hasImage, spectrum: g.hasSpectrum }));
         const written = await cube.writeShard(shardName(cell, `${batch}-${start / targetRows}`), records);
         try {

@@ -121,6 +121,7 @@ export async function commitBatch(sql: Sql, cube: CubeStore, items: readonly Loa
   const result: BatchResult = { stale: false, inserted: 0, merged: 0, present: 0, ids: items.map(() => null), kinds: resolutions.map((r) => r.kind), shards: 0, bytes: 0 };
   // The cube data of every item that gets a row: new ones, and merges that change their galaxy's data.
   const records = new Map<number, CubeRecord>();
+  await cube.verify(resolutions.flatMap((r) => (r.kind === "merge" && r.cube ? [r.cube] : [])));
   items.forEach((item, i) => {
     const r = resolutions[i];
     if (r.kind === "new") records.set(i, data[i]);
@@ -186,6 +187,8 @@ export async function commitBatch(sql: Sql, cube: CubeStore, items: readonly Loa
       await updateGalaxyData(t, updates);
       await insertSources(t, sources);
     });
+    // Tests and bench/ingest-kill.ts only: each commit said on stderr, so a kill can follow one.
+    if (process.env.SKYCUBE_TEST_TRACE === "batches") process.stderr.write(`SKYCUBE_TEST_BATCH_COMMITTED ${result.inserted + result.merged}\n`);
     return result;
   } catch (error) {
     if (!committing || error instanceof StaleBatch) for (const shard of written) cube.storage.remove(shard.name);

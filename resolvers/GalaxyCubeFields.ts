@@ -17,7 +17,7 @@ export class GalaxyCubeFields {
     description: "The five-band cutout at a zoom level (0 = 64 px … 4 = 4 px) or any size from 4 to 64 px; null when the cube has no image of this galaxy.",
     complexity: 20,
   })
-  image(
+  async image(
     @Root() galaxy: GalaxyRecord,
     @Ctx() context: Context,
     @Arg("zoom", () => Int, { nullable: true, description: "Precomputed level 0..4 (default 0)." }) zoom: number | null,
@@ -28,6 +28,8 @@ export class GalaxyCubeFields {
       checkImageRequest({ zoom, size, bands }); // a bad argument is reported even where there is no image
       return null;
     }
+    checkImageRequest({ zoom, size, bands });
+    await context.cube.verify([galaxy.cube]);
     const view = imageView(context.cube, galaxy.cube, { zoom, size, bands });
     const shape = [view.bands.length, view.size, view.size];
     return {
@@ -47,7 +49,7 @@ export class GalaxyCubeFields {
     description: "The spectrum at a zoom level (0 = 4620 bins … 4 = 288) or any length from 288 to 4620 bins; null when the cube has no spectrum of this galaxy.",
     complexity: 20,
   })
-  spectrum(
+  async spectrum(
     @Root() galaxy: GalaxyRecord,
     @Ctx() context: Context,
     @Arg("zoom", () => Int, { nullable: true, description: "Precomputed level 0..4 (default 0)." }) zoom: number | null,
@@ -57,6 +59,8 @@ export class GalaxyCubeFields {
       checkSpectrumRequest({ zoom, bins });
       return null;
     }
+    checkSpectrumRequest({ zoom, bins });
+    await context.cube.verify([galaxy.cube]);
     const view = spectrumView(context.cube, galaxy.cube, { zoom, bins });
     const shape = [view.value.length];
     return {

@@ -52,6 +52,7 @@ export function cutoutDownload(db: Database, cube: CubeStore) {
     if (!galaxy.hasImage || galaxy.cube === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no image`);
     const bandsParam = c.req.query("bands");
     const bands = bandsParam ? (bandsParam.split(",").map((b) => b.trim()) as BandName[]) : [...BAND_NAMES];
+    await cube.verify([galaxy.cube]);
     const view = imageView(cube, galaxy.cube, { zoom: integerParam(c, "zoom"), size: integerParam(c, "size"), bands });
     if (isPng(c)) {
       if (!["g", "r", "i"].every((b) => view.bands.includes(b as BandName))) return fail(c, ErrorCode.BAD_USER_INPUT, "bands: a colour preview needs g, r and i");
@@ -90,6 +91,7 @@ export function spectrumDownload(db: Database, cube: CubeStore) {
     const { galaxy, error } = await galaxyFor(c, db);
     if (error) return error;
     if (!galaxy.hasSpectrum || galaxy.cube === null) return fail(c, ErrorCode.NOT_FOUND, `Galaxy "${galaxy.id}" has no spectrum`);
+    await cube.verify([galaxy.cube]);
     const view = spectrumView(cube, galaxy.cube, { zoom: integerParam(c, "zoom"), bins: integerParam(c, "bins") });
     if (isPng(c)) return pngResponse(spectrumPng(view, 800, 300, galaxy.redshift));
     const bytes = fitsFile(null, [{

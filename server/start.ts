@@ -10,6 +10,7 @@ import type { Server } from "node:http";
 import { countGalaxies } from "../catalog/bulk-load.js";
 import { cubeRootOf, type Settings } from "../config/settings.js";
 import { openCube } from "../cube/cube-store.js";
+import { manifestDigests } from "../cube/manifest.js";
 import { sweepCube } from "../cube/sweep.js";
 import { dataDirFailure } from "../db/data-dir.js";
 import { EmbeddingService } from "../models/embedding/service.js";
@@ -76,7 +77,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     const applied = await migrate(db.sql);
     if (applied.length > 0) log(`migrations applied: ${applied.join(", ")}`);
     step = "opening the cube";
-    const cube = await openCube(cubeRootOf(settings));
+    const cube = await openCube(cubeRootOf(settings), { digests: manifestDigests(db.sql) });
     opened.push(() => cube.close());
     const eventLog = options.eventLog ?? createLogger(settings.logLevel);
     const metrics = new ServerMetrics(db);

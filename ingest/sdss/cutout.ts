@@ -20,7 +20,7 @@ export interface Cutout extends Measured {
 }
 
 /** FITS pixel of a position on a frame, or null when it is not on it. */
-export function positionOnFrame(frame: Frame, raDeg: number, decDeg: number): { x: number; y: number } | null {
+export function positionOnFrame(frame: Pick<Frame, "wcs" | "width" | "height">, raDeg: number, decDeg: number): { x: number; y: number } | null {
   const p = skyToPixel(frame.wcs, raDeg, decDeg);
   if (!p || p.x < 0.5 || p.y < 0.5 || p.x > frame.width + 0.5 || p.y > frame.height + 0.5) return null;
   return p;

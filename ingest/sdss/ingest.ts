@@ -34,10 +34,11 @@ import type { CubeRecord, CubeStore } from "../../cube/cube-store.js";
 import { combineMeasured } from "../../cube/rebin.js";
 import type { Sql } from "../../db/database.js";
 import { loadBatch, resolveBatch, type LoadItem, type Resolution } from "../load.js";
-import { cutOut, positionOnFrame, type Cutout } from "./cutout.js";
+import { positionOnFrame, type Cutout } from "./cutout.js";
 import { FitsError } from "../../fits/errors.js";
 import { bzip2Tool } from "../../fits/file.js";
-import { readFrameAsync, type Frame } from "./frame.js";
+import type { Frame } from "./frame.js";
+import { FieldReader, FrameReadError, type FieldRead, type FrameHeader } from "./field-reader.js";
 import { groupByPosition } from "../../sky/cross-match.js";
 import { readMpaJhu, spectrumKey } from "./mpa-jhu.js";
 import { SpectrumReadAhead } from "./read-ahead.js";
@@ -110,37 +111,9 @@ function listFields(dir: string, report: IngestReport): Field[] {
   });
 }
 
-/** A frame whose file cannot be read as an SDSS frame (bad data, not a system failure). */
-class FrameReadError extends Error {
-  constructor(readonly file: string, cause: FitsError) {
-    super(cause.message, { cause });
-  }
-}
-
-/** The five frames of a field being read (u,g,r,i,z), and a way to stop the decompressors. */
-interface FieldRead {
-  frames: Promise<Frame[]>;
-  stop(): void;
-}
-
-/**
- * Starts reading a field's five frames. A frame with bad data rejects with a
- * FrameReadError and stops the field's other decompressors; so does `signal`.
- */
-function readField(field: Field, signal: AbortSignal): FieldRead {
-  const controller = new AbortController();
-  const stop = () => controller.abort(signal.reason);
-  if (signal.aborted) stop();
-  else signal.addEventListener("abort", stop, { once: true });
-  const read = (path: string) =>
-    readFrameAsync(path, controller.signal).catch((error: unknown) => Promise.reject(error instanceof FitsError ? new FrameReadError(basename(path), error) : error));
-  const frames = Promise.all(["u", "g", "r", "i", "z"].map((band) => read(field.files.get(band)!)));
-  const done = (failed: boolean) => {
-    signal.removeEventListener("abort", stop);
-    if (failed) controller.abort();
-  };
-  frames.then(() => done(false), () => done(true)); // also marks a prefetched field's failure handled until it is awaited
-  return { frames, stop: () => controller.abort() };
+/** Starts reading a field's five frames in the reader's thread; `signal` stops it. */
+function readField(reader: FieldReader, field: Field, signal: AbortSignal): FieldRead {
+  return reader.readField(["u", "g", "r", "i", "z"].map((band) => field.files.get(band)!), signal);
 }
 
 type FrameSource = Pick<Frame, "file" | "band" | "run" | "camcol" | "field">;
@@ -209,20 +182,25 @@ export function startSdssIngest(options: SdssIngestFiles): SdssIngest {
   const stop = () => reading.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", stop, { once: true });
   const background = fields.length > 0 && [...fields[0].files.values()].every((path) => path.endsWith(".bz2")) && bzip2Tool() !== null;
-  const prefetched = { read: background ? readField(fields[0], reading.signal) : undefined };
+  const reader = new FieldReader();
+  const prefetched = { read: background ? readField(reader, fields[0], reading.signal) : undefined };
   let started = false;
   return {
     async run(sql, cube) {
       if (started) throw new Error("an SdssIngest runs once");
       started = true;
       try {
-        return await ingest(sql, { ...options, cube }, report, fields, reading.signal, prefetched);
+        return await ingest(sql, { ...options, cube }, report, fields, reading.signal, prefetched, reader);
       } finally {
         options.signal?.removeEventListener("abort", stop);
         reading.abort();
+        await reader.close();
       }
     },
-    stop: () => reading.abort(),
+    stop: () => {
+      reading.abort();
+      void reader.close();
+    },
   };
 }
 
@@ -230,7 +208,7 @@ export async function ingestSdss(sql: Sql, options: SdssIngestOptions): Promise<
   return startSdssIngest(options).run(sql, options.cube);
 }
 
-async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], signal: AbortSignal, prefetched: { read?: FieldRead }): Promise<IngestReport> {
+async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport, fields: Field[], signal: AbortSignal, prefetched: { read?: FieldRead }, reader: FieldReader): Promise<IngestReport> {
   const batchSize = options.batchSize ?? DEFAULT_INGEST_BATCH;
   const files = readdirSync(options.spectraDir).filter((f) => /^spec-\d{4,}-\d{5}-\d{4}\.fits$/.test(f)).sort();
   const infos: SdssSpectrumInfo[] = [];
@@ -310,7 +288,7 @@ async function ingest(sql: Sql, options: SdssIngestOptions, report: IngestReport
   };
 
   lastBatchEnd = performance.now();
-  await cutOutAll(fields, todo, wantsImage, report, signal, prefetched, add, spectra, options.onProgress);
+  await cutOutAll(reader, fields, todo, wantsImage, report, signal, prefetched, add, spectra, options.onProgress);
   for (const object of todo) if (!object.imaged) await add(object);
   await flush();
   return report;
@@ -338,6 +316,7 @@ function recordOf(object: SdssObject, resolution: Resolution, readAhead: Spectru
  * already under way (taken, so that its frames are not kept).
  */
 async function cutOutAll(
+  reader: FieldReader,
   fields: Field[],
   objects: SdssObject[],
   wantsImage: boolean[],
@@ -349,16 +328,17 @@ async function cutOutAll(
   onProgress?: SdssIngestOptions["onProgress"],
 ): Promise<void> {
   let waiting = objects.map((_, i) => i).filter((i) => wantsImage[i]);
-  let next = fields.length > 0 && waiting.length > 0 ? prefetched.read ?? readField(fields[0], signal) : undefined;
+  let next = fields.length > 0 && waiting.length > 0 ? prefetched.read ?? readField(reader, fields[0], signal) : undefined;
   if (!next) prefetched.read?.stop();
   prefetched.read = undefined;
   let examined = 0;
   try {
     for (let f = 0; next; f++) {
-      let frames: Frame[] | undefined;
-      await spectra.fillUntil(next.frames);
+      const current: FieldRead = next;
+      let frames: FrameHeader[] | undefined;
+      await spectra.fillUntil(current.frames);
       try {
-        frames = await next.frames;
+        frames = await current.frames;
       } catch (error) {
         if (!(error instanceof FrameReadError)) throw error;
         report.skipped.push({ file: error.file, reason: error.message });
@@ -368,9 +348,11 @@ async function cutOutAll(
       const here = frames ? waiting.filter((i) => positionOnFrame(frames[2], position(i).raDeg, position(i).decDeg) !== null) : [];
       const onField = new Set(here);
       waiting = waiting.filter((i) => !onField.has(i));
-      next = f + 1 < fields.length && waiting.length > 0 ? readField(fields[f + 1], signal) : undefined;
-      for (const i of here) {
-        const cutout = cutOut(frames!, position(i).raDeg, position(i).decDeg);
+      next = f + 1 < fields.length && waiting.length > 0 ? readField(reader, fields[f + 1], signal) : undefined;
+      const cutouts = here.length > 0 ? await current.cut(here.map((i) => [position(i).raDeg, position(i).decDeg])) : [];
+      current.stop(); // cut: its frames are freed
+      for (const [k, i] of here.entries()) {
+        const cutout = cutouts[k];
         if (!cutout) continue;
         const sources = frames!.map(({ file, band, run, camcol, field }) => ({ file, band, run, camcol, field }));
         objects[i].cut = { cutout, frames: sources };

@@ -132,6 +132,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   report({ progress: 0, stage: "loading features", backend });
   const all = Array.from({ length: galaxies.ids.length }, (_, i) => i);
   const sources = all.map((i) => ({ cube: { shard: galaxies.cubeShards[i], row: galaxies.cubeRows[i] }, redshift: Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i] }));
+  await cube.verify(sources.map((s) => s.cube));
   const partData = new Map<Part, PartData>();
   for (const part of partsOf(input.modality)) partData.set(part, loadPart(cube, sources, part, input));
 

@@ -127,6 +127,7 @@ export class TrainingService {
     const sources = await featureSourcesOf(this.db.sql, missing, predictor.spec.modality);
     if (sources.length > 0) {
       const ensemble = await this.ensemble(predictor.id);
+      await this.cube.verify(sources.map((s) => s.cube));
       const parts = new Map<Part, ReturnType<typeof loadPart>>();
       for (const part of partsOf(ensemble.spec.modality)) parts.set(part, loadPart(this.cube, sources, part, ensemble.spec));
       const data = ensemble.members.map((m) => new MemberData(m.parts.map((p) => parts.get(p)!), ensemble.spec));

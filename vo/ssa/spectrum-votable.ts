@@ -23,6 +23,7 @@ export function spectrumVotable(vo: VoContext) {
       const [galaxy] = await galaxiesByIds(vo.db.sql, [id]);
       if (!galaxy || !galaxy.hasSpectrum || galaxy.cube === null) throw new VoUsageError(`Galaxy "${id}" has no spectrum`, ErrorCode.NOT_FOUND);
       const number = (name: string) => (c.req.query(name) === undefined ? null : parseNumber(c.req.query(name)));
+      await vo.cube.verify([galaxy.cube]);
       const view = spectrumView(vo.cube, galaxy.cube, { zoom: number("zoom"), bins: number("bins") });
       return votableResponse({
         description: `skycube galaxy ${galaxy.id} spectrum`,
