@@ -55,6 +55,8 @@ export function bulkDownload(db: Database, cube: CubeStore, kind: BulkKind, limi
     const request = parseBulkRequest(await requestOf(c), kind, limits);
     const galaxies = await selectGalaxies(db.sql, request, kind, limits);
     // A missing or unreadable shard is found before the first byte (a JSON 500 CUBE_UNREADABLE naming it).
+    // verify: each shard's bytes against the manifest's sha256 (once per file and process).
+    await cube.verify(galaxies.map((g) => g.cube));
     for (const shard of new Set(galaxies.map((g) => g.cube.shard))) cube.shard(shard);
     const zoom = request.zoom ?? 0;
     const archive = bulkArchive(cube, kind, galaxies, zoom, request.bands ?? null);

@@ -29,7 +29,9 @@ export async function sourceCounts(sql: Sql, cube: CubeStore, ids: readonly stri
   const band = size * size;
   for (let start = 0; start < missing.length; start += BATCH) {
     const batch = missing.slice(start, start + BATCH);
-    const { flux, sigma, mask } = cube.readRows("image", batch.map((m) => ({ shard: m.shard, row: m.row })), 0, ["flux", "sigma", "mask"]);
+    const locations = batch.map((m) => ({ shard: m.shard, row: m.row }));
+    await cube.verify(locations);
+    const { flux, sigma, mask } = cube.readRows("image", locations, 0, ["flux", "sigma", "mask"]);
     const width = BAND_NAMES.length * band;
     const counts = batch.map((_, k) => {
       const at = k * width + R_BAND * band;
