@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { NotFoundError, UserInputError } from "../errors/codes.js";
 import type { CellRecord } from "../models/store/experiments.js";
 import type { ExperimentRequest } from "../models/training/experiment-plan.js";
@@ -7,7 +7,10 @@ import { CnnArchitecture, Experiment, ExperimentCell, ExperimentInput, type Prot
 import { CellProtocol, ExperimentProtocol } from "../schema/ExperimentProtocol.js";
 import { experimentProtocol, type ExperimentProtocol as Checks } from "../models/training/experiment-protocol.js";
 import { requireToken, type Context } from "./context.js";
-import { checkId } from "./PredictorQueries.js";
+import { checkId, checkPage } from "./PredictorQueries.js";
+import { connectionComplexity, toConnection } from "./connection.js";
+import { ExperimentConnection } from "../schema/Connections.js";
+import { PageArgs } from "../schema/ConeSearchArgs.js";
 import { toTrainingRun } from "./training-run.js";
 
 const service = (context: Context) => new ExperimentService(context.db, context.training, context.settings.maxExperimentCells);
@@ -98,7 +101,13 @@ export class ExperimentResolvers {
     return toExperiment(view);
   }
 
-  @Query(() => [Experiment], { description: "The most recent experiments, newest first." })
+  @Query(() => ExperimentConnection, { description: "The experiments, newest first, a page at a time.", complexity: connectionComplexity })
+  async experimentsConnection(@Args(() => PageArgs) { first, after }: PageArgs, @Ctx() context: Context) {
+    checkPage(first, context);
+    return toConnection(await service(context).page(first, after ?? null), toExperiment);
+  }
+
+  @Query(() => [Experiment], { description: "The most recent experiments, newest first.", deprecationReason: "Use experimentsConnection (Relay connection: first/after, edges, pageInfo, totalCount)." })
   async experiments(@Arg("first", () => Int, { defaultValue: 20 }) first: number, @Ctx() context: Context): Promise<Experiment[]> {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw new UserInputError([{ argument: "first", message: "must be an integer in [1, 100]" }]);
     return (await service(context).list(first)).map(toExperiment);

@@ -88,4 +88,4 @@ export class PredictorQueries {
   }
 }
 
-export { checkId };
+export { checkId, checkPage };

@@ -1,9 +1,10 @@
 /**
- * Relay connections of the lists that grow (training runs, predictors, a
+ * Relay connections of the lists that grow (training runs, predictors, experiments, a
  * galaxy's predictions), shaped like GalaxyConnection: `edges { cursor node }`,
  * `pageInfo`, `totalCount`.
  */
 import { Field, Int, ObjectType } from "type-graphql";
+import { Experiment } from "./Experiment.js";
 import { PageInfo } from "./GalaxyConnection.js";
 import { Prediction } from "./Prediction.js";
 import { Predictor } from "./Predictor.js";
@@ -69,5 +70,26 @@ export class PredictionConnection {
   pageInfo!: PageInfo;
 
   @Field(() => Int, { description: "Number of predictions of the galaxy, over all pages." })
+  totalCount!: number;
+}
+
+@ObjectType()
+export class ExperimentEdge {
+  @Field(() => String, { description: "Opaque keyset cursor." })
+  cursor!: string;
+
+  @Field(() => Experiment)
+  node!: Experiment;
+}
+
+@ObjectType({ description: "A page of experiments, newest first (Relay cursor connection)." })
+export class ExperimentConnection {
+  @Field(() => [ExperimentEdge])
+  edges!: ExperimentEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: "Number of experiments, over all pages (costs one extra query)." })
   totalCount!: number;
 }

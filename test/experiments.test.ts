@@ -233,6 +233,23 @@ for (const backend of backends) {
       const list = await server.graphql("{ experiments(first: 5) { id status } }");
       assert.deepEqual(list.data!.experiments.map((x: any) => x.id), [second.id, first.id]);
       assert.deepEqual(list.data!.experiments.map((x: any) => x.status), ["SUCCEEDED", "SUCCEEDED"]);
+
+      // The same list as a Relay connection, a page of one at a time, newest first.
+      const paged: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 5; page++) {
+        const r: any = await server.graphql("query($a: String) { experimentsConnection(first: 1, after: $a) { edges { cursor node { id status } } pageInfo { hasNextPage hasPreviousPage endCursor } totalCount } }", { a: after });
+        assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+        const c = r.data.experimentsConnection;
+        assert.equal(c.totalCount, 2);
+        assert.equal(c.pageInfo.hasPreviousPage, after !== null);
+        paged.push(...c.edges.map((e: any) => e.node.id));
+        if (!c.pageInfo.hasNextPage) break;
+        after = c.pageInfo.endCursor;
+      }
+      assert.deepEqual(paged, [second.id, first.id]);
+      const bad = await server.graphql('{ experimentsConnection(after: "not-a-cursor") { totalCount } }');
+      assert.equal(bad.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
     });
 
     it("runs from the command line with a progress bar and writes the table; the same seed gives the same numbers there too", async () => {

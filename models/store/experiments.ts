@@ -8,6 +8,8 @@
 import type { Sql } from "../../db/database.js";
 import type { TrainInput } from "../training/input.js";
 import { FINISHED, runsByIds, type RunRecord, type RunStatus } from "./runs.js";
+import type { Page } from "../../catalog/page.js";
+import { decodeCursor, encodeCursor, isIdString } from "../../catalog/cursor.js";
 
 /** What one cell varies; `reference` marks the two cells every experiment adds. */
 export interface CellDescription {
@@ -97,6 +99,24 @@ export async function experimentsByIds(sql: Sql, ids: readonly string[]): Promis
 export async function listExperiments(sql: Sql, limit: number): Promise<ExperimentRecord[]> {
   const rows = await sql`SELECT * FROM experiments ORDER BY id DESC LIMIT ${limit}`;
   return rows.map(toExperiment);
+}
+
+/**
+ * One page of experiments, newest first, keyset on id (one queued while
+ * paging shows up on the first page, never twice). `first` is checked by the caller.
+ */
+export async function pageExperiments(sql: Sql, first: number, after: string | null): Promise<Page<ExperimentRecord>> {
+  const afterId = after === null ? null : (decodeCursor(after, "experiment", [isIdString])[0] as string);
+  const keyset = afterId === null ? sql`TRUE` : sql`id < ${afterId}::int8`;
+  const rows = await sql`SELECT * FROM experiments WHERE ${keyset} ORDER BY id DESC LIMIT ${first + 1}`;
+  const nodes = rows.slice(0, first).map(toExperiment);
+  return {
+    nodes,
+    cursorOf: (i) => encodeCursor("experiment", [nodes[i].id]),
+    hasNextPage: rows.length > first,
+    hasPreviousPage: afterId !== null,
+    totalCount: async () => (await sql`SELECT count(*)::int AS count FROM experiments`)[0].count as number,
+  };
 }
 
 /** The cells of an experiment, in the order they were queued. */

@@ -4,12 +4,14 @@
  * experiment and all its runs in one transaction, queue them; cancel the
  * unfinished cells; read the experiment with its status refreshed.
  */
+import type { Page } from "../../catalog/page.js";
 import type { Database } from "../../db/database.js";
 import {
   cancelExperimentRow,
   createExperiment,
   experimentsByIds,
   listExperiments,
+  pageExperiments,
   refreshExperiment,
   type CellRecord,
   type ExperimentRecord,
@@ -68,6 +70,14 @@ export class ExperimentService {
 
   async get(id: string): Promise<ExperimentView | null> {
     return refreshExperiment(this.db.sql, id);
+  }
+
+  /** A page of experiments, newest first, each with its cells (`first` checked by the caller). */
+  async page(first: number, after: string | null): Promise<Page<ExperimentView>> {
+    const page = await pageExperiments(this.db.sql, first, after);
+    const views = await Promise.all(page.nodes.map((e) => this.get(e.id)));
+    // An experiment is never deleted, so every view is there; the page keeps its cursors.
+    return { ...page, nodes: views.map((v, i) => v ?? { experiment: page.nodes[i], cells: [] }) };
   }
 
   async list(first: number): Promise<ExperimentView[]> {
