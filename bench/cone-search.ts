@@ -11,6 +11,7 @@ import postgres from "postgres";
 import { coneSearch } from "../catalog/cone-search.js";
 import { Random } from "../random/random.js";
 import { syntheticSurvey } from "../ingest/synthetic/survey.js";
+import { clientUrl } from "../db/database.js";
 import { benchDatabase, summarise } from "./support.js";
 
 const count = Number(process.env.BENCH_COUNT ?? 1_000_000);
@@ -27,7 +28,8 @@ const sql = db.sql;
 // q3c is timed both ways and the faster one reported: as a prepared
 // statement (the same client and connection settings as ours) and planned
 // afresh with its constants each time (no prepared statements).
-const q3cUnprepared = postgres(url, { max: 1, prepare: false, onnotice: () => {}, connection: { jit: "off" } });
+const q3cClient = clientUrl(url);
+const q3cUnprepared = postgres(q3cClient.url, { max: 1, prepare: false, onnotice: () => {}, connection: { jit: "off" }, ...(q3cClient.path ? { path: q3cClient.path } : {}) });
 await sql`CREATE EXTENSION IF NOT EXISTS q3c`;
 const [hasQ3c] = await sql`SELECT 1 FROM pg_indexes WHERE indexname = 'galaxies_q3c'`;
 if (!hasQ3c) {
