@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { coneSearch } from "../catalog/cone-search.js";
-import { benchConeCentres, benchDatabase, summarise } from "./support.js";
+import { benchConeCentres, benchDatabase, summarise, untilHealthy } from "./support.js";
 
 const count = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -31,6 +31,8 @@ const query = `query($ra: Float!, $dec: Float!, $r: Float!) { coneSearch(ra: $ra
 
 // 1. The same cone searches without HTTP and GraphQL.
 const limits = { maxPageSize: 500, maxConeRadiusDeg: 10 };
+// The columns the resolver reads for this selection (resolvers/GalaxyQueries.ts selectedParts), so both paths run the same SQL.
+const parts = new Set(["id", "raDeg", "decDeg", "redshift", "sfr"] as const);
 let done = 0;
 const latencies: number[] = [];
 const until = performance.now() + seconds * 1000;
@@ -40,7 +42,7 @@ await Promise.all(
     while (performance.now() < until) {
       const [ra, dec] = centres[i++ % centres.length];
       const started = performance.now();
-      await coneSearch(db.sql, { raDeg: ra, decDeg: dec, radiusDeg, first: 50 }, limits);
+      await coneSearch(db.sql, { raDeg: ra, decDeg: dec, radiusDeg, first: 50, parts }, limits);
       latencies.push(performance.now() - started);
       done++;
     }
@@ -52,14 +54,15 @@ const directRate = done / seconds;
 
 // 2. Over HTTP: the real server in its own process, autocannon here.
 const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+// Its stdout (one request log line per request) goes to /dev/null: written,
+// as in production, but never into a pipe this process stops reading while
+// spawnSync(wrk) blocks it (a full pipe stalled the server after ~200 requests).
 const server = spawn(process.execPath, [cli, "serve"], {
   env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: "127.0.0.1", DEMO_COUNT: "0" },
-  stdio: ["ignore", "pipe", "inherit"],
+  stdio: ["ignore", "ignore", "inherit"],
 });
-await new Promise<void>((resolve, reject) => {
-  server.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
-  server.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
-});
+server.on("exit", (code) => code !== null && code !== 0 && console.error(`server exited with ${code}`));
+await untilHealthy(`http://127.0.0.1:${port}`);
 const target = `http://127.0.0.1:${port}/graphql`;
 const wrkMissing = spawnSync("wrk", ["--version"]).error !== undefined;
 let http: { rate: number; p50: number; p99: number; failures: number; tool: string };
@@ -74,7 +77,9 @@ if (!wrkMissing) {
       `request = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])\nend\n`,
   );
   spawnSync("wrk", ["-t1", `-c${connections}`, "-d3s", "-s", script, target]); // warm-up
-  const out = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, target], { encoding: "utf8" }).stdout;
+  const run = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, target], { encoding: "utf8" });
+  const out = run.stdout;
+  if (!/Requests\/sec:\s+[1-9]/.test(out)) console.error(`wrk answered no requests:\n${out}\n${run.stderr}`);
   const ms = (label: string) => {
     const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
     return m ? Number(m[1]) * (m[2] === "us" ? 1e-3 : m[2] === "s" ? 1e3 : 1) : NaN;

@@ -1,7 +1,7 @@
 /** Shared bench helpers: a bench database with N synthetic galaxies, timing, percentiles. */
 import postgres from "postgres";
 import { countGalaxies } from "../catalog/bulk-load.js";
-import { connect, type Database } from "../db/database.js";
+import { clientUrl, connect, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { syntheticSurvey } from "../ingest/synthetic/survey.js";
@@ -12,7 +12,8 @@ export const benchAdminUrl = process.env.BENCH_DATABASE_URL || "postgres://postg
 /** Opens (creating and filling on first use) a PostgreSQL database holding `count` synthetic galaxies. */
 export async function benchDatabase(count: number, maxConnections = 10): Promise<{ db: Database; url: string }> {
   const name = `skycube_bench_${count}`;
-  const admin = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
+  const adminClient = clientUrl(benchAdminUrl);
+  const admin = postgres(adminClient.url, { max: 1, onnotice: () => {}, ...(adminClient.path ? { path: adminClient.path } : {}) });
   const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
   if (!exists) await admin.unsafe(`CREATE DATABASE ${name}`);
   await admin.end();

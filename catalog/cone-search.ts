@@ -8,7 +8,7 @@ import { InputChecker } from "../errors/codes.js";
 import { coverDisc } from "../sky/cone-coverage.js";
 import { decodeCursor, encodeCursor, isFiniteNumber, isIdString } from "./cursor.js";
 import { checkFirst } from "./galaxies.js";
-import { galaxyColumns, toGalaxyRecord, type GalaxyRecord } from "./galaxy-record.js";
+import { galaxyColumnsFor, toGalaxyRecord, type GalaxyPart, type GalaxyRecord } from "./galaxy-record.js";
 import type { Page, PageLimits } from "./page.js";
 import { checkPredictionFilter, predictionCondition, type PredictionFilter } from "./prediction-filter.js";
 
@@ -20,6 +20,8 @@ export interface ConeArgs {
   after?: string | null;
   /** Only galaxies whose stored prediction passes (./prediction-filter.ts). */
   prediction?: PredictionFilter | null;
+  /** Read only these parts of each row (id and distance always); undefined: the full record. */
+  parts?: ReadonlySet<GalaxyPart>;
 }
 
 export interface ConeLimits extends PageLimits {
@@ -55,7 +57,7 @@ export async function coneSearch(sql: Sql, args: ConeArgs, limits: ConeLimits): 
   const highs = ranges.last.map(String);
   const distance = distanceSql(sql, args.raDeg, args.decDeg);
   const candidates = sql`
-    SELECT ${galaxyColumns(sql)}, ${distance} AS distance_deg
+    SELECT ${galaxyColumnsFor(sql, args.parts)}, ${distance} AS distance_deg
     FROM unnest(${lows}::int8[], ${highs}::int8[]) AS r(lo, hi)
     JOIN galaxies g ON g.healpix29 >= r.lo AND g.healpix29 < r.hi
     OFFSET 0`; // a fence: keeps the distance filter from being pushed into a table scan

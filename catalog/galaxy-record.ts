@@ -50,6 +50,43 @@ export function galaxyColumns(sql: Sql) {
     (SELECT s.name FROM cube_shards s WHERE s.id = g.cube_shard) AS cube_shard_name`;
 }
 
+/** What each scalar part of a record is read from; a lean select list holds only the parts asked for. */
+const PART_COLUMNS = {
+  id: "g.id",
+  survey: "g.survey",
+  objid: "g.objid",
+  specobjid: "g.specobjid",
+  plate: "g.plate",
+  mjd: "g.mjd",
+  fiberid: "g.fiberid",
+  raDeg: "g.ra",
+  decDeg: "g.dec",
+  healpix29: "g.healpix29",
+  redshift: "g.redshift",
+  class: "g.class",
+  sfr: "g.sfr_avg, g.sfr_median, g.sfr_p2p5, g.sfr_p16, g.sfr_p84, g.sfr_p97p5, g.sfr_flag",
+  hasImage: "g.has_image",
+  hasSpectrum: "g.has_spectrum",
+} as const;
+
+export type GalaxyPart = keyof typeof PART_COLUMNS;
+
+export function isGalaxyPart(name: string): name is GalaxyPart {
+  return Object.hasOwn(PART_COLUMNS, name);
+}
+
+/**
+ * The select list for only these parts of a record (the id always), or the
+ * full list when `parts` is undefined. A record read through a lean list has
+ * meaningless values in the parts left out (and no cube location): only for
+ * callers that read nothing else (a GraphQL selection of those fields alone).
+ */
+export function galaxyColumnsFor(sql: Sql, parts: ReadonlySet<GalaxyPart> | undefined) {
+  if (parts === undefined) return galaxyColumns(sql);
+  const list = (Object.keys(PART_COLUMNS) as GalaxyPart[]).filter((part) => part === "id" || parts.has(part)).map((part) => PART_COLUMNS[part]);
+  return sql.unsafe(list.join(", ")); // constant column names only, from the table above
+}
+
 export function toGalaxyRecord(row: Record<string, unknown>): GalaxyRecord {
   return {
     id: String(row.id),

@@ -61,10 +61,26 @@ const clientOptions = {
   },
 } as const;
 
+/**
+ * The `postgres` client's URL and socket path for a DATABASE_URL. A libpq-style
+ * `?host=/var/run/postgresql` (a directory) means the server's Unix socket in
+ * that folder (`.s.PGSQL.<port>`), which the client does not read from a URL by
+ * itself; pg-boss's driver reads the same URL natively. Over the socket each
+ * query's write costs less than over loopback TCP (bench/RESULTS.md).
+ */
+export function clientUrl(databaseUrl: string): { url: string; path?: string } {
+  const url = new URL(databaseUrl);
+  const dir = url.searchParams.get("host");
+  if (!dir?.startsWith("/")) return { url: databaseUrl };
+  url.searchParams.delete("host");
+  return { url: url.toString(), path: `${dir.replace(/\/$/, "")}/.s.PGSQL.${url.port || 5432}` };
+}
+
 export async function connect(options: ConnectOptions): Promise<Database> {
   const debug = options.onQuery ? (_connection: number, query: string) => options.onQuery?.(query) : undefined;
   if (options.databaseUrl) {
-    const sql = postgres(options.databaseUrl, { ...clientOptions, debug, max: options.maxConnections ?? 10 });
+    const { url, path } = clientUrl(options.databaseUrl);
+    const sql = postgres(url, { ...clientOptions, debug, max: options.maxConnections ?? 10, ...(path ? { path } : {}) });
     return { sql, kind: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = options.dataDir;

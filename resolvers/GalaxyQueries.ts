@@ -1,7 +1,8 @@
-import { Arg, Args, Ctx, ID, Int, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Info, Int, Query, Resolver } from "type-graphql";
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { coneSearch } from "../catalog/cone-search.js";
 import { isGalaxyId, listGalaxies } from "../catalog/galaxies.js";
-import type { GalaxyRecord } from "../catalog/galaxy-record.js";
+import type { GalaxyPart, GalaxyRecord } from "../catalog/galaxy-record.js";
 import type { Page } from "../catalog/page.js";
 import { NotFoundError, UserInputError } from "../errors/codes.js";
 import { Galaxy } from "../schema/Galaxy.js";
@@ -25,6 +26,51 @@ async function resolvePredictionFilter(context: Context, filter: PredictionFilte
   return { predictorId: id, min: filter.min, max: filter.max, maxSigma: filter.maxSigma, inDomainOnly: filter.inDomainOnly };
 }
 
+/** Galaxy fields served from one column group of the row alone (no cube location, no other lookups). */
+const FIELD_PARTS: Record<string, GalaxyPart | null> = {
+  __typename: null,
+  distance: null, // always read
+  id: "id",
+  survey: "survey",
+  objid: "objid",
+  specobjid: "specobjid",
+  plate: "plate",
+  mjd: "mjd",
+  fiberid: "fiberid",
+  ra: "raDeg",
+  dec: "decDeg",
+  healpix: "healpix29",
+  redshift: "redshift",
+  class: "class",
+  sfr: "sfr",
+  hasImage: "hasImage",
+  hasSpectrum: "hasSpectrum",
+};
+
+/**
+ * The parts of each node a connection's selection reads, when it asks for
+ * plain fields only (edges { node { … } }, no fragments); undefined (the full
+ * row) for anything else, so that fields needing more (image, prediction, …)
+ * always find it.
+ */
+function selectedParts(info: GraphQLResolveInfo): Set<GalaxyPart> | undefined {
+  const parts = new Set<GalaxyPart>();
+  const plainFields = (set: SelectionSetNode | undefined, each: (name: string, inner: SelectionSetNode | undefined) => boolean): boolean =>
+    set !== undefined && set.selections.every((s) => s.kind === Kind.FIELD && each(s.name.value, s.selectionSet));
+  const nodeFields = (set: SelectionSetNode | undefined) =>
+    plainFields(set, (name) => {
+      const part = FIELD_PARTS[name];
+      if (part === undefined) return false;
+      if (part !== null) parts.add(part);
+      return true;
+    });
+  const edgeFields = (set: SelectionSetNode | undefined) => plainFields(set, (name, inner) => name === "cursor" || name === "distance" || name === "__typename" || (name === "node" && nodeFields(inner)));
+  const ok = info.fieldNodes.every((field) =>
+    plainFields(field.selectionSet, (name, inner) => name === "pageInfo" || name === "totalCount" || name === "__typename" || (name === "edges" && edgeFields(inner))),
+  );
+  return ok ? parts : undefined;
+}
+
 @Resolver()
 export class GalaxyQueries {
   @Query(() => Galaxy, { description: "One galaxy by id; NOT_FOUND (with problems) when there is none." })
@@ -44,10 +90,10 @@ export class GalaxyQueries {
     description: "Galaxies within `radius` degrees of (ra, dec), nearest first; each node carries its `distance`.",
     complexity: connectionComplexity,
   })
-  async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context): Promise<GalaxyPage> {
+  async coneSearch(@Args(() => ConeSearchArgs) args: ConeSearchArgs, @Ctx() context: Context, @Info() info: GraphQLResolveInfo): Promise<GalaxyPage> {
     const { ra, dec, radius, first, after } = args;
     const prediction = await resolvePredictionFilter(context, args.prediction);
-    const page = await coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction }, context.settings);
+    const page = await coneSearch(context.db.sql, { raDeg: ra, decDeg: dec, radiusDeg: radius, first, after, prediction, parts: selectedParts(info) }, context.settings);
     // The cone is the selection `bulk` downloads, unless a prediction filter narrows it (then: this page's ids).
     return { ...page, cone: prediction ? null : { ra, dec, radius } };
   }

@@ -145,6 +145,23 @@ for (const backend of backends) {
       assert.ok(Math.abs(node.distance - expected) < 1e-12, `${node.distance * 3600} arcsec, expected ${expected * 3600}`);
     });
 
+    it("answers a cone of plain fields from their columns alone, with the same values as the full rows", async () => {
+      const { data: seed } = await server.graphql(`{ galaxies(first: 1) { edges { node { ra dec } } } }`);
+      const { ra, dec } = seed!.galaxies.edges[0].node;
+      const plain = `cursor distance node { id survey objid specobjid plate mjd fiberid ra dec redshift class healpix(order: 12) hasImage hasSpectrum sfr { avg median p2p5 p16 p84 p97p5 flag } }`;
+      const cone = (fields: string) => `{ coneSearch(ra: ${ra}, dec: ${dec}, radius: 10, first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { ${fields} } } }`;
+      queries.length = 0;
+      const lean = await server.graphql(cone(plain));
+      assert.equal(lean.errors, undefined);
+      assert.ok(queries.some((q) => q.includes("unnest")) && !queries.some((q) => q.includes("unnest") && q.includes("cube_shards")), "plain fields: no cube lookup");
+      const full = await server.graphql(cone(plain.replace("sfr {", "image(zoom: 4) { size } sfr {")));
+      assert.equal(full.errors, undefined);
+      assert.ok(lean.data!.coneSearch.edges.length >= 2, `${lean.data!.coneSearch.edges.length} rows`);
+      assert.ok(full.data!.coneSearch.edges.some((e: any) => e.node.image !== null), "the full rows reach the cube");
+      for (const edge of full.data!.coneSearch.edges) delete edge.node.image;
+      assert.deepEqual(lean.data, full.data);
+    });
+
     it("rejects every out-of-domain argument with BAD_USER_INPUT naming each problem", async () => {
       const cases: [string, string[]][] = [
         [`{ coneSearch(ra: -0.1, dec: 0, radius: 1) { totalCount } }`, ["ra"]],
