@@ -141,7 +141,7 @@ describe("the learner registry", () => {
     }
     const flat = schema.getType("HyperparameterGridInput");
     assert.ok(isInputObjectType(flat));
-    const all = new Set(tunable.flatMap((k) => Object.keys(learners[k].parameters)));
+    const all = new Set(tunable.flatMap((k) => Object.keys(gridParametersOf(learners[k].parameters))));
     assert.deepEqual(new Set(Object.keys(flat.getFields())), all);
     for (const kind of tunable) {
       for (const [name, p] of Object.entries(learners[kind].parameters)) assert.ok(flat.getFields()[name].description!.includes(`${kind}: ${p.doc}`), `${name} describes ${kind}`);
