@@ -144,7 +144,7 @@ describe("the learner registry", () => {
     const all = new Set(tunable.flatMap((k) => Object.keys(gridParametersOf(learners[k].parameters))));
     assert.deepEqual(new Set(Object.keys(flat.getFields())), all);
     for (const kind of tunable) {
-      for (const [name, p] of Object.entries(learners[kind].parameters)) assert.ok(flat.getFields()[name].description!.includes(`${kind}: ${p.doc}`), `${name} describes ${kind}`);
+      for (const [name, p] of Object.entries(gridParametersOf(learners[kind].parameters))) assert.ok(flat.getFields()[name].description!.includes(`${kind}: ${p.doc}`), `${name} describes ${kind}`);
     }
     const train = schema.getType("TrainPredictorInput");
     assert.ok(isInputObjectType(train));
