@@ -34,6 +34,9 @@ export async function renderRunsPage(app: HTMLElement): Promise<void> {
   app.dataset.ready = "true";
 }
 
+/** The HyperparameterGrid field of a learner kind, as the server names it (schema/Hyperparameters.ts). */
+const gridField = (kind: string) => kind.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
 /** The chosen runs' validation curves on one chart, or nothing when none is chosen. */
 async function overlay(ids: string[]): Promise<HTMLElement> {
   if (ids.length === 0) return h("div");
@@ -76,7 +79,8 @@ function trainForm(): HTMLElement {
         imageZoom: Number(data.get("imageZoom")), spectrumZoom: Number(data.get("spectrumZoom")), folds: Number(data.get("folds")), seed: Number(data.get("seed")),
       };
       const gridText = String(data.get("grid") ?? "").trim();
-      if (gridText) input.hyperparameters = JSON.parse(gridText) as Record<string, unknown[]>;
+      // The typed @oneOf grid: the field named after the learner (GBDT → gbdt, DECISION_TREE → decisionTree).
+      if (gridText) input.grid = { [gridField(input.kind)]: JSON.parse(gridText) as Record<string, unknown[]> };
       saveToken(String(data.get("token")));
       const run = await startRun(input, String(data.get("token")));
       location.assign(`/runs/${run.id}`);

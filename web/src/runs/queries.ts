@@ -66,7 +66,7 @@ export async function fetchTestPoints(predictorId: string, ids: string[], batch 
 
 export interface TrainRequest {
   kind: string; modality: string; features: string; imageZoom: number; spectrumZoom: number; folds: number; seed: number;
-  name?: string; hyperparameters?: Record<string, unknown[]>;
+  name?: string; grid?: Record<string, Record<string, unknown[]>>;
 }
 
 export async function startRun(input: TrainRequest, token: string): Promise<{ id: string; status: string }> {
