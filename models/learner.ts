@@ -88,7 +88,13 @@ export interface Learner {
  * hyperparameters are described; the request checks, the GraphQL inputs and
  * outputs and the README's table are generated from it (training/learners.ts).
  */
-export interface NumberParameter {
+interface ParameterBase {
+  /** Set by the run's own input field of this name (e.g. `TrainPredictorInput.fusion`), not searched: no grid field, and left out of grid points unless that field sets it. */
+  option?: string;
+  doc: string;
+}
+
+export interface NumberParameter extends ParameterBase {
   type: "integer" | "number";
   default: number;
   /** Inclusive bounds unless `exclusiveMin`/`exclusiveMax`; Infinity for no upper bound. */
@@ -100,18 +106,12 @@ export interface NumberParameter {
   also?: readonly number[];
   /** A different default when another (choice) parameter has a given value, e.g. CNN dropout 0.5 for vgg12. */
   defaultWhen?: { parameter: string; equals: string; default: number };
-  /** Set by the run's own input field of this name (e.g. `TrainPredictorInput.fusion`), not searched: no grid field, and left out of grid points unless that field sets it. */
-  option?: string;
-  doc: string;
 }
 
-export interface ChoiceParameter {
+export interface ChoiceParameter extends ParameterBase {
   type: "choice";
   default: string;
   choices: readonly string[];
-  /** Set by the run's own input field of this name (e.g. `TrainPredictorInput.fusion`), not searched: no grid field, and left out of grid points unless that field sets it. */
-  option?: string;
-  doc: string;
 }
 
 export type Parameter = NumberParameter | ChoiceParameter;
