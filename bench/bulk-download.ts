@@ -23,7 +23,7 @@ import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { BULK_BLOCK } from "../export/bulk.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
-import { benchAdminUrl, untilHealthy } from "./support.js";
+import { benchAdminUrl, freshBenchDatabase, untilHealthy } from "./support.js";
 
 const count = Number(process.env.BENCH_BULK_COUNT ?? 2000);
 const RUNS = 3;
@@ -31,14 +31,9 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 console.log(`# bulk downloads, ${count} galaxies; load average at start ${load()}`);
 
 const name = `skycube_bench_bulk_${count}`;
-const admin = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await admin.unsafe(`CREATE DATABASE ${name}`);
-await admin.end();
-const url = new URL(benchAdminUrl);
-url.pathname = `/${name}`;
+const url = await freshBenchDatabase(name);
 const dataDir = mkdtempSync(join(tmpdir(), "skycube-bench-bulk-"));
-const db = await connect({ databaseUrl: url.toString() });
+const db = await connect({ databaseUrl: url });
 await migrate(db.sql);
 const loadStarted = performance.now();
 await loadDemo(db.sql, { count, cube: await openCube(dataDir) });
@@ -65,7 +60,7 @@ async function directRead(kind: "image" | "spectrum", locations: CubeLocation[])
 const port = 4991;
 const base = `http://127.0.0.1:${port}`;
 const server = spawn(process.execPath, [fileURLToPath(new URL("../cli/main.js", import.meta.url)), "serve"], {
-  env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", DEMO_COUNT: "0", LOG_LEVEL: "warn" },
+  env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", DEMO_COUNT: "0", LOG_LEVEL: "warn" },
   stdio: ["ignore", "ignore", "inherit"],
 });
 await untilHealthy(base);

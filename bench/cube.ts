@@ -29,20 +29,10 @@ import { bzip2Tool } from "../fits/file.js";
 import { ingestSdss } from "../ingest/sdss/ingest.js";
 import { exportHisscube } from "../export/hisscube.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
-import { benchAdminUrl } from "./support.js";
+import { benchAdminUrl, freshBenchDatabase } from "./support.js";
 import { openCube } from "../cube/cube-store.js";
 
 const shared = fileURLToPath(new URL("../../../shared/data/sdss/", import.meta.url));
-
-async function freshDatabase(name: string): Promise<string> {
-  const admin = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(benchAdminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 // 1. Ingest.
 const parts = new Set((process.env.BENCH_CUBE_PARTS ?? "ingest,cli,cutouts").split(","));
@@ -51,7 +41,7 @@ if (existsSync(shared) && parts.has("ingest")) {
   const times: number[] = [];
   for (let run = 0; run < 3; run++) {
     const dir = mkdtempSync(join(tmpdir(), "skycube-bench-ingest-"));
-    const db = await connect({ databaseUrl: await freshDatabase("skycube_bench_ingest") });
+    const db = await connect({ databaseUrl: await freshBenchDatabase("skycube_bench_ingest") });
     await migrate(db.sql);
     const started = performance.now();
     const report = await ingestSdss(db.sql, { spectraDir: `${shared}spectra`, framesDir: `${shared}frames`, cube: await openCube(dir) });
@@ -124,7 +114,7 @@ if (!parts.has("cutouts")) process.exit(0);
 // 2. Cutouts over GraphQL.
 const count = Number(process.env.BENCH_CUTOUTS ?? 1000);
 const dataDir = mkdtempSync(join(tmpdir(), "skycube-bench-cube-"));
-const url = await freshDatabase("skycube_bench_cutouts");
+const url = await freshBenchDatabase("skycube_bench_cutouts");
 const db = await connect({ databaseUrl: url });
 await migrate(db.sql);
 await loadDemo(db.sql, { count, cube: await openCube(dataDir) });

