@@ -24,6 +24,15 @@ export const DETECTION_SIGMA = 5;
 export const MIN_SOURCE_PIXELS = 5;
 export const PEAK_SIGMA = 10;
 
+/** Calls `visit` with pixel `i` and each of its 8 neighbours inside the size × size image (row-major). */
+function forNeighbourhood(i: number, size: number, visit: (j: number) => void): void {
+  const y = Math.floor(i / size);
+  const x = i - y * size;
+  for (let yy = Math.max(0, y - 1); yy <= Math.min(size - 1, y + 1); yy++) {
+    for (let xx = Math.max(0, x - 1); xx <= Math.min(size - 1, x + 1); xx++) visit(yy * size + xx);
+  }
+}
+
 /** `flux`, `sigma`, `mask` of one size × size band, row-major; mask 1 = no data. */
 export function countSources(flux: ArrayLike<number>, sigma: ArrayLike<number>, mask: ArrayLike<number> | null, size: number, threshold = DETECTION_SIGMA, minPixels = MIN_SOURCE_PIXELS, peakSigma = PEAK_SIGMA): number {
   const n = size * size;
@@ -34,19 +43,12 @@ export function countSources(flux: ArrayLike<number>, sigma: ArrayLike<number>, 
     for (let x = 0; x < size; x++) {
       let f = 0;
       let v = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= size) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= size) continue;
-          const j = yy * size + xx;
-          if (!good(j)) continue;
-          f += flux[j];
-          v += sigma[j] * sigma[j];
-        }
-      }
       const i = y * size + x;
+      forNeighbourhood(i, size, (j) => {
+        if (!good(j)) return;
+        f += flux[j];
+        v += sigma[j] * sigma[j];
+      });
       significance[i] = v > 0 ? f / Math.sqrt(v) : 0;
       if (good(i) && significance[i] >= threshold) on[i] = 1;
     }
@@ -64,21 +66,12 @@ export function countSources(flux: ArrayLike<number>, sigma: ArrayLike<number>, 
     while (head < tail) {
       const i = queue[head++];
       if (significance[i] > peak) peak = significance[i];
-      const y = Math.floor(i / size);
-      const x = i - y * size;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= size) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= size) continue;
-          const j = yy * size + xx;
-          if (on[j] && !seen[j]) {
-            seen[j] = 1;
-            queue[tail++] = j;
-          }
+      forNeighbourhood(i, size, (j) => {
+        if (on[j] && !seen[j]) {
+          seen[j] = 1;
+          queue[tail++] = j;
         }
-      }
+      });
     }
     if (tail >= minPixels && peak >= peakSigma) sources++;
   }

@@ -77,7 +77,8 @@ export function expandGrid(kind: LearnerKind, grid: Record<string, (number | str
     if (!values || values.length === 0) continue;
     points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
   }
-  return points.map((p) => withDefaults(gridParametersOf(learners[kind].parameters), p));
+  const searched = gridParametersOf(learners[kind].parameters);
+  return points.map((p) => withDefaults(searched, p));
 }
 
 /** Number of grid points (before expanding, to check the cap cheaply). */
