@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { openCube } from "../cube/cube-store.js";
 import { regressionMetrics } from "../models/evaluation/metrics.js";
-import { planExperiment, type ExperimentRequest } from "../models/training/experiment-plan.js";
+import { planExperiment, queueOrder, type ExperimentRequest } from "../models/training/experiment-plan.js";
 import { checkTrainInput, expandGrid } from "../models/training/input.js";
 import { learners } from "../models/training/learners.js";
 import { backends, type TestDatabase } from "./support/databases.js";
@@ -66,6 +66,24 @@ describe("experiment plans", () => {
     }
     const imageZooms = of("image quality").filter((c) => c.cell.learner === "GBDT" && c.cell.features === "RAW").map((c) => c.cell.imageZoom).sort();
     assert.deepEqual(imageZooms, [0, 1, 2, 3]);
+  });
+
+  it("THESIS is queued references first, then cheapest first: RAW zoom-0 GBDT and CNN last, every cell once", () => {
+    const { cells } = planExperiment(request({ preset: "THESIS" }), 64);
+    const order = queueOrder(cells.map((c) => c.cell));
+    assert.deepEqual([...order].sort((a, b) => a - b), cells.map((_, i) => i));
+    const queued = order.map((i) => cells[i].cell);
+    assert.deepEqual(queued.slice(0, 2).map((c) => c.reference), ["BASELINE", "LINEAR"]);
+    const at = (pred: (c: (typeof queued)[number]) => boolean) => queued.findIndex(pred);
+    const rawImage = (learner: string, zoom: number) => at((c) => c.learner === learner && c.modality === "IMAGE" && c.features === "RAW" && c.imageZoom === zoom);
+    for (const learner of ["DECISION_TREE", "GBDT", "CNN"]) {
+      for (const z of [1, 2, 3]) assert.ok(rawImage(learner, z) < rawImage(learner, z - 1), `${learner} zoom ${z} before zoom ${z - 1}`);
+    }
+    assert.ok(rawImage("DECISION_TREE", 0) < rawImage("GBDT", 0) && rawImage("GBDT", 0) < rawImage("CNN", 0));
+    assert.equal(queued.at(-1)!.learner, "CNN");
+    // ENGINEERED trees (a few hundred columns) before the wide RAW GBDT cells (5,120 pixels and up).
+    const lastEngineered = Math.max(...queued.map((c, i) => (c.features === "ENGINEERED" && c.reference === null ? i : -1)));
+    assert.ok(lastEngineered < rawImage("GBDT", 1));
   });
 });
 

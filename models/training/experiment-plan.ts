@@ -181,6 +181,36 @@ export function cellTrainInput(r: ExperimentRequest, c: CellDescription): TrainI
   };
 }
 
+/**
+ * A rough cost of a cell: the columns its learner reads (RAW: 5 bands of
+ * 64/2^z px squared, 4620/2^z spectral bins; ENGINEERED: a few hundred)
+ * times a per-learner factor (a tree is one pass, boosting hundreds, a CNN
+ * epochs over every pixel). Only the order matters (see `queueOrder`).
+ */
+function cellCost(c: CellDescription): number {
+  if (c.reference !== null) return 0;
+  const parts = partsOf(c.modality);
+  let columns = 0;
+  if (c.features === "ENGINEERED") columns = 300 * parts.length;
+  else {
+    if (c.imageZoom !== null) columns += 5 * (64 >> c.imageZoom) ** 2;
+    if (c.spectrumZoom !== null) columns += Math.ceil(4620 / 2 ** c.spectrumZoom);
+  }
+  const factor = c.learner === "DECISION_TREE" ? 1 : c.learner === "GBDT" ? 20 : 40;
+  return columns * factor;
+}
+
+/**
+ * The order the cells are queued in: the references first, then the
+ * cheapest, so that an experiment stopped part-way (or read while it runs)
+ * holds the most cells and both readings of every R² ("knowing nothing",
+ * "the simplest honest model"). Indexes into `cells`; the table keeps the
+ * plan's order.
+ */
+export function queueOrder(cells: CellDescription[]): number[] {
+  return cells.map((c, i) => ({ i, cost: cellCost(c) })).sort((a, b) => a.cost - b.cost || a.i - b.i).map((x) => x.i);
+}
+
 export function planExperiment(r: ExperimentRequest, maxCells: number): { problems: Problem[]; cells: PlannedCell[] } {
   const { problems, cells } = checkExperimentRequest(r, maxCells);
   if (problems.length > 0) return { problems, cells: [] };

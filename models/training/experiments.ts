@@ -17,7 +17,7 @@ import {
   type ExperimentRecord,
 } from "../store/experiments.js";
 import { failRun } from "../store/runs.js";
-import { planExperiment, type ExperimentRequest } from "./experiment-plan.js";
+import { planExperiment, queueOrder, type ExperimentRequest } from "./experiment-plan.js";
 import type { Problem } from "./input.js";
 import type { TrainingService } from "./service.js";
 import { CodedError, NotFoundError, UserInputError } from "../../errors/codes.js";
@@ -55,13 +55,14 @@ export class ExperimentService {
     }
     if (problems.length > 0) throw new UserInputError(problems);
     const { id, runIds } = await createExperiment(this.db.sql, { ...request }, request.seed, cells, this.training.codeVersion);
-    for (const runId of runIds) {
+    const order = queueOrder(cells.map((c) => c.cell)).map((i) => runIds[i]);
+    for (const [k, runId] of order.entries()) {
       try {
         await this.training.queue.enqueue(runId);
       } catch (error) {
         // Nothing left looking alive: the unqueued cells fail with the reason (the experiment then fails).
         const reason = `could not be queued: ${(error as Error).message}`;
-        for (const rest of runIds.slice(runIds.indexOf(runId))) await failRun(this.db.sql, rest, reason).catch(() => {});
+        for (const rest of order.slice(k)) await failRun(this.db.sql, rest, reason).catch(() => {});
         throw error;
       }
     }
