@@ -16,6 +16,7 @@ import assert from "node:assert/strict";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { openCube } from "../cube/cube-store.js";
 import { regressionMetrics } from "../models/evaluation/metrics.js";
+import { experimentArgs, ExperimentCliError } from "../cli/experiment.js";
 import { planExperiment, queueOrder, type ExperimentRequest } from "../models/training/experiment-plan.js";
 import { checkTrainInput, expandGrid } from "../models/training/input.js";
 import { learners } from "../models/training/learners.js";
@@ -66,6 +67,16 @@ describe("experiment plans", () => {
     }
     const imageZooms = of("image quality").filter((c) => c.cell.learner === "GBDT" && c.cell.features === "RAW").map((c) => c.cell.imageZoom).sort();
     assert.deepEqual(imageZooms, [0, 1, 2, 3]);
+  });
+
+  it("the experiment command line: lists, zooms, --exclude-blended, and refused values", () => {
+    const { input, out, wait } = experimentArgs(["--learners", "GBDT,CNN", "--modalities", "IMAGE", "--image-zooms", "0,3", "--exclude-blended", "--out", "t.csv", "--no-wait"]);
+    assert.deepEqual(input, { learners: ["GBDT", "CNN"], modalities: ["IMAGE"], imageZooms: [0, 3], seed: 0, folds: 5, cnnArchitecture: "COMPACT", excludeBlended: true });
+    assert.equal(out, "t.csv");
+    assert.equal(wait, false);
+    assert.equal(experimentArgs(["--preset", "THESIS"]).input.excludeBlended, undefined);
+    assert.throws(() => experimentArgs(["--preset", "THESIS", "--out", "t.txt"]), ExperimentCliError);
+    assert.throws(() => experimentArgs(["--learners", "GBDT", "--image-zooms", "x"]), /--image-zooms: "x" is not a zoom level/);
   });
 
   it("THESIS is queued references first, then cheapest first: RAW zoom-0 GBDT and CNN last, every cell once", () => {
