@@ -32,6 +32,8 @@ const server = spawn(process.execPath, [cli, "serve"], {
   env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", API_TOKEN: token, LOG_LEVEL: "warn" },
   stdio: ["ignore", "inherit", "inherit"],
 });
+// A failed bench must not leave its server (and the grid) running.
+process.on("exit", () => server.kill("SIGTERM"));
 const started = performance.now();
 for (;;) {
   if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
@@ -74,7 +76,7 @@ const idle = summarise(await sample(() => performance.now() > idleEnd));
 console.log(`simple query, server idle: ${fmt(idle)}; load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 
 const CELL = `learner modality imageZoom spectrumZoom features reference fusion studies trainSeconds backend metrics { r2 mae rmse nmad coverage1Sigma }
-  cv { r2 { mean std } } run { id status error startedAt finishedAt }`;
+  cv { r2Std } run { id status error timings { totalSeconds } }`;
 const experimentStarted = performance.now();
 const { runExperiment } = await graphql(`mutation { runExperiment(input: { preset: "THESIS", seed: 0 }) { id cells { run { id } } } }`, {}, true);
 const id = runExperiment.id;
@@ -93,9 +95,9 @@ for (;;) {
   if (done.length !== finishedCells) {
     finishedCells = done.length;
     const rows = view.cells.map((c: any) => {
-      const wall = c.run.startedAt && c.run.finishedAt ? (Date.parse(c.run.finishedAt) - Date.parse(c.run.startedAt)) / 1000 : null;
+      const wall = c.run.timings.totalSeconds;
       const learner = c.reference ? `${c.learner} (reference)` : c.fusion === "GATED" ? "CNN (gated)" : c.learner;
-      return `| ${learner} | ${c.modality} | ${c.features} | ${zoomLabel(c.imageZoom, "image")} | ${zoomLabel(c.spectrumZoom, "spectrum")} | ${c.run.status} | ${r(c.metrics?.r2)} | ${r(c.cv?.r2?.std)} | ${r(c.metrics?.nmad)} | ${r(c.metrics?.rmse)} | ${r(c.trainSeconds, 1)} | ${r(wall, 1)} |`;
+      return `| ${learner} | ${c.modality} | ${c.features} | ${zoomLabel(c.imageZoom, "image")} | ${zoomLabel(c.spectrumZoom, "spectrum")} | ${c.run.status} | ${r(c.metrics?.r2)} | ${r(c.cv?.r2Std)} | ${r(c.metrics?.nmad)} | ${r(c.metrics?.rmse)} | ${r(c.trainSeconds, 1)} | ${r(wall, 1)} |`;
     });
     writeFileSync(
       out,
