@@ -19,6 +19,7 @@ import { loadDemo } from "../ingest/synthetic/load-demo.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
+const TOKEN = "test-token-0123456789abcdef";
 const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 async function locations(sql: Sql): Promise<Map<string, CubeLocation>> {
@@ -153,7 +154,7 @@ for (const backend of backends) {
     const damage = new Map<string, string>(); // shard → how
     before(async () => {
       db = await backend.open();
-      await loadDemo(db.sql, { count: 24, cube: await openCube(dataDir), batchSize: 6 });
+      await loadDemo(db.sql, { count: 40, cube: await openCube(dataDir), batchSize: 8 }); // 40: enough labelled galaxies to train on (30)
       const shards = (await db.sql`SELECT s.name FROM cube_shards s WHERE EXISTS (SELECT 1 FROM galaxies g WHERE g.cube_shard = s.id AND g.has_image) ORDER BY s.id`).map((r) => r.name as string);
       assert.ok(shards.length >= 5, `${shards.length} shards`);
       truncateSync(join(dataDir, shards[0]), 4096);
@@ -173,7 +174,7 @@ for (const backend of backends) {
       writeSync(fd, bytes, middle, 512, middle);
       closeSync(fd);
       damage.set(shards[3], "flipped");
-      server = await startTestServer(db, { dataDir });
+      server = await startTestServer(db, { dataDir, apiToken: TOKEN });
     });
     after(async () => {
       await server?.close();
@@ -186,7 +187,7 @@ for (const backend of backends) {
       const response = await server.graphql(`{ galaxies(first: 100) { edges { node { id ra image(zoom: 1) { size flux { values } } spectrum(zoom: 2) { length } } } } }`);
       assert.equal(response.status, 200);
       const edges = response.data!.galaxies.edges as { node: { id: string; ra: number; image: { size: number; flux: { values: number[] } } | null; spectrum: { length: number } | null } }[];
-      assert.equal(edges.length, 24);
+      assert.equal(edges.length, 40);
       const errors = response.errors ?? [];
       let served = 0;
       edges.forEach(({ node }, i) => {
@@ -219,6 +220,35 @@ for (const backend of backends) {
       assert.equal(alone.data!.galaxy.id, victim);
       assert.equal(alone.data!.galaxy.spectrum, null);
       assert.equal(alone.errors![0].extensions.code, "CUBE_UNREADABLE");
+    });
+
+    it("fails a training run and an embedding over a damaged shard with CUBE_UNREADABLE naming it (worker threads check the bytes too)", async () => {
+      const damaged = /cube shard (\S+) does not hold the bytes the manifest recorded/;
+      const auth = { authorization: `Bearer ${TOKEN}` };
+      const queued = await server.graphql(`mutation { trainPredictor(input: { kind: DECISION_TREE, modality: SPECTRUM, features: ENGINEERED, folds: 3, labelFilter: { flag: null } }) { id } }`, {}, auth);
+      assert.equal(queued.errors, undefined, JSON.stringify(queued.errors));
+      let run: { status: string; error: string | null; errorCode: string | null } | undefined;
+      for (let i = 0; i < 600 && !["SUCCEEDED", "FAILED"].includes(run?.status ?? ""); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        run = (await server.graphql(`query($id: ID!) { trainingRun(id: $id) { status error errorCode } }`, { id: queued.data!.trainPredictor.id })).data!.trainingRun;
+      }
+      assert.equal(run!.status, "FAILED", run!.error ?? "");
+      assert.equal(run!.errorCode, "CUBE_UNREADABLE");
+      const named = damaged.exec(run!.error!)?.[1];
+      assert.ok(named && ["truncated", "overwritten", "flipped"].includes(damage.get(named)!), run!.error!);
+      assert.doesNotMatch(run!.error!, new RegExp(dataDir));
+
+      // Asked once; a FAILED embedding is computed again when asked again, so its row is watched instead.
+      const asked = await server.graphql(`{ embedding(input: { method: PCA, modality: SPECTRUM, first: 20 }) { id status } }`);
+      assert.equal(asked.errors, undefined, JSON.stringify(asked.errors));
+      let embedding: { status: string; error: string | null } | undefined;
+      for (let i = 0; i < 600 && !["SUCCEEDED", "FAILED"].includes(embedding?.status ?? ""); i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        [embedding] = (await db.sql`SELECT status, error FROM embeddings WHERE id = ${asked.data!.embedding.id}`) as unknown as { status: string; error: string | null }[];
+      }
+      assert.equal(embedding!.status, "FAILED");
+      const inEmbedding = damaged.exec(embedding!.error!)?.[1];
+      assert.ok(inEmbedding && damage.has(inEmbedding), embedding!.error!);
     });
   });
 }

@@ -24,6 +24,7 @@ import {
   type EmbeddingRecord,
 } from "../store/embeddings.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
+import { shardDigestsOf } from "../training/pipeline.js";
 import { datasetDigest } from "../training/dataset-digest.js";
 import type { Problem, TrainInput } from "../training/input.js";
 import { pearson, type EmbeddingMethod } from "./compute.js";
@@ -127,6 +128,7 @@ export class EmbeddingService {
       ids: rows.map((i) => galaxies.ids[i]),
       labels: rows.map((i) => galaxies.label[i]),
       shardHashes: [...new Set(rows.map((i) => galaxies.cubeShardHashes[i]))].sort(),
+      shards: shardDigestsOf({ cubeShards: rows.map((i) => galaxies.cubeShards[i]), cubeShardHashes: rows.map((i) => galaxies.cubeShardHashes[i]) }),
       sources: rows.map((i) => ({ cube: { shard: galaxies.cubeShards[i], row: galaxies.cubeRows[i] }, redshift: Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i] })),
     };
   }
@@ -140,7 +142,7 @@ export class EmbeddingService {
     if (this.stopped || !(await claimEmbedding(this.db.sql, id))) return;
     const started = Date.now();
     try {
-      const job: EmbeddingJob = { sources: selection.sources, spec: specOf(r), method: r.method, seed: r.seed, cubePath: this.cubePath };
+      const job: EmbeddingJob = { sources: selection.sources, spec: specOf(r), method: r.method, seed: r.seed, cubePath: this.cubePath, shards: selection.shards };
       const out = await this.inWorker(job);
       const finite = (v: number) => (Number.isFinite(v) ? v : null);
       await finishEmbedding(this.db.sql, id, {

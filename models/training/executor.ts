@@ -13,8 +13,8 @@ import { saveTrainedPredictor } from "../store/predictors.js";
 import { claimRun, failRun, reportProgress } from "../store/runs.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
 import { sourceCounts } from "../store/source-counts.js";
-import { CubeStore } from "../../cube/cube-store.js";
-import { LocalShardStorage } from "../../cube/storage.js";
+import { openCube } from "../../cube/cube-store.js";
+import { manifestDigests } from "../../cube/manifest.js";
 import { describeDataset } from "./dataset.js";
 import { trainingFailureOf } from "./failure.js";
 import { defaultPredictorName, type TrainInput } from "./input.js";
@@ -124,7 +124,7 @@ export class TrainingExecutor {
    */
   private async dropBlended(galaxies: TrainingGalaxies): Promise<void> {
     const labelled = galaxies.ids.filter((_, i) => Number.isFinite(galaxies.label[i]));
-    const cube = await CubeStore.create(new LocalShardStorage(this.cubePath));
+    const cube = await openCube(this.cubePath, { digests: manifestDigests(this.db.sql) });
     try {
       const counts = await sourceCounts(this.db.sql, cube, labelled);
       galaxies.ids.forEach((id, i) => {
@@ -183,7 +183,7 @@ export class TrainingExecutor {
         } else if (message.type === "done") {
           finish(() => resolve(message.outcome as TrainingOutcome));
         } else if (message.type === "failed") {
-          finish(() => reject(Object.assign(new Error(String(message.message)), { cancelled: Boolean(message.cancelled) })));
+          finish(() => reject(Object.assign(new Error(String(message.message)), { cancelled: Boolean(message.cancelled), cubeCode: message.code })));
         }
       });
       worker.on("error", (error) => finish(() => reject(error)));

@@ -8,13 +8,17 @@
  *   saved in one transaction), so nothing of the run was kept.
  * - `ABANDONED`: the process training it died (the heartbeat sweep).
  * - `STOPPED`: the process training it was stopped (SIGTERM: drain).
+ * - `CUBE_UNREADABLE`: a shard of its galaxies does not hold the bytes the
+ *   manifest recorded (or cannot be read); the message names the shard.
+ *   Checked before training reads anything, as the server checks before it
+ *   serves.
  * - `TRAINING_FAILED`: anything else (a bad input, a bug, a lost database
  *   connection — then the FAILED mark itself waits for the sweep: details
  *   in the log).
  */
 import { systemCauseOf } from "../../errors/startup.js";
 
-export type TrainingFailureCode = "DISK_FULL" | "ABANDONED" | "STOPPED" | "TRAINING_FAILED";
+export type TrainingFailureCode = "DISK_FULL" | "ABANDONED" | "STOPPED" | "CUBE_UNREADABLE" | "TRAINING_FAILED";
 
 export interface TrainingFailure {
   code: TrainingFailureCode;
@@ -26,7 +30,9 @@ export interface TrainingFailure {
  * predictions"). Errors that carry a code (database and system errors) may
  * quote SQL or paths: `logDetails` gets them, the message does not.
  */
-export function trainingFailureOf(error: Error & { code?: unknown }, stage: string, logDetails: (error: unknown) => void): TrainingFailure {
+export function trainingFailureOf(error: Error & { code?: unknown; cubeCode?: unknown }, stage: string, logDetails: (error: unknown) => void): TrainingFailure {
+  // From the worker thread: a CubeError's message names the shard and no path (cube/cube-store.ts).
+  if (error.cubeCode === "CUBE_UNREADABLE") return { code: "CUBE_UNREADABLE", message: error.message };
   const cause = systemCauseOf(error);
   if (cause && (cause.code === "ENOSPC" || cause.code === "EDQUOT")) {
     logDetails(error);

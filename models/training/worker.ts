@@ -7,9 +7,8 @@
  * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, cancelled }
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CubeStore } from "../../cube/cube-store.js";
-import { LocalShardStorage } from "../../cube/storage.js";
-import { runTraining, type TrainingGalaxies } from "./pipeline.js";
+import { openVerifiedCube } from "../../cube/cube-store.js";
+import { runTraining, shardDigestsOf, type TrainingGalaxies } from "./pipeline.js";
 import type { TrainInput } from "./input.js";
 import { passGate } from "./iteration-gate.js";
 
@@ -31,7 +30,7 @@ port.on("message", (message: { type: string }) => {
 });
 
 try {
-  const cube = await CubeStore.create(new LocalShardStorage(job.cubePath));
+  const cube = await openVerifiedCube(job.cubePath, shardDigestsOf(job.galaxies));
   try {
     const outcome = await runTraining(job.input, job.galaxies, cube, {
       signal: controller.signal,
@@ -48,5 +47,6 @@ try {
   }
 } catch (error) {
   const e = error as Error;
-  port.postMessage({ type: "failed", message: e.message || String(e), name: e.name, cancelled: controller.signal.aborted });
+  const code = (e as { code?: unknown }).code === "CUBE_UNREADABLE" ? "CUBE_UNREADABLE" : undefined;
+  port.postMessage({ type: "failed", message: e.message || String(e), name: e.name, code, cancelled: controller.signal.aborted });
 }
