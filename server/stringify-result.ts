@@ -6,6 +6,9 @@
  * objects are walked; strings, numbers and arrays of primitives are
  * stringified whole (a 20,480-number `values` array is one call). Output is
  * the same text as `JSON.stringify(value) + "\n"` (Apollo's default).
+ * A small result (most are) is stringified in one call: walking it piece by
+ * piece through the generator cost ~2.5 % of a small cone search's server
+ * time (bench:http profile) for nothing.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
@@ -48,7 +51,26 @@ function* pieces(value: unknown): Generator<string> {
   yield "}";
 }
 
+/** Results up to about this many characters of JSON are stringified in one call (well under a millisecond). */
+const ONE_CALL_CHARS = 256 * 1024;
+
+/** `budget` minus a rough upper bound of the JSON length of `value`, stopping early (negative) once it is spent. */
+function remainingAfter(value: unknown, budget: number): number {
+  if (typeof value === "string") return budget - value.length * 2 - 2; // × 2: escapes
+  if (value === null || typeof value !== "object") return budget - 24;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && budget >= 0; i++) budget = remainingAfter(value[i], budget - 1);
+    return budget - 2;
+  }
+  for (const key in value) {
+    budget = remainingAfter((value as Record<string, unknown>)[key], budget - key.length - 4);
+    if (budget < 0) return budget;
+  }
+  return budget - 2;
+}
+
 export async function stringifyResultYielding(value: unknown): Promise<string> {
+  if (remainingAfter(value, ONE_CALL_CHARS) >= 0) return JSON.stringify(value) + "\n";
   const out: string[] = [];
   let sliceStarted = performance.now();
   let count = 0;
