@@ -17,7 +17,7 @@ import { linkGraphqlRequest, observePlugin, recordMeasure } from "./observe.js";
 import { queryLimitsPlugin } from "./query-limits.js";
 import { RateLimiter } from "./rate-limit.js";
 import { graphqlSchema } from "./schema.js";
-import { stringifyResultYielding } from "./stringify-result.js";
+import { streamJson, stringifyResultDeferred, takeDeferred } from "./stringify-result.js";
 
 /** The client address of each request, keyed by the request's header map (what plugins see of the HTTP request). */
 const clientAddresses = new WeakMap<HeaderMap, string>();
@@ -68,7 +68,7 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
       queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }, recordMeasure),
     ],
     formatError,
-    stringifyResult: stringifyResultYielding,
+    stringifyResult: stringifyResultDeferred,
   });
   await apollo.start();
   return apollo;
@@ -134,6 +134,8 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     for (const [key, value] of result.headers) responseHeaders.set(key, value);
     if (result.body.kind === "complete") {
       const text = result.body.string;
+      const kept = takeDeferred(text);
+      if (kept) return new Response(streamJson(kept.value), { status: result.status ?? 200, headers: responseHeaders });
       if (text.length <= STREAM_ABOVE_CHARS) return new Response(text, { status: result.status ?? 200, headers: responseHeaders });
       return new Response(sliced(text), { status: result.status ?? 200, headers: responseHeaders });
     }
