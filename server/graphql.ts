@@ -6,7 +6,6 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
 import { CodedError, ErrorCode } from "../errors/codes.js";
@@ -74,26 +73,6 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
   return apollo;
 }
 
-/** Responses longer than this are written in slices (one 64 MB write blocked the event loop for ~350 ms). */
-const STREAM_ABOVE_CHARS = 1 << 20;
-
-/** A long response text as a stream of 1 MB slices, each written on its own turn of the event loop. */
-function sliced(text: string): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let offset = 0;
-  return new ReadableStream({
-    async pull(controller) {
-      if (offset >= text.length) return controller.close();
-      await yieldToEventLoop();
-      let end = Math.min(offset + STREAM_ABOVE_CHARS, text.length);
-      const last = text.charCodeAt(end - 1);
-      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
-      controller.enqueue(encoder.encode(text.slice(offset, end)));
-      offset = end;
-    },
-  });
-}
-
 /** The peer's address (behind a reverse proxy: the proxy's, so the proxy should limit per client too). */
 function clientAddress(c: HonoContext): string {
   try {
@@ -135,9 +114,8 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     if (result.body.kind === "complete") {
       const text = result.body.string;
       const kept = takeDeferred(text);
-      if (kept) return new Response(streamJson(kept.value), { status: result.status ?? 200, headers: responseHeaders });
-      if (text.length <= STREAM_ABOVE_CHARS) return new Response(text, { status: result.status ?? 200, headers: responseHeaders });
-      return new Response(sliced(text), { status: result.status ?? 200, headers: responseHeaders });
+      // A large result comes as a marker (stringifyResultDeferred) and is streamed; a small one is its text.
+      return new Response(kept ? streamJson(kept.value) : text, { status: result.status ?? 200, headers: responseHeaders });
     }
     const chunks = result.body.asyncIterator;
     const stream = new ReadableStream({
