@@ -142,11 +142,14 @@ rmSync(join(dataDir, "export.h5"));
 reader.close();
 await db.close();
 const cubeBytes = rawBytes;
-const port = 4997;
-const server = spawn(process.execPath, [fileURLToPath(new URL("../cli/main.js", import.meta.url)), "serve"], {
-  env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", DEMO_COUNT: "0", MAX_PAGE_SIZE: String(count) },
+const port = Number(process.env.BENCH_PORT ?? 4997);
+// BENCH_SERVER_NODE_ARGS: node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const server = spawn(process.execPath, [...serverNodeArgs, fileURLToPath(new URL("../cli/main.js", import.meta.url)), "serve"], {
+  env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", DEMO_COUNT: "0", MAX_PAGE_SIZE: String(count), MAX_RESPONSE_BYTES: String(2e9) }, // the 1,000-cutout response is ~246 MB, over the 64 MB default
   stdio: ["ignore", "pipe", "inherit"],
 });
+process.on("exit", () => server.kill("SIGTERM")); // a failed check must not leave the server running
 await new Promise<void>((resolve, reject) => {
   server.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
   server.on("exit", (code) => reject(new Error(`server exited with ${code}`)));

@@ -1,9 +1,9 @@
 /** The HTTP routes: the explorer (pages and GraphiQL), GraphQL, downloads, VO, health and readiness. */
 import type { ApolloServer } from "@apollo/server";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { ErrorCode, httpStatusOf } from "../errors/codes.js";
 import type { Context, Services } from "../resolvers/context.js";
+import { bodyLimit } from "./body-limit.js";
 import { bulkDownload } from "./bulk.js";
 import { cutoutDownload, spectrumDownload } from "./downloads.js";
 import { jsonErrorOf } from "./format-error.js";
@@ -22,7 +22,7 @@ export function createApp(apollo: ApolloServer<Context>, services: Services, met
   const app = new Hono();
   // Outermost: a log line and a latency observation for every request, refused ones included.
   app.use("*", observeRequests(services.log, metrics));
-  // Bodies are counted as they stream in (Content-Length is not trusted), on every route.
+  // Bodies over MAX_BODY_BYTES are refused: by their Content-Length (Node reads no more than it says), chunked ones counted as they stream in.
   app.use(
     "*",
     bodyLimit({

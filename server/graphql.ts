@@ -6,7 +6,6 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Context as HonoContext } from "hono";
 import type { Settings } from "../config/settings.js";
 import { CodedError, ErrorCode } from "../errors/codes.js";
@@ -17,7 +16,7 @@ import { linkGraphqlRequest, observePlugin, recordMeasure } from "./observe.js";
 import { queryLimitsPlugin } from "./query-limits.js";
 import { RateLimiter } from "./rate-limit.js";
 import { graphqlSchema } from "./schema.js";
-import { stringifyResultYielding } from "./stringify-result.js";
+import { streamJson, stringifyResultDeferred, takeDeferred } from "./stringify-result.js";
 
 /** The client address of each request, keyed by the request's header map (what plugins see of the HTTP request). */
 const clientAddresses = new WeakMap<HeaderMap, string>();
@@ -68,30 +67,10 @@ export async function startGraphql(settings: Settings): Promise<ApolloServer<Con
       queryLimitsPlugin(schema, { maxDepth: settings.maxQueryDepth, maxComplexity: settings.maxQueryComplexity, maxResponseBytes: settings.maxResponseBytes }, recordMeasure),
     ],
     formatError,
-    stringifyResult: stringifyResultYielding,
+    stringifyResult: stringifyResultDeferred,
   });
   await apollo.start();
   return apollo;
-}
-
-/** Responses longer than this are written in slices (one 64 MB write blocked the event loop for ~350 ms). */
-const STREAM_ABOVE_CHARS = 1 << 20;
-
-/** A long response text as a stream of 1 MB slices, each written on its own turn of the event loop. */
-function sliced(text: string): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let offset = 0;
-  return new ReadableStream({
-    async pull(controller) {
-      if (offset >= text.length) return controller.close();
-      await yieldToEventLoop();
-      let end = Math.min(offset + STREAM_ABOVE_CHARS, text.length);
-      const last = text.charCodeAt(end - 1);
-      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
-      controller.enqueue(encoder.encode(text.slice(offset, end)));
-      offset = end;
-    },
-  });
 }
 
 /** The peer's address (behind a reverse proxy: the proxy's, so the proxy should limit per client too). */
@@ -134,8 +113,9 @@ export function graphqlHandler(apollo: ApolloServer<Context>, services: Services
     for (const [key, value] of result.headers) responseHeaders.set(key, value);
     if (result.body.kind === "complete") {
       const text = result.body.string;
-      if (text.length <= STREAM_ABOVE_CHARS) return new Response(text, { status: result.status ?? 200, headers: responseHeaders });
-      return new Response(sliced(text), { status: result.status ?? 200, headers: responseHeaders });
+      const kept = takeDeferred(text);
+      // A large result comes as a marker (stringifyResultDeferred) and is streamed; a small one is its text.
+      return new Response(kept ? streamJson(kept.value) : text, { status: result.status ?? 200, headers: responseHeaders });
     }
     const chunks = result.body.asyncIterator;
     const stream = new ReadableStream({
