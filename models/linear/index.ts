@@ -50,6 +50,27 @@ export function predictConstant(model: ConstantModel, rows: number): Float64Arra
   return new Float64Array(rows).fill(model.value);
 }
 
+/** The constant classifier: the training galaxies' class frequencies (unweighted: "knowing nothing" but the priors). */
+export interface PriorsModel {
+  type: "priors";
+  probabilities: number[];
+}
+
+export function fitClassPriors(labels: ArrayLike<number>, classCount: number): PriorsModel {
+  if (labels.length === 0) throw new Error("the class priors need at least one label");
+  const counts = new Array<number>(classCount).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  return { type: "priors", probabilities: counts.map((c) => c / labels.length) };
+}
+
+/** rows × K, every row the priors. */
+export function predictPriors(model: PriorsModel, rows: number): Float64Array {
+  const k = model.probabilities.length;
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) out.set(model.probabilities, r * k);
+  return out;
+}
+
 /** The ridge learner's hyperparameters: the learner registry's LINEAR entry reads them from here. */
 export const ridgeParameterTable = {
   lambdaL2: { type: "number", default: 1, min: 0, max: Infinity, exclusiveMax: true, doc: "Ridge penalty on the standardised weights (scikit-learn's Ridge alpha)." },

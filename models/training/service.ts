@@ -11,13 +11,14 @@ import { loadPart, partsOf, type Part } from "../features/feature-set.js";
 import { countPredictions, deletePredictor, predictorModel, predictorsByIds, type PredictorRecord } from "../store/predictors.js";
 import { insertPredictions, predictionsByKeys, type PredictionRecord } from "../store/predictions.js";
 import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../store/runs.js";
-import { countTrainable, featureSourcesOf } from "../store/training-set.js";
+import { countByClass, countTrainable, featureSourcesOf } from "../store/training-set.js";
 import { assessDomain, galaxyFacts } from "./domain.js";
 import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
 import { checkTrainInput, expandGrid, fixedParameters, type Problem, type TrainInput } from "./input.js";
 import { MemberData, learners } from "./learners.js";
 import { MIN_TRAINING_GALAXIES } from "./pipeline.js";
 import type { TrainingQueue } from "./queue.js";
+import { isClassification, targetOf } from "./target.js";
 
 export interface ServiceLimits {
   maxGridPoints: number;
@@ -52,7 +53,7 @@ export class TrainingService {
     }
     if (problems.length === 0) {
       const count = await countTrainable(this.db.sql, input);
-      const needsRedshift = input.features === "ENGINEERED" && partsOf(input.modality).includes("spectrum");
+      const needsRedshift = input.features === "ENGINEERED" && partsOf(input.modality).includes("spectrum") && targetOf(input) !== "REDSHIFT";
       if (count >= MIN_TRAINING_GALAXIES && needsRedshift && (await countTrainable(this.db.sql, input, true)) === 0) {
         problems.push({ argument: "input.features", message: "ENGINEERED spectrum features are measured in the rest frame, and none of the labelled galaxies has a redshift; use features: RAW" });
       }
@@ -60,11 +61,19 @@ export class TrainingService {
       if (count >= MIN_TRAINING_GALAXIES && input.folds > Math.floor(trainingPart / 5)) {
         problems.push({ argument: "input.folds", message: `${input.folds} folds leave fewer than 5 of the ~${trainingPart} training galaxies per fold; use at most ${Math.max(2, Math.floor(trainingPart / 5))}` });
       }
+      const target = targetOf(input);
+      const labelled = { SFR: "a label passing labelFilter", REDSHIFT: "a catalogue redshift", CLASS: "a catalogue class (GALAXY, QSO or STAR)" }[target];
       if (count < MIN_TRAINING_GALAXIES) {
         problems.push({
-          argument: "input",
-          message: `only ${count} galaxies have a label passing labelFilter and the ${partsOf(input.modality).join(" and ")} data this modality needs; at least ${MIN_TRAINING_GALAXIES} are required — widen labelFilter, choose another modality, or ingest labelled galaxies`,
+          argument: target === "SFR" ? "input" : "input.target",
+          message: `only ${count} galaxies have ${labelled} and the ${partsOf(input.modality).join(" and ")} data this modality needs; at least ${MIN_TRAINING_GALAXIES} are required — ${target === "SFR" ? "widen labelFilter, " : ""}choose another modality, or ingest labelled galaxies`,
         });
+      } else if (isClassification(input)) {
+        const byClass = await countByClass(this.db.sql, input);
+        if (byClass.size < 2) {
+          const only = [...byClass.keys()][0];
+          problems.push({ argument: "input.target", message: `every one of the ${count} labelled galaxies is of class ${only}: a classifier needs at least two classes` });
+        }
       }
     }
     return problems;
