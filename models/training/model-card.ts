@@ -9,6 +9,7 @@
 import type { PredictorRecord } from "../store/predictors.js";
 import type { RunRecord } from "../store/runs.js";
 import { HIGH_PERCENTILE, LOW_PERCENTILE, MAX_MASKED_FRACTION } from "./domain.js";
+import { TARGETS, targetOf } from "./target.js";
 
 export const PREDICTS = "log10 star-formation rate (MPA-JHU total SFR, AVG)";
 export const UNIT = "log10(Msun/yr); sigma and percentiles in dex";
@@ -38,7 +39,7 @@ export function modelCardMarkdown(predictor: PredictorRecord, run: RunRecord | n
     `Predictor id ${predictor.id}${aliases.length ? `, aliases ${aliases.map((a) => `\`${predictor.name}@${a}\``).join(", ")}` : ""}; trained by run ${predictor.runId} on ${predictor.createdAt.toISOString()}.`,
     "",
     "## What it predicts",
-    `${PREDICTS}; unit ${UNIT}.`,
+    `${TARGETS[targetOf(spec)].predicts}; unit ${TARGETS[targetOf(spec)].unit}.`,
     `Learner ${spec.kind}, modality ${spec.modality}, features ${spec.features}, image zoom ${spec.imageZoom}, spectrum zoom ${spec.spectrumZoom}.`,
     "",
     "## Training data",

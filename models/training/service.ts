@@ -13,7 +13,9 @@ import { insertPredictions, predictionsByKeys, type PredictionRecord } from "../
 import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../store/runs.js";
 import { countByClass, countTrainable, featureSourcesOf } from "../store/training-set.js";
 import { assessDomain, galaxyFacts } from "./domain.js";
-import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
+import { predictEnsemble, type Ensemble } from "./ensemble.js";
+import { deserializeModel, isClassifierEnsemble, predictClassifierEnsemble, type ClassifierEnsemble } from "./classifier-ensemble.js";
+import { argmaxRow } from "../evaluation/classification-metrics.js";
 import { checkTrainInput, expandGrid, fixedParameters, type Problem, type TrainInput } from "./input.js";
 import { MemberData, learners } from "./learners.js";
 import { MIN_TRAINING_GALAXIES } from "./pipeline.js";
@@ -27,7 +29,7 @@ export interface ServiceLimits {
 const MODEL_CACHE = 8;
 
 export class TrainingService {
-  private readonly models = new Map<string, Promise<Ensemble>>();
+  private readonly models = new Map<string, Promise<Ensemble | ClassifierEnsemble>>();
 
   constructor(
     private readonly db: Database,
@@ -110,12 +112,12 @@ export class TrainingService {
     this.models.delete(id);
   }
 
-  private ensemble(predictorId: string): Promise<Ensemble> {
+  private ensemble(predictorId: string): Promise<Ensemble | ClassifierEnsemble> {
     let cached = this.models.get(predictorId);
     if (!cached) {
       cached = predictorModel(this.db.sql, predictorId).then((bytes) => {
         if (!bytes) throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(predictorId)} does not exist`);
-        return deserializeEnsemble(bytes);
+        return deserializeModel(bytes);
       });
       cached.catch(() => this.models.delete(predictorId));
       if (this.models.size >= MODEL_CACHE) this.models.delete(this.models.keys().next().value!);
@@ -141,12 +143,21 @@ export class TrainingService {
       for (const part of partsOf(ensemble.spec.modality)) parts.set(part, loadPart(this.cube, sources, part, ensemble.spec));
       const data = ensemble.members.map((m) => new MemberData(m.parts.map((p) => parts.get(p)!), ensemble.spec));
       const rows = sources.map((_, i) => i);
-      const predicted = await predictEnsemble(ensemble, data, rows);
+      let predicted: { value: Float64Array; sigma: Float64Array };
+      let probabilities: { values: Float64Array; classCount: number } | undefined;
+      if (isClassifierEnsemble(ensemble)) {
+        const k = ensemble.classes.length;
+        const values = await predictClassifierEnsemble(ensemble, data, rows);
+        probabilities = { values, classCount: k };
+        predicted = { value: Float64Array.from(rows, (i) => values[i * k + argmaxRow(values, i, k)]), sigma: new Float64Array(rows.length) };
+      } else {
+        predicted = await predictEnsemble(ensemble, data, rows);
+      }
       const loaded = partsOf(ensemble.spec.modality).map((p) => parts.get(p)!);
       const domain = predictor.domain;
       const notes = sources.map((s, i) => (domain ? assessDomain(domain, galaxyFacts(loaded, i, s.class, s.redshift, ensemble.spec.features === "ENGINEERED")) : []));
       try {
-        await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma, notes);
+        await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma, notes, probabilities);
       } catch (error) {
         // The predictor (or a galaxy) was deleted meanwhile.
         if ((error as { code?: string }).code === "23503") throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(predictor.id)} or one of the galaxies was deleted`);
