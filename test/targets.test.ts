@@ -128,8 +128,9 @@ for (const backend of backends) {
       const mean = z.reduce((a, b) => a + b, 0) / z.length;
       const ssRes = rows.reduce((a, r) => a + (Number(r.value) - Number(r.redshift)) ** 2, 0);
       const ssTot = z.reduce((a, v) => a + (v - mean) ** 2, 0);
-      assert.ok(Math.abs(run.metrics.r2 - (1 - ssRes / ssTot)) < 1e-9, `${run.metrics.r2} vs ${1 - ssRes / ssTot}`);
-      assert.ok(Math.abs(run.metrics.rmse - Math.sqrt(ssRes / rows.length)) < 1e-9);
+      // Labels reach the learners as float32: 1e-6.
+      assert.ok(Math.abs(run.metrics.r2 - (1 - ssRes / ssTot)) < 1e-6, `${run.metrics.r2} vs ${1 - ssRes / ssTot}`);
+      assert.ok(Math.abs(run.metrics.rmse - Math.sqrt(ssRes / rows.length)) < 1e-6);
 
       const names = await featureNamesOf(run.predictor.id);
       assert.ok(names.includes("mag_r") && names.includes("g_r"), names.join(","));
@@ -185,17 +186,20 @@ for (const backend of backends) {
       });
 
       it("balanced class weights raise the rare classes' recall over no weights", async () => {
-        const tree = { kind: "DECISION_TREE", modality: "EARLY_FUSION", features: "ENGINEERED", folds: 2, seed: 5, target: "CLASS", grid: { decisionTree: { maxDepth: [4] } } };
-        const none = await trainToEnd({ ...tree, classWeights: "NONE" });
-        const balanced = await trainToEnd(tree);
+        // The GBDT: on this data (60 test galaxies, 12 of them rare) it moves the same way for every seed tried (1, 2, 3, 5); the tree is too noisy to assert a direction.
+        const none = await trainToEnd({ ...classifier, classWeights: "NONE" });
+        const balanced = await trainToEnd(classifier);
         const rareRecall = (run: Record<string, any>) => {
           const rare = run.classification.perClass.filter((c: { className: string }) => c.className !== "GALAXY");
           return rare.reduce((a: number, c: { recall: number }) => a + c.recall, 0) / rare.length;
         };
         assert.ok(rareRecall(balanced) > rareRecall(none), `rare-class recall ${rareRecall(balanced)} (BALANCED) vs ${rareRecall(none)} (NONE)`);
         assert.ok(balanced.classification.balancedAccuracy > none.classification.balancedAccuracy, "and so the balanced accuracy");
-        const priors = await trainToEnd({ ...tree, kind: "CONSTANT", grid: undefined });
+        const priors = await trainToEnd({ ...classifier, kind: "CONSTANT", grid: undefined });
         assert.equal(priors.classification.perClass.find((c: { className: string }) => c.className === "GALAXY").recall, 1, "the class priors always predict the majority class");
+        assert.equal(priors.classification.balancedAccuracy, 1 / 3);
+        const tree = await trainToEnd({ ...classifier, kind: "DECISION_TREE", grid: { decisionTree: { maxDepth: [4] } } });
+        assert.ok(tree.classification.balancedAccuracy > priors.classification.balancedAccuracy, `the one-vs-rest tree beats the priors: ${tree.classification.balancedAccuracy}`);
         assert.ok(balanced.classification.balancedAccuracy > priors.classification.balancedAccuracy);
       });
     });
