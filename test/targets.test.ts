@@ -191,6 +191,29 @@ for (const backend of backends) {
         t.diagnostic(`GBDT CLASS: accuracy ${m.accuracy.toFixed(3)}, balanced ${m.balancedAccuracy.toFixed(3)}, macro F1 ${m.macroF1.toFixed(3)}, Brier ${m.brierScore.toFixed(3)}, ECE ${m.expectedCalibrationError.toFixed(3)}`);
       });
 
+      it("an experiment's cells share the CLASS target; its protocol recomputes their classification metrics from the stored probabilities", async () => {
+        const input = { learners: ["DECISION_TREE"], modalities: ["EARLY_FUSION"], features: ["ENGINEERED"], folds: 2, seed: 5, target: "CLASS" };
+        const started = await server.graphql(`mutation($input: ExperimentInput!) { runExperiment(input: $input) { id } }`, { input }, AUTH);
+        assert.equal(started.errors, undefined, JSON.stringify(started.errors));
+        const fields = `status cells { reference learner metrics { r2 } run { spec { targetKind } classification { count accuracy } } protocol { metricsFromTest } }
+          protocol { metricsFromTest sameSplitForEveryCell passed problems }`;
+        let experiment: Record<string, any> = {};
+        for (let i = 0; i < 2400; i++) {
+          experiment = (await server.graphql(`query($id: ID!) { experiment(id: $id) { ${fields} } }`, { id: started.data!.runExperiment.id })).data!.experiment;
+          if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(experiment.status)) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.equal(experiment.status, "SUCCEEDED", JSON.stringify(experiment));
+        assert.deepEqual(experiment.cells.map((c: { learner: string }) => c.learner).sort(), ["CONSTANT", "DECISION_TREE"], "the LINEAR reference cannot classify and is left out");
+        for (const cell of experiment.cells) {
+          assert.equal(cell.run.spec.targetKind, "CLASS");
+          assert.equal(cell.metrics, null);
+          assert.ok(cell.run.classification.count > 0);
+          assert.equal(cell.protocol.metricsFromTest, true);
+        }
+        assert.equal(experiment.protocol.passed, true, experiment.protocol.problems.join("; "));
+      });
+
       it("balanced class weights raise the rare classes' recall over no weights", async (t) => {
         // The GBDT: on this data (60 test galaxies, 12 of them rare) it moves the same way for every seed tried (1, 2, 3, 5); the tree is too noisy to assert a direction.
         const none = await trainToEnd({ ...classifier, classWeights: "NONE" });
