@@ -188,6 +188,9 @@ for (const backend of backends) {
         assert.ok(Math.abs(m.brierScore - brier) < 1e-5, `brier ${m.brierScore} vs ${brier}`);
         assert.equal(m.reliability.reduce((a: number, b: { count: number }) => a + b.count, 0), m.count);
         assert.ok(m.accuracy > 0.7, `the classes are partly learnable: accuracy ${m.accuracy}`);
+        const card = await (await fetch(`${server.url}/predictors/${run.predictor.id}/card.md`)).text();
+        assert.match(card, /spectroscopic class \(GALAXY, QSO, STAR\)/);
+        assert.ok(card.includes(`| GALAXY | ${m.confusion[0].join(" | ")} |`), "the model card shows the confusion matrix");
         t.diagnostic(`GBDT CLASS: accuracy ${m.accuracy.toFixed(3)}, balanced ${m.balancedAccuracy.toFixed(3)}, macro F1 ${m.macroF1.toFixed(3)}, Brier ${m.brierScore.toFixed(3)}, ECE ${m.expectedCalibrationError.toFixed(3)}`);
       });
 
