@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { classificationMetrics } from "../models/evaluation/classification-metrics.js";
 import { trainGbdtClassifier, trainTreeClassifier } from "../models/gbdt/index.js";
 import { classWeights } from "../models/training/target.js";
+import { fitLogistic, predictLogistic } from "../models/linear/logistic.js";
 import { Random } from "../random/random.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
 
@@ -133,5 +134,42 @@ print(json.dumps({"logLoss": float(-np.log(np.clip(P[np.arange(len(yt)), yt.asty
     for (let i = 0; i < test.x.rows; i++) assert.ok(Math.abs(p[3 * i] + p[3 * i + 1] + p[3 * i + 2] - 1) < 1e-12);
     const majority = Math.max(...[0, 1, 2].map((c) => test.y.filter((v) => v === c).length)) / test.x.rows;
     assert.ok(classificationMetrics(test.y, p, CLASSES).accuracy > majority + 0.2);
+  });
+});
+
+describe("LINEAR's classifier against scikit-learn's LogisticRegression", { skip: SKLEARN || false }, () => {
+  it("multinomial logistic regression with class weights, NaN cells and a constant column: the same probabilities (1e-5)", () => {
+    const random = new Random(11);
+    const rows = 240;
+    const cols = 5;
+    const values = new Float32Array(rows * cols);
+    const y = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) values[r * cols + c] = c === 3 ? 2 : random.normal(0, c + 1);
+      const s = [values[r * cols] - 0.5 * values[r * cols + 1], 0.8 * values[r * cols + 1], 0.3 * values[r * cols + 2] - 1];
+      const e = s.map((v) => Math.exp(v + random.normal(0, 0.5)));
+      y[r] = e.indexOf(Math.max(...e));
+    }
+    for (let r = 0; r < rows; r += 9) values[r * cols + (r % 3)] = NaN;
+    const x = { rows, cols, values };
+    const weights = classWeights(y, Array.from({ length: rows }, (_, i) => i), 3, "BALANCED");
+    const rowWeights = Float64Array.from(y, (c) => weights[c]);
+    const model = fitLogistic(x, y, 3, rowWeights, 2);
+    const ours = predictLogistic(model, x);
+    const ref = runPython<number[][]>(
+      `import json, sys, numpy as np
+from sklearn.linear_model import LogisticRegression
+d = json.load(sys.stdin)
+X = np.array([[np.nan if v is None else v for v in row] for row in d["x"]]); y = np.array(d["y"]); w = np.array(d["w"])
+med = np.nanmedian(X, axis=0); Xf = np.where(np.isnan(X), med, X)
+keep = Xf.std(axis=0) > 1e-9; Z = (Xf[:, keep] - Xf[:, keep].mean(axis=0)) / Xf[:, keep].std(axis=0)
+m = LogisticRegression(C=1 / 2, tol=1e-12, max_iter=100000).fit(Z, y, sample_weight=w)
+print(json.dumps(m.predict_proba(Z).tolist()))`,
+      { x: Array.from({ length: rows }, (_, r) => Array.from(values.subarray(r * cols, (r + 1) * cols), (v) => (Number.isNaN(v) ? null : v))), y: Array.from(y), w: Array.from(rowWeights) },
+    );
+    let worst = 0;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(ours[r * 3 + c] - ref[r][c]));
+    assert.ok(worst < 1e-5, `largest probability difference ${worst} (${model.iterations} L-BFGS iterations)`);
+    assert.equal(model.weight[3 * 3], 0, "the constant column gets no weight");
   });
 });

@@ -42,7 +42,7 @@ export interface ExperimentRequest {
   cnnFusions?: CnnFusion[] | null;
   /** Every cell leaves out blended galaxies (absent: keeps them). */
   excludeBlended?: boolean;
-  /** Every cell's target (absent: SFR); CLASS drops the LINEAR reference (a regressor) and refuses CNN cells. */
+  /** Every cell's target (absent: SFR); with CLASS the references are the class priors and multinomial logistic regression, and CNN cells are refused. */
   target?: Target;
   /** CLASS target: every cell's class weighting (absent: BALANCED). */
   classWeights?: ClassWeighting;
@@ -113,11 +113,6 @@ export const REFERENCE_CELLS: CellDescription[] = [
   describe("LINEAR", "EARLY_FUSION", "ENGINEERED", STUDY_ZOOM, STUDY_ZOOM, "LINEAR", "reference"),
 ];
 
-/** The reference cells of a request: both, or for a CLASS target the class priors only (LINEAR is a ridge regressor). */
-export function referenceCells(r: Pick<ExperimentRequest, "target">): CellDescription[] {
-  return r.target === "CLASS" ? REFERENCE_CELLS.filter((c) => c.learner !== "LINEAR") : REFERENCE_CELLS;
-}
-
 /** Each CNN EARLY_FUSION cell once per fusion (CONCAT is the cell as it was); other cells as they are. */
 function withFusions(cells: CellDescription[], fusions: CnnFusion[]): CellDescription[] {
   return cells.flatMap((c) => (c.learner === "CNN" && c.modality === "EARLY_FUSION" ? fusions.map((f) => (f === "GATED" ? { ...c, fusion: "GATED" as const } : c)) : [c]));
@@ -163,7 +158,7 @@ export function checkExperimentRequest(r: ExperimentRequest, maxCells: number): 
     return { problems: [{ argument: "input.cnnFusions", message: "GATED applies to CNN EARLY_FUSION cells and the grid has none: add learner CNN and modality EARLY_FUSION (features RAW)" }], cells: [] };
   }
   const cells = withFusions(planned, fusions);
-  const references = referenceCells(r);
+  const references = REFERENCE_CELLS;
   const total = cells.length + references.length;
   if (total > maxCells) {
     problems.push({ argument: r.preset !== null ? "input.preset" : "input", message: `the experiment has ${total} cells (${cells.length} + ${references.length} references), more than the cap of ${maxCells} (MAX_EXPERIMENT_CELLS); give fewer values` });

@@ -160,7 +160,7 @@ function targetProblems(input: TrainInput): Problem[] {
   const problems: Problem[] = [];
   const target = targetOf(input);
   if (isClassification(input) && !learners[input.kind].classifier) {
-    problems.push({ argument: "input.target", message: `${input.kind} cannot classify (${input.kind === "LINEAR" ? "it is a ridge regressor" : "its classifier is not implemented"}); kinds ${classifierKinds().join(", ")} support target CLASS` });
+    problems.push({ argument: "input.target", message: `${input.kind} cannot classify (its classifier head is not implemented); kinds ${classifierKinds().join(", ")} support target CLASS` });
   }
   if (input.classWeights !== undefined && !isClassification(input)) {
     problems.push({ argument: "input.classWeights", message: `weighs classes of a CLASS target; target ${target} is a regression: leave classWeights out` });

@@ -15,6 +15,7 @@ import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParame
 import { decisionTreeParameterTable } from "../gbdt/decision-tree.js";
 import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
 import { checkRidgeParams, fitClassPriors, fitConstant, fitRidge, predictConstant, predictPriors, predictRidge, ridgeParameterTable, type ConstantModel, type PriorsModel, type RidgeModel } from "../linear/index.js";
+import { fitLogistic, predictLogistic, type LogisticModel } from "../linear/logistic.js";
 import { checkParameters, describeDefault, describeDomain, pickParameters, type Fitted, type FittedClassifier, type Learner, type LearnerData, type LearnerKind, type Matrix } from "../learner.js";
 import { arrayInputs, concatColumns, takeRows, type FeatureSpec, type PartData } from "../features/feature-set.js";
 
@@ -225,7 +226,28 @@ const linear: Learner = {
     return ridgeFitted(model);
   },
   load: async (saved) => ridgeFitted(saved as RidgeModel),
+  classifier: {
+    doc: "Multinomial logistic regression on the same standardised features, L2 penalty lambdaL2 on the weights (scikit-learn's LogisticRegression, C = 1/lambdaL2), by L-BFGS.",
+    async fit(data, train, validation, labels, task, params, control) {
+      control.signal?.throwIfAborted();
+      const y = labelsOf(labels, train);
+      const weights = Float64Array.from(y, (c) => task.classWeights[c]);
+      const model = fitLogistic(data.tabular(train), y, task.classCount, weights, Number(params.lambdaL2 ?? ridgeParameterTable.lambdaL2.default));
+      const lossOn = (rows: readonly number[]) => {
+        const truth = labelsOf(labels, rows);
+        return weightedLogLoss(truth, predictLogistic(model, data.tabular(rows)), task.classCount, Float64Array.from(truth, (c) => task.classWeights[c]));
+      };
+      control.onIteration?.({ iteration: 1, train: lossOn(train), validation: validation.length ? lossOn(validation) : undefined });
+      control.signal?.throwIfAborted();
+      return logisticFitted(model);
+    },
+    load: async (saved) => logisticFitted(saved as LogisticModel),
+  },
 };
+
+function logisticFitted(model: LogisticModel): FittedClassifier {
+  return { predictProbabilities: async (data, rows) => predictLogistic(model, data.tabular(rows)), serialize: async () => ({ ...model }) };
+}
 
 /** The registry, in the order the README and the GraphQL inputs list the learners. */
 export const learners: Record<LearnerKind, Learner> = { DECISION_TREE: decisionTree, GBDT: gbdt, CNN: cnn, CONSTANT: constant, LINEAR: linear };
