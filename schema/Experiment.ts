@@ -59,7 +59,7 @@ export class ExperimentInput {
   @Field(() => Boolean, { defaultValue: false, description: "Every cell leaves out galaxies whose cutout holds more than one source (Galaxy.blended); the cells still share one galaxy set and split." })
   excludeBlended!: boolean;
 
-  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "Every cell's target (they share it). CLASS: the reference cells are the class priors only (LINEAR is a regressor), and CNN cells are BAD_USER_INPUT; cells' metrics are then in run.classification." })
+  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "Every cell's target (they share it). CLASS: the reference cells are the class priors and multinomial logistic regression, CNN cells are BAD_USER_INPUT, and cells' metrics are in run.classification." })
   target!: PredictionTarget;
 
   @Field(() => ClassWeighting, { nullable: true, description: "CLASS target only: every cell's class weighting (default BALANCED)." })

@@ -67,7 +67,7 @@ export class TrainPredictorInput {
 
   @Field(() => CnnFusion, { defaultValue: CnnFusion.CONCAT, description: "CNN with EARLY_FUSION only (GATED with another kind or modality is BAD_USER_INPUT): how the two branches are joined." })
   fusion!: CnnFusion;
-  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "What to predict: the SFR label (default), the catalogue REDSHIFT, or the catalogue CLASS (a classifier; DECISION_TREE, GBDT or CONSTANT)." })
+  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "What to predict: the SFR label (default), the catalogue REDSHIFT, or the catalogue CLASS (a classifier; DECISION_TREE, GBDT, CONSTANT or LINEAR)." })
   target!: PredictionTarget;
 
   @Field(() => ClassWeighting, { nullable: true, description: "CLASS target only (else BAD_USER_INPUT): how training galaxies are weighed; default BALANCED." })
