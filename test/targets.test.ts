@@ -23,6 +23,7 @@ import { openCube } from "../cube/cube-store.js";
 import { backends, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { pythonModuleMissing, runPython } from "./support/python.js";
+import { experimentArgs } from "../cli/experiment.js";
 
 const TOKEN = "test-token-0123456789abcdef";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -39,6 +40,13 @@ d = json.load(sys.stdin)
 t, p = d["truth"], d["predicted"]
 print(json.dumps({"accuracy": accuracy_score(t, p), "balanced": balanced_accuracy_score(t, p), "macroF1": f1_score(t, p, average="macro"),
   "confusion": confusion_matrix(t, p, labels=d["classes"]).tolist()}))`;
+
+it("the experiment command passes --target and --class-weights to runExperiment", () => {
+  const { input } = experimentArgs(["--learners", "GBDT", "--modalities", "EARLY_FUSION", "--target", "CLASS", "--class-weights", "NONE"]);
+  assert.equal(input.target, "CLASS");
+  assert.equal(input.classWeights, "NONE");
+  assert.equal("target" in experimentArgs(["--preset", "THESIS"]).input, false, "no flag: the server's default (SFR)");
+});
 
 for (const backend of backends) {
   describe(`targets other than SFR on ${backend.name}`, { skip: backend.skip }, () => {
@@ -187,6 +195,12 @@ for (const backend of backends) {
         assert.ok(Math.abs(m.brierScore - brier) < 1e-5, `brier ${m.brierScore} vs ${brier}`);
         assert.equal(m.reliability.reduce((a: number, b: { count: number }) => a + b.count, 0), m.count);
         assert.ok(m.accuracy > 0.7, `the classes are partly learnable: accuracy ${m.accuracy}`);
+        // A prediction missing from the store is computed on demand from the saved classifier, the same.
+        const first = run.split.test[0] as string;
+        await db.sql`DELETE FROM predictions WHERE predictor_id = ${run.predictor.id} AND galaxy_id = ${first}`;
+        const again = (await server.graphql(`query($id: ID!, $p: ID!) { galaxy(id: $id) { prediction(predictor: $p) { predictedClass classProbabilities { class probability } } } }`, { id: first, p: run.predictor.id })).data!.galaxy.prediction;
+        assert.equal(again.predictedClass, predictions[0].predicted);
+        for (const c of again.classProbabilities) assert.ok(Math.abs(c.probability - predictions[0].probabilities[c.class]) < 1e-6, `${c.class}: ${c.probability}`);
         const card = await (await fetch(`${server.url}/predictors/${run.predictor.id}/card.md`)).text();
         assert.match(card, /spectroscopic class \(GALAXY, QSO, STAR\)/);
         assert.ok(card.includes(`| GALAXY | ${m.confusion[0].join(" | ")} |`), "the model card shows the confusion matrix");
