@@ -35,7 +35,13 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
     backend: run.backend,
     hyperparameters: run.hyperparameters,
     chosenHyperparameters: memberHyperparameters(kind, run.hyperparameters),
-    grid: (run.grid as { member: string; hyperparameters: Record<string, unknown>; cv: never }[] | null)?.map((g) => ({ ...g, parameters: typedHyperparameters(kind, g.hyperparameters) })) ?? null,
+    grid:
+      (run.grid as { member: string; hyperparameters: Record<string, unknown>; cv: never }[] | null)?.map((g) => ({
+        ...g,
+        parameters: typedHyperparameters(kind, g.hyperparameters),
+        cv: classification ? ({ folds: (g.cv as { folds: number }).folds } as never) : g.cv,
+        classificationCv: classification ? g.cv : null,
+      })) ?? null,
     curves: run.curves as TrainingRun["curves"],
     metrics: metrics,
     cv: classification ? null : (run.cv as TrainingRun["cv"]),

@@ -36,8 +36,11 @@ export class GridPoint {
   @Field(() => Hyperparameters, { description: "The point's hyperparameters, typed per learner." })
   parameters!: Record<string, unknown>;
 
-  @Field(() => CvMetrics)
+  @Field(() => CvMetrics, { description: "A regression's CV score (a classifier's: folds only, see classificationCv)." })
   cv!: CvMetrics;
+
+  @Field(() => ClassificationCv, { nullable: true, description: "A classifier's CV score of the point (chosen on the folds' mean class-weighted log loss); null for a regression." })
+  classificationCv!: ClassificationCv | null;
 }
 
 @ObjectType({ description: "An ensemble member's weight and its validation metrics (late fusion has two)." })

@@ -31,7 +31,7 @@ const SKLEARN = pythonModuleMissing("sklearn");
 const RUN_FIELDS = `id status error spec { target targetKind unit classes } metrics { count r2 rmse } cv { folds r2Mean }
   classification { count classes accuracy balancedAccuracy macroF1 confusion brierScore logLoss expectedCalibrationError
     perClass { className support recall } reliability { low high count meanProbability accuracy } }
-  classificationCv { folds accuracyMean macroF1Mean } split { testCount test } predictor { id name }`;
+  classificationCv { folds accuracyMean macroF1Mean } grid { cv { folds r2Mean } classificationCv { logLossMean } } split { testCount test } predictor { id name }`;
 
 const SKLEARN_METRICS = `
 import json, sys
@@ -183,6 +183,7 @@ for (const backend of backends) {
         const m = run.classification;
         assert.equal(m.count, run.split.testCount);
         assert.equal(run.classificationCv.folds, 2);
+        assert.ok(run.grid[0].classificationCv.logLossMean > 0 && run.grid[0].cv.r2Mean === null, "grid points carry their classification CV");
         const predictions = await testPredictions(run);
         assert.ok(new Set(predictions.map((p) => p.truth)).size === 3, "the stratified split puts every class in the test part");
         const ref = runPython<{ accuracy: number; balanced: number; macroF1: number; confusion: number[][] }>(SKLEARN_METRICS, { truth: predictions.map((p) => p.truth), predicted: predictions.map((p) => p.predicted), classes: m.classes });
