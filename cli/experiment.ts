@@ -17,7 +17,7 @@ export class ExperimentCliError extends Error {
 export const EXPERIMENT_USAGE = "experiment --preset THESIS | --learners … --modalities … [options]";
 
 export const EXPERIMENT_OPTIONS =
-  "--learners GBDT,DECISION_TREE,CNN --modalities IMAGE,SPECTRUM,EARLY_FUSION,LATE_FUSION [--image-zooms 0,1,2,3] [--spectrum-zooms 3] [--features RAW,ENGINEERED] [--seed 0] [--folds 5] [--cnn COMPACT|THESIS_VGG] [--cnn-fusions CONCAT,GATED] [--exclude-blended] [--out table.md|table.csv] [--url URL --token T] [--no-wait]";
+  "--learners GBDT,DECISION_TREE,CNN --modalities IMAGE,SPECTRUM,EARLY_FUSION,LATE_FUSION [--image-zooms 0,1,2,3] [--spectrum-zooms 3] [--features RAW,ENGINEERED] [--seed 0] [--folds 5] [--cnn COMPACT|THESIS_VGG] [--cnn-fusions CONCAT,GATED] [--exclude-blended] [--target SFR|REDSHIFT|CLASS] [--class-weights BALANCED|NONE] [--out table.md|table.csv] [--url URL --token T] [--no-wait]";
 
 const list = (v: string | undefined) => (v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter(Boolean));
 const ints = (v: string | undefined, flag: string) =>
@@ -47,6 +47,8 @@ export function experimentArgs(args: string[]) {
       cnn: { type: "string", default: "COMPACT" },
       "cnn-fusions": { type: "string" },
       "exclude-blended": { type: "boolean", default: false },
+      target: { type: "string" },
+      "class-weights": { type: "string" },
       out: { type: "string" },
       url: { type: "string" },
       token: { type: "string" },
@@ -65,6 +67,8 @@ export function experimentArgs(args: string[]) {
     cnnArchitecture: values.cnn,
     cnnFusions: list(values["cnn-fusions"]),
     excludeBlended: values["exclude-blended"] ? true : undefined,
+    target: values.target,
+    classWeights: values["class-weights"],
   };
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
   if (values.out !== undefined && !/\.(md|csv)$/.test(values.out)) throw new ExperimentCliError("--out must end in .md or .csv");

@@ -56,6 +56,29 @@ export interface Fitted {
   serialize(): Promise<unknown>;
 }
 
+/** A trained fold classifier: class probabilities per row. */
+export interface FittedClassifier {
+  /** rows × classCount, row-major; each row sums to 1. */
+  predictProbabilities(data: LearnerData, rows: readonly number[]): Promise<Float64Array>;
+  serialize(): Promise<unknown>;
+}
+
+/** What a classifier is trained on beyond its rows: the class count and each class's weight. */
+export interface ClassTask {
+  /** Labels are class indices 0..classCount−1 (as floats in the labels array). */
+  classCount: number;
+  /** Weight of a training (and early-stopping) galaxy of class k. */
+  classWeights: Float64Array;
+}
+
+/** The classification side of a learner (absent: the learner only regresses; a CLASS target is refused). */
+export interface Classifier {
+  /** What it does for a CLASS target, in one sentence (README). */
+  doc: string;
+  fit(data: LearnerData, train: readonly number[], validation: readonly number[], labels: Float32Array, task: ClassTask, params: Hyperparameters, control: FitControl & { threads?: number }): Promise<FittedClassifier>;
+  load(saved: unknown): Promise<FittedClassifier>;
+}
+
 /**
  * One learner behind one interface, so the pipeline does not care which it
  * trains. The contract every implementation keeps is test/learner-contract.test.ts.
@@ -80,6 +103,8 @@ export interface Learner {
   /** `threads`: cores the learner may use (trees build histograms in that many worker threads). */
   fit(data: LearnerData, train: readonly number[], validation: readonly number[], labels: Float32Array, params: Hyperparameters, control: FitControl & { threads?: number }): Promise<Fitted>;
   load(saved: unknown): Promise<Fitted>;
+  /** Present when the learner can classify (target CLASS). */
+  classifier?: Classifier;
 }
 
 /**

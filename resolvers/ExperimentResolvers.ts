@@ -33,6 +33,8 @@ export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
     cnnArchitecture: input.cnnArchitecture === CnnArchitecture.THESIS_VGG ? "vgg12" : "compact",
     cnnFusions: (input.cnnFusions as ExperimentRequest["cnnFusions"]) ?? null,
     ...(input.excludeBlended ? { excludeBlended: true } : {}),
+    ...(input.target && input.target !== "SFR" ? { target: input.target } : {}),
+    ...(input.classWeights ? { classWeights: input.classWeights } : {}),
   };
 }
 
@@ -48,8 +50,9 @@ function toCell({ cell, run }: CellRecord, index: number, checks: ProtocolHolder
     features: cell.features as ExperimentCell["features"],
     fusion: cell.learner === "CNN" && cell.modality === "EARLY_FUSION" ? ((cell.fusion ?? "CONCAT") as ExperimentCell["fusion"]) : null,
     studies: cell.studies,
-    metrics: run.status === "SUCCEEDED" ? (run.metrics as unknown as ExperimentCell["metrics"]) : null,
-    cv: run.status === "SUCCEEDED" ? (run.cv as unknown as ExperimentCell["cv"]) : null,
+    // A classifier cell's metrics are its run's (run.classification, run.classificationCv).
+    metrics: run.status === "SUCCEEDED" && !(run.metrics as { classification?: unknown } | null)?.classification ? (run.metrics as unknown as ExperimentCell["metrics"]) : null,
+    cv: run.status === "SUCCEEDED" && !(run.metrics as { classification?: unknown } | null)?.classification ? (run.cv as unknown as ExperimentCell["cv"]) : null,
     trainSeconds: typeof timings.trainSeconds === "number" ? timings.trainSeconds : null,
     backend: run.backend,
     checks,

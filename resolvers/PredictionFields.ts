@@ -11,6 +11,9 @@ import type { PredictionRecord } from "../models/store/predictions.js";
 import type { PredictorRecord } from "../models/store/predictors.js";
 import { Galaxy } from "../schema/Galaxy.js";
 import { Prediction } from "../schema/Prediction.js";
+import { ClassProbability } from "../schema/ClassificationMetrics.js";
+import { argmaxRow } from "../models/evaluation/classification-metrics.js";
+import { CLASS_NAMES } from "../models/training/target.js";
 import { ModelCard } from "../schema/ModelCard.js";
 import { Predictor } from "../schema/Predictor.js";
 import { toModelCard } from "./model-card.js";
@@ -70,6 +73,12 @@ async function k95Of(prediction: PredictionRecord, context: Context): Promise<nu
   return predictor?.domain?.calibration.k95 ?? Z975;
 }
 
+/** A classifier's class names (its stored spec; CLASS_NAMES for the order they were trained in). */
+async function classesOf(prediction: PredictionRecord, context: Context): Promise<string[]> {
+  const predictor = await context.loaders.predictor.load(prediction.predictorId);
+  return predictor?.spec.classes ?? [...CLASS_NAMES];
+}
+
 @Resolver(() => Prediction)
 export class PredictionFields {
   @FieldResolver(() => Float)
@@ -95,6 +104,19 @@ export class PredictionFields {
   @FieldResolver(() => Float)
   async p97p5(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<number> {
     return percentilesOf(p.value, p.sigma, await k95Of(p, context)).p97p5;
+  }
+
+  @FieldResolver(() => [ClassProbability], { nullable: true })
+  async classProbabilities(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<ClassProbability[] | null> {
+    if (!p.classProbabilities) return null;
+    const classes = await classesOf(p, context);
+    return p.classProbabilities.map((probability, k) => ({ className: classes[k], probability }));
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async predictedClass(@Root() p: PredictionRecord, @Ctx() context: Context): Promise<string | null> {
+    if (!p.classProbabilities) return null;
+    return (await classesOf(p, context))[argmaxRow(p.classProbabilities, 0, p.classProbabilities.length)];
   }
 
   @FieldResolver(() => Boolean)

@@ -62,6 +62,9 @@ export function toTrainInput(input: TrainPredictorInput): { input: TrainInput; g
       // Only when GATED, so a CONCAT run's stored input is what it was before the option.
       ...(input.fusion === CnnFusion.GATED ? { fusion: "GATED" as const } : {}),
       ...(input.excludeBlended ? { excludeBlended: true } : {}),
+      // Only when not SFR (and class weights only when given), so an SFR run's stored input is what it was before targets.
+      ...(input.target && input.target !== "SFR" ? { target: input.target } : {}),
+      ...(input.classWeights ? { classWeights: input.classWeights } : {}),
     },
   };
 }

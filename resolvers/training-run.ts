@@ -9,7 +9,10 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
   const input = run.input;
   const kind = input.kind as LearnerKind;
   const split = run.split as { seed: number; train: string[]; validation: string[]; test: string[] } | null;
-  const metrics = run.metrics as (TrainingRun["metrics"] & { members?: TrainingRun["members"]; noiseVariance?: number; fusionWeights?: TrainingRun["fusionWeights"] }) | null;
+  const stored = run.metrics as (TrainingRun["metrics"] & { members?: TrainingRun["members"]; noiseVariance?: number; fusionWeights?: TrainingRun["fusionWeights"]; classification?: TrainingRun["classification"] }) | null;
+  // A classifier's report holds its classification metrics and no regression metrics.
+  const classification = stored?.classification ?? null;
+  const metrics = classification ? null : stored;
   const timings = (run.timings ?? {}) as Record<string, number>;
   return {
     id: run.id,
@@ -27,15 +30,23 @@ export function toTrainingRun(run: RunRecord): TrainingRun {
     seed: input.seed,
     fusionWeighting: input.fusionWeighting as TrainingRun["fusionWeighting"],
     fusion: input.kind === "CNN" && input.modality === "EARLY_FUSION" ? ((input.fusion ?? "CONCAT") as TrainingRun["fusion"]) : null,
-    fusionWeights: run.status === "SUCCEEDED" ? (metrics?.fusionWeights ?? null) : null,
+    fusionWeights: run.status === "SUCCEEDED" ? (stored?.fusionWeights ?? null) : null,
     input: input as unknown as Record<string, unknown>,
     backend: run.backend,
     hyperparameters: run.hyperparameters,
     chosenHyperparameters: memberHyperparameters(kind, run.hyperparameters),
-    grid: (run.grid as { member: string; hyperparameters: Record<string, unknown>; cv: never }[] | null)?.map((g) => ({ ...g, parameters: typedHyperparameters(kind, g.hyperparameters) })) ?? null,
+    grid:
+      (run.grid as { member: string; hyperparameters: Record<string, unknown>; cv: never }[] | null)?.map((g) => ({
+        ...g,
+        parameters: typedHyperparameters(kind, g.hyperparameters),
+        cv: classification ? ({ folds: (g.cv as { folds: number }).folds } as never) : g.cv,
+        classificationCv: classification ? g.cv : null,
+      })) ?? null,
     curves: run.curves as TrainingRun["curves"],
     metrics: metrics,
-    cv: run.cv as TrainingRun["cv"],
+    cv: classification ? null : (run.cv as TrainingRun["cv"]),
+    classification,
+    classificationCv: classification ? (run.cv as unknown as TrainingRun["classificationCv"]) : null,
     members: metrics?.members ?? null,
     noiseVariance: metrics?.noiseVariance ?? null,
     evaluation: run.evaluation as unknown as TrainingRun["evaluation"],

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { CnnFusion, FeatureSet, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
+import { ClassWeighting, CnnFusion, FeatureSet, Modality, PredictionTarget, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
 import { LabelFilterInput } from "./TrainPredictorInput.js";
 import { TrainingRun } from "./TrainingRun.js";
@@ -58,6 +58,12 @@ export class ExperimentInput {
 
   @Field(() => Boolean, { defaultValue: false, description: "Every cell leaves out galaxies whose cutout holds more than one source (Galaxy.blended); the cells still share one galaxy set and split." })
   excludeBlended!: boolean;
+
+  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "Every cell's target (they share it). CLASS: the reference cells are the class priors and multinomial logistic regression, CNN cells are BAD_USER_INPUT, and cells' metrics are in run.classification." })
+  target!: PredictionTarget;
+
+  @Field(() => ClassWeighting, { nullable: true, description: "CLASS target only: every cell's class weighting (default BALANCED)." })
+  classWeights?: ClassWeighting | null;
 }
 
 @ObjectType({ description: "One cell of an experiment: what it varies, its training run and its test metrics." })

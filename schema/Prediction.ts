@@ -1,8 +1,9 @@
 import { Field, Float, ID, ObjectType } from "type-graphql";
+import { ClassProbability } from "./ClassificationMetrics.js";
 
 @ObjectType({
   description:
-    "A predictor's estimate of a galaxy's star-formation rate (log10 SFR, solar masses per year; percentiles of the calibrated predictive distribution, see the README), and whether the galaxy is one the predictor may be asked about.",
+    "A predictor's estimate of a galaxy's star-formation rate (log10 SFR, solar masses per year; percentiles of the calibrated predictive distribution, see the README), or of its target (Predictor.spec: REDSHIFT in z; CLASS as class probabilities, `value` then the predicted class's probability and `sigma` 0), and whether the galaxy is one the predictor may be asked about.",
 })
 export class Prediction {
   @Field(() => Float, { description: "Predicted log10 SFR, solar masses per year (the distribution's centre, = p50)." })
@@ -37,6 +38,12 @@ export class Prediction {
 
   @Field(() => Boolean, { description: "In the domain and the predictor's uncertainties were honest on its test galaxies (the README's rule)." })
   reliable!: boolean;
+
+  @Field(() => [ClassProbability], { nullable: true, description: "A classifier's probability of each class (its spec.classes order, summing to 1); null for a regression." })
+  classProbabilities!: ClassProbability[] | null;
+
+  @Field(() => String, { nullable: true, description: "A classifier's most probable class; null for a regression." })
+  predictedClass!: string | null;
 
   @Field(() => ID, { description: "The predictor's id (the `predictor` field resolves it)." })
   predictorId!: string;

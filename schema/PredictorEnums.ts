@@ -79,3 +79,31 @@ export enum RunStatus {
   CANCELLED = "CANCELLED",
 }
 registerEnumType(RunStatus, { name: "RunStatus", description: "Lifecycle of a training run: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED." });
+
+export enum PredictionTarget {
+  SFR = "SFR",
+  REDSHIFT = "REDSHIFT",
+  CLASS = "CLASS",
+}
+registerEnumType(PredictionTarget, {
+  name: "PredictionTarget",
+  description: "What a predictor learns to predict (models/training/target.ts).",
+  valuesConfig: {
+    SFR: { description: "The MPA-JHU log10 SFR label (filtered by labelFilter): a regression. The default." },
+    REDSHIFT: { description: "The catalogue redshift: a regression; ENGINEERED spectrum features (all derived from the redshift) are left out." },
+    CLASS: { description: "The catalogue class GALAXY / QSO / STAR: a classification; predictions are class probabilities. DECISION_TREE, GBDT, CONSTANT and LINEAR (not CNN)." },
+  },
+});
+
+export enum ClassWeighting {
+  BALANCED = "BALANCED",
+  NONE = "NONE",
+}
+registerEnumType(ClassWeighting, {
+  name: "ClassWeighting",
+  description: "How a classifier weighs its training galaxies.",
+  valuesConfig: {
+    BALANCED: { description: "Class k's galaxies weigh n / (K · n_k) (scikit-learn's class_weight=\"balanced\"), so rare classes count as much as common ones. The default." },
+    NONE: { description: "Every galaxy weighs 1." },
+  },
+});

@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int } from "type-graphql";
 import { learners } from "../models/training/learners.js";
-import { CnnFusion, FeatureSet, FusionWeighting, Modality, PredictorKind } from "./PredictorEnums.js";
+import { ClassWeighting, CnnFusion, FeatureSet, FusionWeighting, Modality, PredictionTarget, PredictorKind } from "./PredictorEnums.js";
 import { HyperparameterGrid, HyperparameterGridInput, type HyperparameterGridValue } from "./Hyperparameters.js";
 
 export { HyperparameterGridInput };
@@ -67,6 +67,12 @@ export class TrainPredictorInput {
 
   @Field(() => CnnFusion, { defaultValue: CnnFusion.CONCAT, description: "CNN with EARLY_FUSION only (GATED with another kind or modality is BAD_USER_INPUT): how the two branches are joined." })
   fusion!: CnnFusion;
+  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "What to predict: the SFR label (default), the catalogue REDSHIFT, or the catalogue CLASS (a classifier; DECISION_TREE, GBDT, CONSTANT or LINEAR)." })
+  target!: PredictionTarget;
+
+  @Field(() => ClassWeighting, { nullable: true, description: "CLASS target only (else BAD_USER_INPUT): how training galaxies are weighed; default BALANCED." })
+  classWeights?: ClassWeighting | null;
+
   @Field(() => Boolean, { defaultValue: false, description: "Leave galaxies whose cutout holds more than one source (Galaxy.blended) out of training and evaluation; they still get predictions. Galaxies without an image are kept (their count is unknown)." })
   excludeBlended!: boolean;
 }

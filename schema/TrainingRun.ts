@@ -4,9 +4,10 @@ import { PredictorSpec } from "./PredictorSpec.js";
 import { Hyperparameters, MemberHyperparameters } from "./Hyperparameters.js";
 import { CnnFusion, FeatureSet, FusionWeighting, Modality, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
+import { ClassificationCv, ClassificationMetrics } from "./ClassificationMetrics.js";
 import { SkyEvaluation, TrainingDataset } from "./SkyEvaluation.js";
 
-@ObjectType({ description: "Loss per iteration (GBDT round or CNN epoch) of one fold model: RMSE in dex." })
+@ObjectType({ description: "Loss per iteration (GBDT round or CNN epoch) of one fold model: RMSE in the target's unit (dex for SFR); a classifier's class-weighted log loss." })
 export class LearningCurve {
   @Field(() => String, { description: "Ensemble member: `image`, `spectrum` or `image+spectrum`." })
   member!: string;
@@ -35,8 +36,11 @@ export class GridPoint {
   @Field(() => Hyperparameters, { description: "The point's hyperparameters, typed per learner." })
   parameters!: Record<string, unknown>;
 
-  @Field(() => CvMetrics)
+  @Field(() => CvMetrics, { description: "A regression's CV score (a classifier's: folds only, see classificationCv)." })
   cv!: CvMetrics;
+
+  @Field(() => ClassificationCv, { nullable: true, description: "A classifier's CV score of the point (chosen on the folds' mean class-weighted log loss); null for a regression." })
+  classificationCv!: ClassificationCv | null;
 }
 
 @ObjectType({ description: "An ensemble member's weight and its validation metrics (late fusion has two)." })
@@ -194,11 +198,17 @@ export class TrainingRun {
   @Field(() => [LearningCurve], { nullable: true, description: "Learning curves of the chosen point's fold models." })
   curves!: LearningCurve[] | null;
 
-  @Field(() => RegressionMetrics, { nullable: true, description: "On the test split (never seen in training or model selection)." })
+  @Field(() => RegressionMetrics, { nullable: true, description: "On the test split (never seen in training or model selection); null for a classifier (see classification)." })
   metrics!: RegressionMetrics | null;
 
-  @Field(() => CvMetrics, { nullable: true, description: "Cross-validation of the chosen grid point." })
+  @Field(() => CvMetrics, { nullable: true, description: "Cross-validation of the chosen grid point; null for a classifier (see classificationCv)." })
   cv!: CvMetrics | null;
+
+  @Field(() => ClassificationMetrics, { nullable: true, description: "A classifier's (target CLASS) metrics on the test split; null for a regression." })
+  classification!: ClassificationMetrics | null;
+
+  @Field(() => ClassificationCv, { nullable: true, description: "A classifier's cross-validation of the chosen grid point (late fusion: of its better member); null for a regression." })
+  classificationCv!: ClassificationCv | null;
 
   @Field(() => [FusionMember], { nullable: true })
   members!: FusionMember[] | null;

@@ -36,6 +36,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (original instanceof CodedError) return { message: original.message, ...where, extensions: { ...extensionsOf(original), ...stacktrace } };
   if (isDatabaseUnavailable(original)) return { message: UNAVAILABLE_MESSAGE, ...where, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  // graphql-js's own argument coercion during execution (e.g. a null variable for a non-null argument that has a default): the caller's input.
+  if (original instanceof GraphQLError && !original.originalError) {
+    const coercion = /^Argument "([^"]+)" of (?:non-null|required) type "[^"]+" (?:must not be null|was provided the variable)/.exec(original.message);
+    if (coercion) return { message: original.message, ...where, extensions: { code: ErrorCode.BAD_USER_INPUT, problems: [{ argument: coercion[1], message: original.message }] } };
+  }
   console.error("internal error:", original instanceof Error ? original.stack : original);
   return { message: "Internal server error", ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...stacktrace } };
 }

@@ -8,6 +8,14 @@
  *               `spectrumZoom`; masked values are NaN (trees route them,
  *               the CNN fills them)
  *   ENGINEERED  ./image-features.ts and ./spectrum-features.ts
+ *
+ * When the target is the redshift, no feature may be derived from the
+ * catalogue redshift (the target would leak into the inputs): every
+ * ENGINEERED spectrum feature is (the `redshift` column itself, and the
+ * rest-frame windows, equivalent widths and luminosity all use it), so the
+ * spectrum part contributes no ENGINEERED columns then (training/input.ts
+ * refuses SPECTRUM and LATE_FUSION with ENGINEERED features for that target;
+ * EARLY_FUSION keeps the image features). Image features never use it.
  */
 import type { CubeLocation, CubeStore } from "../../cube/cube-store.js";
 import { BAND_COUNT } from "../../cube/layout.js";
@@ -15,6 +23,7 @@ import { imageSize, spectrumBins, wavelengthGrid } from "../../cube/zoom.js";
 import type { ArrayInputs, Matrix } from "../learner.js";
 import { IMAGE_FEATURE_NAMES, imageFeatures } from "./image-features.js";
 import { SPECTRUM_FEATURE_NAMES, spectrumFeatures } from "./spectrum-features.js";
+import type { Target } from "../training/target.js";
 
 export type Modality = "IMAGE" | "SPECTRUM" | "EARLY_FUSION" | "LATE_FUSION";
 export type FeatureKind = "RAW" | "ENGINEERED";
@@ -25,6 +34,13 @@ export interface FeatureSpec {
   features: FeatureKind;
   imageZoom: number;
   spectrumZoom: number;
+  /** What is predicted (absent: SFR); REDSHIFT drops the redshift-derived features. */
+  target?: Target;
+}
+
+/** Whether a part's ENGINEERED features are all derived from the catalogue redshift, which is the target (see the module head). */
+export function leaksTarget(part: Part, spec: FeatureSpec): boolean {
+  return spec.features === "ENGINEERED" && part === "spectrum" && spec.target === "REDSHIFT";
 }
 
 /** What a galaxy contributes: its cube location and redshift. */
@@ -40,11 +56,13 @@ export function partsOf(modality: Modality): Part[] {
 
 /** Values per galaxy of one part. */
 export function widthOf(part: Part, spec: FeatureSpec): number {
+  if (leaksTarget(part, spec)) return 0;
   if (spec.features === "ENGINEERED") return part === "image" ? IMAGE_FEATURE_NAMES.length : SPECTRUM_FEATURE_NAMES.length;
   return part === "image" ? BAND_COUNT * imageSize(spec.imageZoom) ** 2 : spectrumBins(spec.spectrumZoom);
 }
 
 export function featureNames(part: Part, spec: FeatureSpec): string[] {
+  if (leaksTarget(part, spec)) return [];
   if (spec.features === "ENGINEERED") return [...(part === "image" ? IMAGE_FEATURE_NAMES : SPECTRUM_FEATURE_NAMES)];
   if (part === "spectrum") return Array.from(wavelengthGrid(spectrumBins(spec.spectrumZoom)), (l) => `flux_${l.toFixed(1)}A`);
   const size = imageSize(spec.imageZoom);
@@ -68,6 +86,7 @@ export function loadPart(cube: CubeStore, sources: readonly FeatureSource[], par
   if (spec.features === "RAW") return { part, raw, tabular: { rows, cols: raw.length / Math.max(rows, 1), values: raw } };
   const cols = widthOf(part, spec);
   const values = new Float32Array(rows * cols);
+  if (cols === 0) return { part, raw, tabular: { rows, cols, values } };
   if (part === "image") {
     const size = imageSize(zoom);
     const width = BAND_COUNT * size * size;

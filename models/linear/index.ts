@@ -50,6 +50,27 @@ export function predictConstant(model: ConstantModel, rows: number): Float64Arra
   return new Float64Array(rows).fill(model.value);
 }
 
+/** The constant classifier: the training galaxies' class frequencies (unweighted: "knowing nothing" but the priors). */
+export interface PriorsModel {
+  type: "priors";
+  probabilities: number[];
+}
+
+export function fitClassPriors(labels: ArrayLike<number>, classCount: number): PriorsModel {
+  if (labels.length === 0) throw new Error("the class priors need at least one label");
+  const counts = new Array<number>(classCount).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  return { type: "priors", probabilities: counts.map((c) => c / labels.length) };
+}
+
+/** rows × K, every row the priors. */
+export function predictPriors(model: PriorsModel, rows: number): Float64Array {
+  const k = model.probabilities.length;
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) out.set(model.probabilities, r * k);
+  return out;
+}
+
 /** The ridge learner's hyperparameters: the learner registry's LINEAR entry reads them from here. */
 export const ridgeParameterTable = {
   lambdaL2: { type: "number", default: 1, min: 0, max: Infinity, exclusiveMax: true, doc: "Ridge penalty on the standardised weights (scikit-learn's Ridge alpha)." },
@@ -60,9 +81,14 @@ export function checkRidgeParams(params: Record<string, number | string>): { arg
   return checkParameters(ridgeParameterTable, params, "LINEAR");
 }
 
-export function fitRidge(x: Matrix, labels: ArrayLike<number>, lambdaL2: number): RidgeModel {
+/**
+ * The reference learners' treatment of a feature matrix, fitted on the
+ * training rows: NaN → the column's median (0 when it has none), columns
+ * standardised to mean 0 and standard deviation 1, constant columns dropped
+ * (`kept` lists the others).
+ */
+export function fitStandardisation(x: Matrix): { fill: number[]; mean: number[]; scale: number[]; kept: number[] } {
   const { rows: n, cols } = x;
-  if (n === 0) throw new Error("ridge regression needs at least one training row");
   const fill: number[] = [];
   const mean: number[] = [];
   const scale: number[] = [];
@@ -81,6 +107,13 @@ export function fitRidge(x: Matrix, labels: ArrayLike<number>, lambdaL2: number)
     scale.push(Math.sqrt(ss / n));
   }
   const kept = [...Array(cols).keys()].filter((c) => scale[c] > 1e-12 * (1 + Math.abs(mean[c])));
+  return { fill, mean, scale, kept };
+}
+
+export function fitRidge(x: Matrix, labels: ArrayLike<number>, lambdaL2: number): RidgeModel {
+  const { rows: n, cols } = x;
+  if (n === 0) throw new Error("ridge regression needs at least one training row");
+  const { fill, mean, scale, kept } = fitStandardisation(x);
   const p = kept.length;
   if (p > MAX_RIDGE_COLUMNS) throw new Error(`ridge regression on ${p} columns would need a ${p} × ${p} system; at most ${MAX_RIDGE_COLUMNS} — use ENGINEERED features or a coarser zoom`);
   let yMean = 0;

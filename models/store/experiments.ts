@@ -6,6 +6,7 @@
  * conditional UPDATE, only while the experiment is unfinished).
  */
 import type { Sql } from "../../db/database.js";
+import { CLASS_NAMES, type Target } from "../training/target.js";
 import type { TrainInput } from "../training/input.js";
 import { FINISHED, runsByIds, type RunRecord, type RunStatus } from "./runs.js";
 import type { Page } from "../../catalog/page.js";
@@ -183,8 +184,16 @@ export async function galaxyPositions(sql: Sql, ids: readonly string[]): Promise
 }
 
 /** A predictor's stored predictions of the galaxies among `ids`, with their labels (as float32, as training reads them), in id order. */
-export async function storedPredictionsWithLabels(sql: Sql, predictorId: string, ids: readonly string[]): Promise<{ id: string; label: number; value: number }[]> {
-  const rows = await sql`SELECT g.id, g.sfr_avg, p.value FROM predictions p JOIN galaxies g ON g.id = p.galaxy_id
+/**
+ * A predictor's stored predictions of the given galaxies with their labels
+ * for the run's target (SFR AVG as float32, as the learners saw it; the
+ * redshift likewise; a class's index in CLASS_NAMES) and, for a classifier,
+ * the stored class probabilities.
+ */
+export async function storedPredictionsWithLabels(sql: Sql, predictorId: string, ids: readonly string[], target: Target = "SFR"): Promise<{ id: string; label: number; value: number; classProbabilities: number[] | null }[]> {
+  const rows = await sql`SELECT g.id, g.sfr_avg, g.redshift, g.class, p.value, p.class_probabilities FROM predictions p JOIN galaxies g ON g.id = p.galaxy_id
     WHERE p.predictor_id = ${predictorId} AND p.galaxy_id = ANY(${ids as string[]}::int8[]) ORDER BY g.id`;
-  return rows.map((r) => ({ id: String(r.id), label: Math.fround(Number(r.sfr_avg)), value: Number(r.value) }));
+  const labelOf = (r: Record<string, unknown>) =>
+    target === "CLASS" ? (CLASS_NAMES as readonly string[]).indexOf(r.class as string) : Math.fround(Number(target === "REDSHIFT" ? r.redshift : r.sfr_avg));
+  return rows.map((r) => ({ id: String(r.id), label: labelOf(r), value: Number(r.value), classProbabilities: r.class_probabilities ? (r.class_probabilities as unknown[]).map(Number) : null }));
 }

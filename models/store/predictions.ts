@@ -12,6 +12,8 @@ export interface PredictionRecord {
   inDomain: boolean | null;
   /** Why not, when out of the domain. */
   domainNotes: string[];
+  /** A classifier's class probabilities (its predictor's `spec.classes` order); null for a regression. */
+  classProbabilities: number[] | null;
 }
 
 const BATCH = 10_000;
@@ -23,25 +25,36 @@ const NOTE_SEPARATOR = "\n";
  * Inserts predictions with their applicability (`notes[i]` empty = in the
  * domain); existing (predictor, galaxy) rows are kept.
  */
-export async function insertPredictions(sql: Sql, predictorId: string, galaxyIds: readonly string[], values: ArrayLike<number>, sigmas: ArrayLike<number>, notes: readonly string[][]): Promise<number> {
+export async function insertPredictions(
+  sql: Sql,
+  predictorId: string,
+  galaxyIds: readonly string[],
+  values: ArrayLike<number>,
+  sigmas: ArrayLike<number>,
+  notes: readonly string[][],
+  probabilities?: { values: ArrayLike<number>; classCount: number },
+): Promise<number> {
   let inserted = 0;
   for (let start = 0; start < galaxyIds.length; start += BATCH) {
     const ids: string[] = [];
     const v: number[] = [];
     const s: number[] = [];
     const n: string[] = [];
+    /** Array literals ('{0.1,0.9}'), cast to real[] in SQL; null for a regression. */
+    const c: (string | null)[] = [];
     for (let i = start; i < Math.min(galaxyIds.length, start + BATCH); i++) {
       if (!Number.isFinite(values[i]) || !Number.isFinite(sigmas[i])) continue;
       ids.push(galaxyIds[i]);
       v.push(values[i]);
       s.push(sigmas[i]);
       n.push(notes[i].map((note) => note.replaceAll(NOTE_SEPARATOR, " ")).join(NOTE_SEPARATOR));
+      c.push(probabilities ? `{${Array.from({ length: probabilities.classCount }, (_, k) => probabilities.values[i * probabilities.classCount + k]).join(",")}}` : null);
     }
     if (ids.length === 0) continue;
     const rows = await sql`
-      INSERT INTO predictions (predictor_id, galaxy_id, value, sigma, in_domain, domain_notes)
-      SELECT ${predictorId}::int8, k.g, k.v, k.s, k.n = '', CASE WHEN k.n = '' THEN '{}'::text[] ELSE string_to_array(k.n, ${NOTE_SEPARATOR}) END
-      FROM unnest(${ids}::int8[], ${v}::float8[], ${s}::float8[], ${n}::text[]) AS k(g, v, s, n)
+      INSERT INTO predictions (predictor_id, galaxy_id, value, sigma, in_domain, domain_notes, class_probabilities)
+      SELECT ${predictorId}::int8, k.g, k.v, k.s, k.n = '', CASE WHEN k.n = '' THEN '{}'::text[] ELSE string_to_array(k.n, ${NOTE_SEPARATOR}) END, k.c::real[]
+      FROM unnest(${ids}::int8[], ${v}::float8[], ${s}::float8[], ${n}::text[], ${c}::text[]) AS k(g, v, s, n, c)
       ON CONFLICT DO NOTHING RETURNING galaxy_id`;
     inserted += rows.length;
   }
@@ -51,7 +64,7 @@ export async function insertPredictions(sql: Sql, predictorId: string, galaxyIds
 /** One query for a batch of (predictor, galaxy) keys, in the order asked. */
 export async function predictionsByKeys(sql: Sql, keys: readonly { predictorId: string; galaxyId: string }[]): Promise<(PredictionRecord | null)[]> {
   const rows = await sql`
-    SELECT p.predictor_id, p.galaxy_id, p.value, p.sigma, p.in_domain, p.domain_notes
+    SELECT p.predictor_id, p.galaxy_id, p.value, p.sigma, p.in_domain, p.domain_notes, p.class_probabilities
     FROM unnest(${keys.map((k) => k.predictorId)}::int8[], ${keys.map((k) => k.galaxyId)}::int8[]) AS k(predictor_id, galaxy_id)
     JOIN predictions p USING (predictor_id, galaxy_id)`;
   const byKey = new Map(rows.map((r) => [`${r.predictor_id}/${r.galaxy_id}`, toPrediction(r)]));
@@ -60,7 +73,7 @@ export async function predictionsByKeys(sql: Sql, keys: readonly { predictorId: 
 
 /** Every predictor's prediction for each galaxy, one query per batch. */
 export async function predictionsByGalaxyIds(sql: Sql, galaxyIds: readonly string[]): Promise<PredictionRecord[][]> {
-  const rows = await sql`SELECT predictor_id, galaxy_id, value, sigma, in_domain, domain_notes FROM predictions WHERE galaxy_id = ANY(${galaxyIds as string[]}::int8[]) ORDER BY predictor_id`;
+  const rows = await sql`SELECT predictor_id, galaxy_id, value, sigma, in_domain, domain_notes, class_probabilities FROM predictions WHERE galaxy_id = ANY(${galaxyIds as string[]}::int8[]) ORDER BY predictor_id`;
   const byGalaxy = new Map<string, PredictionRecord[]>();
   for (const r of rows) {
     const p = toPrediction(r);
@@ -79,6 +92,7 @@ function toPrediction(r: Record<string, unknown>): PredictionRecord {
     sigma: Number(r.sigma),
     inDomain: (r.in_domain as boolean | null) ?? null,
     domainNotes: (r.domain_notes as string[] | null) ?? [],
+    classProbabilities: r.class_probabilities ? (r.class_probabilities as unknown[]).map(Number) : null,
   };
 }
 

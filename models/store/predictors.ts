@@ -9,6 +9,7 @@ import type { Page } from "../../catalog/page.js";
 import type { TrainingOutcome } from "../training/pipeline.js";
 import type { FeatureKind, LearnerKind, Modality } from "../training/input.js";
 import type { ApplicabilityDomain } from "../training/domain.js";
+import type { Target } from "../training/target.js";
 import { insertPredictions } from "./predictions.js";
 import { nextVersion } from "./registry.js";
 
@@ -18,6 +19,10 @@ export interface PredictorSpec {
   features: FeatureKind;
   imageZoom: number;
   spectrumZoom: number;
+  /** Absent: SFR (predictors saved before targets). */
+  target?: Target;
+  /** A classifier's class names, in the order of its stored probabilities. */
+  classes?: string[];
 }
 
 export interface PredictorRecord {
@@ -106,13 +111,14 @@ export async function saveTrainedPredictor(
     const [{ id }] = await t`INSERT INTO predictors (run_id, name, version, spec, domain, model)
       VALUES (${runId}, ${name}, ${version}, ${t.json(spec as never)}, ${t.json(jsonSafe(outcome.domain) as never)}, ${outcome.model}) RETURNING id`;
     const predictorId = String(id);
-    await insertPredictions(t, predictorId, galaxyIds, outcome.predictions.value, outcome.predictions.sigma, outcome.predictions.notes);
+    const probabilities = outcome.classification && { values: outcome.classification.probabilities, classCount: outcome.classification.classes.length };
+    await insertPredictions(t, predictorId, galaxyIds, outcome.predictions.value, outcome.predictions.sigma, outcome.predictions.notes, probabilities);
     const report = {
       hyperparameters: outcome.hyperparameters,
       grid: outcome.grid,
       curves: outcome.curves,
-      metrics: { ...outcome.metrics, members: outcome.members, noiseVariance: outcome.noiseVariance, protocol: outcome.protocol, ...(outcome.fusionWeights ? { fusionWeights: outcome.fusionWeights } : {}) },
-      cv: outcome.cv,
+      metrics: { ...outcome.metrics, ...(outcome.classification ? { classification: outcome.classification.metrics } : {}), members: outcome.members, noiseVariance: outcome.noiseVariance, protocol: outcome.protocol, ...(outcome.fusionWeights ? { fusionWeights: outcome.fusionWeights } : {}) },
+      cv: outcome.classification?.cv ?? outcome.cv,
       split: outcome.split,
     };
     await t`UPDATE training_runs SET status = 'SUCCEEDED', progress = 1, stage = 'done', finished_at = now(), backend = ${outcome.backend},

@@ -19,7 +19,7 @@ import { describeDataset } from "./dataset.js";
 import { trainingFailureOf } from "./failure.js";
 import { defaultPredictorName, type TrainInput } from "./input.js";
 import type { IterationGate } from "./iteration-gate.js";
-import type { LearningCurve, Progress, TrainingGalaxies, TrainingOutcome } from "./pipeline.js";
+import { modelSpec, type LearningCurve, type Progress, type TrainingGalaxies, type TrainingOutcome } from "./pipeline.js";
 
 const PROGRESS_EVERY_MS = 500;
 export const HEARTBEAT_EVERY_MS = 3000;
@@ -90,7 +90,7 @@ export class TrainingExecutor {
       const trained = Date.now();
       claim.last = { progress: 0.99, stage: "saving the predictor and its predictions" };
       const name = input.name ?? defaultPredictorName(input);
-      const spec = { kind: input.kind, modality: input.modality, features: input.features, imageZoom: input.imageZoom, spectrumZoom: input.spectrumZoom };
+      const spec = { kind: input.kind, ...modelSpec(input), ...(outcome.classification ? { classes: outcome.classification.classes } : {}) };
       const saved = await saveTrainedPredictor(sql, runId, name, spec, { ...outcome, model: Buffer.from(outcome.model) }, galaxies.ids, () => ({
         loadSeconds: (loaded - started) / 1000,
         trainSeconds: (trained - loaded) / 1000,

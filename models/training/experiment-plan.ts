@@ -10,7 +10,7 @@
 import { ZOOM_LEVELS } from "../../cube/zoom.js";
 import type { CellDescription } from "../store/experiments.js";
 import { partsOf } from "../features/feature-set.js";
-import type { CnnFusion, FeatureKind, LabelFilter, LearnerKind, Modality, Problem, TrainInput } from "./input.js";
+import type { ClassWeighting, CnnFusion, FeatureKind, LabelFilter, LearnerKind, Modality, Problem, Target, TrainInput } from "./input.js";
 
 export const PRESETS = ["THESIS"] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -42,6 +42,10 @@ export interface ExperimentRequest {
   cnnFusions?: CnnFusion[] | null;
   /** Every cell leaves out blended galaxies (absent: keeps them). */
   excludeBlended?: boolean;
+  /** Every cell's target (absent: SFR); with CLASS the references are the class priors and multinomial logistic regression, and CNN cells are refused. */
+  target?: Target;
+  /** CLASS target: every cell's class weighting (absent: BALANCED). */
+  classWeights?: ClassWeighting;
 }
 
 export interface PlannedCell {
@@ -154,11 +158,12 @@ export function checkExperimentRequest(r: ExperimentRequest, maxCells: number): 
     return { problems: [{ argument: "input.cnnFusions", message: "GATED applies to CNN EARLY_FUSION cells and the grid has none: add learner CNN and modality EARLY_FUSION (features RAW)" }], cells: [] };
   }
   const cells = withFusions(planned, fusions);
-  const total = cells.length + REFERENCE_CELLS.length;
+  const references = REFERENCE_CELLS;
+  const total = cells.length + references.length;
   if (total > maxCells) {
-    problems.push({ argument: r.preset !== null ? "input.preset" : "input", message: `the experiment has ${total} cells (${cells.length} + ${REFERENCE_CELLS.length} references), more than the cap of ${maxCells} (MAX_EXPERIMENT_CELLS); give fewer values` });
+    problems.push({ argument: r.preset !== null ? "input.preset" : "input", message: `the experiment has ${total} cells (${cells.length} + ${references.length} references), more than the cap of ${maxCells} (MAX_EXPERIMENT_CELLS); give fewer values` });
   }
-  return { problems, cells: [...cells, ...REFERENCE_CELLS] };
+  return { problems, cells: [...cells, ...references] };
 }
 
 /** The training request of one cell: the learner's default hyperparameters, the experiment's seed, folds and label filter. */
@@ -178,6 +183,8 @@ export function cellTrainInput(r: ExperimentRequest, c: CellDescription): TrainI
     dataModality: "EARLY_FUSION",
     ...(c.fusion === "GATED" ? { fusion: "GATED" as const } : {}),
     ...(r.excludeBlended ? { excludeBlended: true } : {}),
+    ...(r.target && r.target !== "SFR" ? { target: r.target } : {}),
+    ...(r.classWeights ? { classWeights: r.classWeights } : {}),
   };
 }
 

@@ -16,6 +16,8 @@
 import type { Sql } from "../../db/database.js";
 import { checkSplitDisjoint, type SplitCheck, type TestTouchRecord } from "../evaluation/protocol.js";
 import { regressionMetrics } from "../evaluation/metrics.js";
+import { classificationMetrics, type ClassificationMetrics } from "../evaluation/classification-metrics.js";
+import { CLASS_NAMES, targetOf } from "./target.js";
 import { galaxyPositions, storedPredictionsWithLabels, type CellRecord, type ExperimentRecord } from "../store/experiments.js";
 
 /** Stored and recomputed metrics may differ by float rounding only. */
@@ -54,6 +56,18 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 type StoredSplit = { train: string[]; validation: string[]; test: string[] };
 const splitKey = (s: StoredSplit) => JSON.stringify([s.train, s.validation, s.test]);
 
+/**
+ * A classifier's stored test metrics against those recomputed from its stored
+ * probabilities (stored as real: the counts exactly, Brier score to 1e-5).
+ */
+function sameClassification(m: ClassificationMetrics, stored: { label: number; classProbabilities: number[] | null }[]): boolean {
+  if (stored.some((r) => !r.classProbabilities || r.label < 0)) return false;
+  const again = classificationMetrics(stored.map((r) => r.label), stored.flatMap((r) => r.classProbabilities!), [...CLASS_NAMES]);
+  return JSON.stringify(again.confusion) === JSON.stringify(m.confusion) && Math.abs(again.accuracy - m.accuracy) <= METRIC_TOLERANCE &&
+    Math.abs(again.balancedAccuracy - m.balancedAccuracy) <= METRIC_TOLERANCE && Math.abs(again.macroF1 - m.macroF1) <= METRIC_TOLERANCE &&
+    Math.abs(again.brierScore - m.brierScore) <= 1e-5;
+}
+
 export async function experimentProtocol(sql: Sql, experiment: ExperimentRecord, cells: readonly CellRecord[]): Promise<ExperimentProtocol> {
   const problems: string[] = [];
   const split = experiment.split;
@@ -79,14 +93,19 @@ export async function experimentProtocol(sql: Sql, experiment: ExperimentRecord,
     if (!sameSplit) problems.push(`run ${run.id}: its split is not the experiment's`);
     let metricsFromTest: boolean | null = null;
     if (own && run.predictorId) {
-      const stored = await storedPredictionsWithLabels(sql, run.predictorId, own.test);
-      const again = regressionMetrics(stored.map((r) => r.label), stored.map((r) => r.value));
-      metricsFromTest = stored.length === own.test.length && num(metrics.count) === own.test.length &&
-        (["r2", "mae", "rmse", "nmad"] as const).every((k) => {
-          const a = num(metrics[k]);
-          const b = num(again[k]);
-          return a === null ? b === null : b !== null && Math.abs(a - b) <= METRIC_TOLERANCE;
-        });
+      const stored = await storedPredictionsWithLabels(sql, run.predictorId, own.test, targetOf(run.input));
+      const classification = metrics.classification as ClassificationMetrics | undefined;
+      if (classification) {
+        metricsFromTest = stored.length === own.test.length && classification.count === own.test.length && sameClassification(classification, stored);
+      } else {
+        const again = regressionMetrics(stored.map((r) => r.label), stored.map((r) => r.value));
+        metricsFromTest = stored.length === own.test.length && num(metrics.count) === own.test.length &&
+          (["r2", "mae", "rmse", "nmad"] as const).every((k) => {
+            const a = num(metrics[k]);
+            const b = num(again[k]);
+            return a === null ? b === null : b !== null && Math.abs(a - b) <= METRIC_TOLERANCE;
+          });
+      }
       if (!metricsFromTest) problems.push(`run ${run.id}: its test metrics are not those of its stored predictions of the ${own.test.length} test galaxies`);
     }
     if (recorded) {

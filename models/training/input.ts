@@ -9,9 +9,11 @@ import { partsOf, type FeatureKind, type FeatureSpec, type Modality } from "../f
 import { nameProblem } from "../store/registry.js";
 import { gridParametersOf, parameterProblem, withDefaults } from "../learner.js";
 import { learners } from "./learners.js";
+import { isClassification, targetOf, type ClassWeighting, type Target } from "./target.js";
 
 import type { Hyperparameters, LearnerKind } from "../learner.js";
 export type { Hyperparameters, LearnerKind };
+export type { ClassWeighting, Target };
 export type FusionWeighting = "EQUAL" | "VALIDATION";
 /** How an EARLY_FUSION CNN joins its branches: CONCAT (the embeddings side by side) or GATED (a learned per-galaxy weighting; models/cnn/network.ts). */
 export type CnnFusion = "CONCAT" | "GATED";
@@ -42,6 +44,13 @@ export interface TrainInput extends FeatureSpec {
   fusion?: CnnFusion;
   /** Leave galaxies whose r-band cutout holds more than one source out of training and evaluation (absent: keep them). */
   excludeBlended?: boolean;
+  /** CLASS target only: how training galaxies are weighed (absent: BALANCED). */
+  classWeights?: ClassWeighting;
+}
+
+/** The learners that can classify (the registry entries with a `classifier`). */
+export function classifierKinds(): LearnerKind[] {
+  return Object.values(learners).filter((l) => l.classifier).map((l) => l.kind);
 }
 
 export interface Problem {
@@ -51,14 +60,16 @@ export interface Problem {
 
 /**
  * The name a predictor gets when the request gives none: kind, modality,
- * features and the zooms it reads, e.g. `gbdt-early-fusion-engineered-i3-s3`.
+ * features and the zooms it reads, e.g. `gbdt-early-fusion-engineered-i3-s3`
+ * (prefixed by the target when it is not SFR: `class-gbdt-…`, `redshift-…`).
  * Runs of the same configuration become versions 1, 2, … of that name.
  */
-export function defaultPredictorName(input: Pick<TrainInput, "kind" | "modality" | "features" | "imageZoom" | "spectrumZoom" | "fusion">): string {
+export function defaultPredictorName(input: Pick<TrainInput, "kind" | "modality" | "features" | "imageZoom" | "spectrumZoom" | "fusion" | "target">): string {
   const slug = (s: string) => s.toLowerCase().replaceAll("_", "-");
   const zooms = [input.modality !== "SPECTRUM" ? `i${input.imageZoom}` : null, input.modality !== "IMAGE" ? `s${input.spectrumZoom}` : null].filter(Boolean);
   const fusion = input.fusion === "GATED" ? ["gated"] : [];
-  return [slug(input.kind), slug(input.modality), ...fusion, slug(input.features), ...zooms].join("-");
+  const target = input.target && input.target !== "SFR" ? [slug(input.target)] : [];
+  return [...target, slug(input.kind), slug(input.modality), ...fusion, slug(input.features), ...zooms].join("-");
 }
 
 /** The learner's parameters of a request beyond its grid: a GATED CNN's `fusion: "gated"` (nothing otherwise, so other runs' points are as before). */
@@ -114,6 +125,7 @@ export function checkTrainInput(input: TrainInput, maxGridPoints: number, gridAr
       problems.push({ argument: "input.features", message: `LINEAR solves a p × p system; RAW features at these zooms have ${columns} columns, more than ${MAX_RIDGE_COLUMNS}: use ENGINEERED features or coarser zooms` });
     }
   }
+  problems.push(...targetProblems(input));
   if (!Number.isInteger(input.folds) || input.folds < 2 || input.folds > 20) problems.push({ argument: "input.folds", message: "must be an integer in [2, 20]" });
   if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > 2 ** 31 - 1) problems.push({ argument: "input.seed", message: "must be an integer in [0, 2147483647]" });
   const searched = gridParametersOf(learner.parameters);
@@ -140,6 +152,25 @@ export function checkTrainInput(input: TrainInput, maxGridPoints: number, gridAr
   }
   const { minAvg, maxAvg } = input.labelFilter;
   if (minAvg !== null && maxAvg !== null && minAvg >= maxAvg) problems.push({ argument: "input.labelFilter", message: "minAvg must be below maxAvg" });
+  return problems;
+}
+
+/** What the target rules out: learners that cannot classify, class weights for a regression, features that would leak the redshift. */
+function targetProblems(input: TrainInput): Problem[] {
+  const problems: Problem[] = [];
+  const target = targetOf(input);
+  if (isClassification(input) && !learners[input.kind].classifier) {
+    problems.push({ argument: "input.target", message: `${input.kind} cannot classify (its classifier head is not implemented); kinds ${classifierKinds().join(", ")} support target CLASS` });
+  }
+  if (input.classWeights !== undefined && !isClassification(input)) {
+    problems.push({ argument: "input.classWeights", message: `weighs classes of a CLASS target; target ${target} is a regression: leave classWeights out` });
+  }
+  if (target !== "SFR" && (input.labelFilter.minAvg !== null || input.labelFilter.maxAvg !== null)) {
+    problems.push({ argument: "input.labelFilter", message: `minAvg and maxAvg filter the SFR label; target ${target} is labelled by its own catalogue column: leave them out` });
+  }
+  if (target === "REDSHIFT" && input.features === "ENGINEERED" && (input.modality === "SPECTRUM" || input.modality === "LATE_FUSION")) {
+    problems.push({ argument: "input.features", message: `every ENGINEERED spectrum feature is measured in the rest frame of the catalogue redshift, which is the target; use features: RAW, or modality IMAGE or EARLY_FUSION (whose ENGINEERED features are then the image's only)` });
+  }
   return problems;
 }
 

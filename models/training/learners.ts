@@ -11,11 +11,12 @@
  * (`skycube hyperparameters`) are generated from it. A new learner is a
  * folder under models/ plus one entry here (README "Adding a learner").
  */
-import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable } from "../gbdt/index.js";
+import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable, GbdtClassifier, trainGbdtClassifier, trainTreeClassifier, weightedLogLoss } from "../gbdt/index.js";
 import { decisionTreeParameterTable } from "../gbdt/decision-tree.js";
 import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
-import { checkRidgeParams, fitConstant, fitRidge, predictConstant, predictRidge, ridgeParameterTable, type ConstantModel, type RidgeModel } from "../linear/index.js";
-import { checkParameters, describeDefault, describeDomain, pickParameters, type Fitted, type Learner, type LearnerData, type LearnerKind, type Matrix } from "../learner.js";
+import { checkRidgeParams, fitClassPriors, fitConstant, fitRidge, predictConstant, predictPriors, predictRidge, ridgeParameterTable, type ConstantModel, type PriorsModel, type RidgeModel } from "../linear/index.js";
+import { fitLogistic, predictLogistic, type LogisticModel } from "../linear/logistic.js";
+import { checkParameters, describeDefault, describeDomain, pickParameters, type Fitted, type FittedClassifier, type Learner, type LearnerData, type LearnerKind, type Matrix } from "../learner.js";
 import { arrayInputs, concatColumns, takeRows, type FeatureSpec, type PartData } from "../features/feature-set.js";
 
 /** The data one ensemble member learns from: one or two parts, all galaxies. */
@@ -53,6 +54,13 @@ function tabularFitted(model: GbdtModel): Fitted {
 
 const gbdtParameters = pickParameters(gbdtParameterTable, gbdtGridParameters);
 
+function classifierFitted(model: GbdtClassifier): FittedClassifier {
+  return {
+    predictProbabilities: async (data, rows) => model.predictProbabilities(data.tabular(rows)),
+    serialize: async () => model.toJSON(),
+  };
+}
+
 const gbdt: Learner = {
   kind: "GBDT",
   doc: "Gradient-boosted trees (LightGBM-style, TypeScript, worker threads), early stopping on the validation split.",
@@ -71,6 +79,19 @@ const gbdt: Learner = {
     return tabularFitted(model);
   },
   load: async (saved) => tabularFitted(GbdtModel.fromJSON(saved as never)),
+  classifier: {
+    doc: "Multi-class softmax boosting (LightGBM's multiclass objective): one tree per class per round, early stopping on the validation galaxies' weighted log loss.",
+    async fit(data, train, validation, labels, task, params, control) {
+      const model = await trainGbdtClassifier(data.tabular(train), labelsOf(labels, train), task.classCount, task.classWeights, { ...params, threads: control.threads }, {
+        seed: control.seed,
+        signal: control.signal,
+        onIteration: control.onIteration,
+        validation: { x: data.tabular(validation), y: labelsOf(labels, validation) },
+      });
+      return classifierFitted(model);
+    },
+    load: async (saved) => classifierFitted(GbdtClassifier.fromJSON(saved as never)),
+  },
 };
 
 const decisionTree: Learner = {
@@ -89,6 +110,15 @@ const decisionTree: Learner = {
     }));
   },
   load: async (saved) => tabularFitted(GbdtModel.fromJSON(saved as never)),
+  classifier: {
+    doc: "One-vs-rest: per class a weighted regression tree on the class indicator (leaves hold the weighted class fraction), probabilities normalised to sum 1.",
+    async fit(data, train, _validation, labels, task, params, control) {
+      const p = params as { maxDepth: number; minDataInLeaf?: number };
+      const model = await trainTreeClassifier(data.tabular(train), labelsOf(labels, train), task.classCount, task.classWeights, { maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf ?? decisionTreeParameterTable.minDataInLeaf.default, threads: control.threads }, control);
+      return classifierFitted(model);
+    },
+    load: async (saved) => classifierFitted(GbdtClassifier.fromJSON(saved as never)),
+  },
 };
 
 function cnnFitted(model: CnnModel): Fitted {
@@ -154,7 +184,22 @@ const constant: Learner = {
     return fitted;
   },
   load: async (saved) => constantFitted(saved as ConstantModel),
+  classifier: {
+    doc: "Reference: the training galaxies' class frequencies (priors) for every galaxy, unweighted.",
+    async fit(_data, train, _validation, labels, task, _params, control) {
+      control.signal?.throwIfAborted();
+      const model = fitClassPriors(labelsOf(labels, train), task.classCount);
+      const y = labelsOf(labels, train);
+      control.onIteration?.({ iteration: 1, train: weightedLogLoss(y, predictPriors(model, train.length), task.classCount, Float64Array.from(y, (c) => task.classWeights[c])) });
+      return priorsFitted(model);
+    },
+    load: async (saved) => priorsFitted(saved as PriorsModel),
+  },
 };
+
+function priorsFitted(model: PriorsModel): FittedClassifier {
+  return { predictProbabilities: async (_data, rows) => predictPriors(model, rows.length), serialize: async () => ({ ...model }) };
+}
 
 function ridgeFitted(model: RidgeModel): Fitted {
   return { predict: async (data, rows) => predictRidge(model, data.tabular(rows)), serialize: async () => ({ ...model }) };
@@ -181,7 +226,28 @@ const linear: Learner = {
     return ridgeFitted(model);
   },
   load: async (saved) => ridgeFitted(saved as RidgeModel),
+  classifier: {
+    doc: "Multinomial logistic regression on the same standardised features, L2 penalty lambdaL2 on the weights (scikit-learn's LogisticRegression, C = 1/lambdaL2), by L-BFGS.",
+    async fit(data, train, validation, labels, task, params, control) {
+      control.signal?.throwIfAborted();
+      const y = labelsOf(labels, train);
+      const weights = Float64Array.from(y, (c) => task.classWeights[c]);
+      const model = fitLogistic(data.tabular(train), y, task.classCount, weights, Number(params.lambdaL2 ?? ridgeParameterTable.lambdaL2.default));
+      const lossOn = (rows: readonly number[]) => {
+        const truth = labelsOf(labels, rows);
+        return weightedLogLoss(truth, predictLogistic(model, data.tabular(rows)), task.classCount, Float64Array.from(truth, (c) => task.classWeights[c]));
+      };
+      control.onIteration?.({ iteration: 1, train: lossOn(train), validation: validation.length ? lossOn(validation) : undefined });
+      control.signal?.throwIfAborted();
+      return logisticFitted(model);
+    },
+    load: async (saved) => logisticFitted(saved as LogisticModel),
+  },
 };
+
+function logisticFitted(model: LogisticModel): FittedClassifier {
+  return { predictProbabilities: async (data, rows) => predictLogistic(model, data.tabular(rows)), serialize: async () => ({ ...model }) };
+}
 
 /** The registry, in the order the README and the GraphQL inputs list the learners. */
 export const learners: Record<LearnerKind, Learner> = { DECISION_TREE: decisionTree, GBDT: gbdt, CNN: cnn, CONSTANT: constant, LINEAR: linear };

@@ -9,6 +9,8 @@
 import type { PredictorRecord } from "../store/predictors.js";
 import type { RunRecord } from "../store/runs.js";
 import { HIGH_PERCENTILE, LOW_PERCENTILE, MAX_MASKED_FRACTION } from "./domain.js";
+import { TARGETS, targetOf } from "./target.js";
+import type { ClassificationMetrics } from "../evaluation/classification-metrics.js";
 
 export const PREDICTS = "log10 star-formation rate (MPA-JHU total SFR, AVG)";
 export const UNIT = "log10(Msun/yr); sigma and percentiles in dex";
@@ -31,6 +33,7 @@ export function modelCardMarkdown(predictor: PredictorRecord, run: RunRecord | n
   const cv = (run?.cv ?? {}) as Record<string, unknown>;
   const split = run?.split as { train?: unknown[]; validation?: unknown[]; test?: unknown[] } | null;
   const timings = (run?.timings ?? {}) as Record<string, unknown>;
+  const classification = metrics.classification as ClassificationMetrics | undefined;
   const evaluation = run?.evaluation as { redshift?: Record<string, unknown>[]; rMagnitude?: Record<string, unknown>[]; healpix?: Record<string, unknown>[]; healpixOrder?: number } | null;
   const lines = [
     `# Model card: ${predictor.name}@${predictor.version}`,
@@ -38,7 +41,7 @@ export function modelCardMarkdown(predictor: PredictorRecord, run: RunRecord | n
     `Predictor id ${predictor.id}${aliases.length ? `, aliases ${aliases.map((a) => `\`${predictor.name}@${a}\``).join(", ")}` : ""}; trained by run ${predictor.runId} on ${predictor.createdAt.toISOString()}.`,
     "",
     "## What it predicts",
-    `${PREDICTS}; unit ${UNIT}.`,
+    `${TARGETS[targetOf(spec)].predicts}; unit ${TARGETS[targetOf(spec)].unit}.`,
     `Learner ${spec.kind}, modality ${spec.modality}, features ${spec.features}, image zoom ${spec.imageZoom}, spectrum zoom ${spec.spectrumZoom}.`,
     "",
     "## Training data",
@@ -54,10 +57,14 @@ export function modelCardMarkdown(predictor: PredictorRecord, run: RunRecord | n
     "```",
     "",
     "## Performance (test part)",
-    `R² ${fmt(metrics.r2)}, RMSE ${fmt(metrics.rmse)}, MAE ${fmt(metrics.mae)}, NMAD ${fmt(metrics.nmad)} dex (${fmt(metrics.count)} galaxies); CV R² ${fmt(cv.r2Mean)} ± ${fmt(cv.r2Std)} over ${fmt(cv.folds)} folds.`,
+    ...(classification
+      ? classificationLines(classification, cv)
+      : [`R² ${fmt(metrics.r2)}, RMSE ${fmt(metrics.rmse)}, MAE ${fmt(metrics.mae)}, NMAD ${fmt(metrics.nmad)} (${fmt(metrics.count)} galaxies; unit: ${TARGETS[targetOf(spec)].unit}); CV R² ${fmt(cv.r2Mean)} ± ${fmt(cv.r2Std)} over ${fmt(cv.folds)} folds.`]),
     "",
     "## Calibration",
-    domain
+    classification
+      ? `Expected calibration error ${fmt(classification.expectedCalibrationError)} over 10 reliability bins, Brier score ${fmt(classification.brierScore)} (${classification.count} galaxies): ${domain?.calibration.honest ? "honest" : "NOT honest (no prediction is marked reliable)"} (honest: ECE ≤ max(0.05, 1/√n)).`
+      : domain
       ? `k95 ${fmt(domain.calibration.k95)}; test coverage of [p16, p84] ${fmt(domain.calibration.testCoverage68)}, of [p2.5, p97.5] ${fmt(domain.calibration.testCoverage95)} (${domain.calibration.testCount} galaxies): ${domain.calibration.honest ? "honest" : "NOT honest (no prediction is marked reliable)"}.`
       : "Not recorded (trained before the registry).",
     "",
@@ -74,6 +81,17 @@ export function modelCardMarkdown(predictor: PredictorRecord, run: RunRecord | n
     "",
   ];
   return lines.join("\n");
+}
+
+/** A classifier's test metrics and confusion matrix (rows = true class). */
+function classificationLines(m: ClassificationMetrics, cv: Record<string, unknown>): string[] {
+  return [
+    `Accuracy ${fmt(m.accuracy)}, balanced accuracy ${fmt(m.balancedAccuracy)}, macro F1 ${fmt(m.macroF1)}, log loss ${fmt(m.logLoss)} (${m.count} galaxies); CV accuracy ${fmt(cv.accuracyMean)} ± ${fmt(cv.accuracyStd)}, macro F1 ${fmt(cv.macroF1Mean)} ± ${fmt(cv.macroF1Std)} over ${fmt(cv.folds)} folds.`,
+    "",
+    `| true class ↓, predicted → | ${m.classes.join(" | ")} | recall |`,
+    `|---|${m.classes.map(() => "---|").join("")}---|`,
+    ...m.classes.map((c, t) => `| ${c} | ${m.confusion[t].join(" | ")} | ${fmt(m.perClass[t].recall)} |`),
+  ];
 }
 
 function binTable(title: string, bins: Record<string, unknown>[] | undefined): string[] {

@@ -11,9 +11,10 @@
 import type { CubeStore } from "../../cube/cube-store.js";
 import { sameObjectGroups } from "../../sky/cross-match.js";
 import { regressionMetrics, summariseFolds, type CvSummary, type Metrics } from "../evaluation/metrics.js";
+import type { ClassificationCv, ClassificationMetrics } from "../evaluation/classification-metrics.js";
 import { stratifiedFolds, trainValidationTestSplit } from "../evaluation/split.js";
 import { TestGuard, type TestTouchRecord } from "../evaluation/protocol.js";
-import { featureNames, loadPart, partsOf, type Part, type PartData } from "../features/feature-set.js";
+import { featureNames, loadPart, partsOf, type FeatureSpec, type Part, type PartData } from "../features/feature-set.js";
 import type { IterationReport } from "../learner.js";
 import { skyEvaluation, type SkyEvaluation } from "../evaluation/sky-bins.js";
 import { IMAGE_FEATURE_NAMES, imageFeatures } from "../features/image-features.js";
@@ -76,16 +77,19 @@ export interface TrainingOutcome {
   hyperparameters: Record<string, Hyperparameters>;
   grid: GridPointResult[];
   curves: LearningCurve[];
-  metrics: Metrics;
-  cv: CvSummary;
+  /** Test regression metrics; null for a classifier (see `classification`). */
+  metrics: Metrics | null;
+  cv: CvSummary | null;
+  /** A classifier's (CLASS target) test metrics, CV summary, and every galaxy's class probabilities (rows × classes, the galaxies' order). */
+  classification?: { classes: string[]; metrics: ClassificationMetrics; cv: ClassificationCv; probabilities: Float64Array };
   /** Per member: weight and validation metrics (late fusion compares them). */
   members: { member: string; weight: number; validation: Metrics }[];
   split: { seed: number; train: string[]; validation: string[]; test: string[] };
   featureNames: Record<string, string[]>;
   noiseVariance: number;
   model: Buffer;
-  /** Test metrics per redshift, r-magnitude and HEALPix bin. */
-  evaluation: SkyEvaluation;
+  /** Test metrics per redshift, r-magnitude and HEALPix bin (null for a classifier). */
+  evaluation: SkyEvaluation | null;
   /** The applicability domain and calibration (./domain.ts). */
   domain: ApplicabilityDomain;
   /** GATED CNN only (else null): the distribution of the gate's weights on the test galaxies. */
@@ -126,9 +130,28 @@ export interface RunOptions {
   threads?: number;
 }
 
-export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeStore, options: RunOptions = {}): Promise<TrainingOutcome> {
-  const report = options.onProgress ?? (() => {});
-  const signal = options.signal;
+/** What every run sets up before fitting: features loaded, the split, the folds, the protocol guard, the members' data. */
+export interface PreparedRun {
+  backend: string;
+  partData: Map<Part, PartData>;
+  /** Every galaxy's label (NaN = not labelled), as the learners read them. */
+  labels: Float32Array;
+  all: number[];
+  train: number[];
+  validation: number[];
+  test: number[];
+  folds: number[][];
+  guard: TestGuard;
+  memberParts: Part[][];
+  memberData: MemberData[];
+}
+
+/**
+ * Eligible galaxies → features → same-object groups → the 60/20/20 split
+ * stratified on the label (for a class target, the class index: so every
+ * part holds each class in its proportion) → k folds of the training part.
+ */
+export async function prepareRun(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeStore, report: (p: Progress) => void): Promise<PreparedRun> {
   const learner = learners[input.kind];
   const eligible: number[] = [];
   for (let i = 0; i < galaxies.ids.length; i++) if (Number.isFinite(galaxies.label[i])) eligible.push(i);
@@ -165,6 +188,14 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     guard.see("feature check", train.slice(0, 2000));
     checkNotAllMissing(data, train, memberParts[m]);
   }
+  return { backend, partData, labels, all, train, validation, test, folds, guard, memberParts, memberData };
+}
+
+export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeStore, options: RunOptions = {}): Promise<TrainingOutcome> {
+  const report = options.onProgress ?? (() => {});
+  const signal = options.signal;
+  const learner = learners[input.kind];
+  const { backend, partData, labels, all, train, validation, test, folds, guard, memberParts, memberData } = await prepareRun(input, galaxies, cube, report);
 
   const points = expandGrid(input.kind, input.grid).map((p) => ({ ...p, ...fixedParameters(input) }));
   const totalFits = memberParts.length * points.length * input.folds;
@@ -243,7 +274,7 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     member.weight = weights[m];
     memberReports[m].weight = weights[m];
   });
-  const ensemble: Ensemble = { spec: { modality: input.modality, features: input.features, imageZoom: input.imageZoom, spectrumZoom: input.spectrumZoom }, members, noiseVariance: 0 };
+  const ensemble: Ensemble = { spec: modelSpec(input), members, noiseVariance: 0 };
   guard.see("noise calibration", validation);
   ensemble.noiseVariance = calibrateNoise(validationTruth, await predictEnsemble(ensemble, memberData, validation));
 
@@ -263,7 +294,8 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
   const loaded = parts.map((p) => partData.get(p)!);
   const domain: ApplicabilityDomain = {
     classes: [...new Set(train.map((r) => galaxies.classes[r]).filter((c): c is string => c !== null))].sort(),
-    redshift: redshiftRange(train.map((r) => galaxies.redshift[r])),
+    // A redshift predictor is asked about galaxies whose redshift is unknown: no redshift rule.
+    redshift: input.target === "REDSHIFT" ? null : redshiftRange(train.map((r) => galaxies.redshift[r])),
     features: engineered ? loaded.map((p) => featureRanges(p.part, featureNames(p.part, input), p.tabular.values, p.tabular.cols, train)) : [],
     parts,
     calibration,
@@ -296,6 +328,11 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
     predictions: { value: everyone.value, sigma: everyone.sigma, notes },
     protocol: guard.record(),
   };
+}
+
+/** The feature spec a saved model keeps (the target only when not SFR, so SFR models read as before). */
+export function modelSpec(input: TrainInput): FeatureSpec {
+  return { modality: input.modality, features: input.features, imageZoom: input.imageZoom, spectrumZoom: input.spectrumZoom, ...(input.target && input.target !== "SFR" ? { target: input.target } : {}) };
 }
 
 /** FusionWeights of the one member when its fold models are gated, else null. */
@@ -336,13 +373,13 @@ function rMagnitudes(partData: Map<Part, PartData>, rows: number[], input: Train
   });
 }
 
-function redshiftRange(values: number[]): ApplicabilityDomain["redshift"] {
+export function redshiftRange(values: number[]): ApplicabilityDomain["redshift"] {
   const low = percentile(values, LOW_PERCENTILE);
   const high = percentile(values, HIGH_PERCENTILE);
   return low === null || high === null ? null : { low, high };
 }
 
-function normalise(values: number[]): number[] {
+export function normalise(values: number[]): number[] {
   const sum = values.reduce((a, b) => a + b, 0);
   return values.map((v) => v / sum);
 }

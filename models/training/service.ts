@@ -11,13 +11,16 @@ import { loadPart, partsOf, type Part } from "../features/feature-set.js";
 import { countPredictions, deletePredictor, predictorModel, predictorsByIds, type PredictorRecord } from "../store/predictors.js";
 import { insertPredictions, predictionsByKeys, type PredictionRecord } from "../store/predictions.js";
 import { cancelRun, createRun, failRun, runsByIds, type RunRecord } from "../store/runs.js";
-import { countTrainable, featureSourcesOf } from "../store/training-set.js";
+import { countByClass, countTrainable, featureSourcesOf } from "../store/training-set.js";
 import { assessDomain, galaxyFacts } from "./domain.js";
-import { deserializeEnsemble, predictEnsemble, type Ensemble } from "./ensemble.js";
+import { predictEnsemble, type Ensemble } from "./ensemble.js";
+import { deserializeModel, isClassifierEnsemble, predictClassifierEnsemble, type ClassifierEnsemble } from "./classifier-ensemble.js";
+import { argmaxRow } from "../evaluation/classification-metrics.js";
 import { checkTrainInput, expandGrid, fixedParameters, type Problem, type TrainInput } from "./input.js";
 import { MemberData, learners } from "./learners.js";
 import { MIN_TRAINING_GALAXIES } from "./pipeline.js";
 import type { TrainingQueue } from "./queue.js";
+import { isClassification, targetOf } from "./target.js";
 
 export interface ServiceLimits {
   maxGridPoints: number;
@@ -26,7 +29,7 @@ export interface ServiceLimits {
 const MODEL_CACHE = 8;
 
 export class TrainingService {
-  private readonly models = new Map<string, Promise<Ensemble>>();
+  private readonly models = new Map<string, Promise<Ensemble | ClassifierEnsemble>>();
 
   constructor(
     private readonly db: Database,
@@ -52,7 +55,7 @@ export class TrainingService {
     }
     if (problems.length === 0) {
       const count = await countTrainable(this.db.sql, input);
-      const needsRedshift = input.features === "ENGINEERED" && partsOf(input.modality).includes("spectrum");
+      const needsRedshift = input.features === "ENGINEERED" && partsOf(input.modality).includes("spectrum") && targetOf(input) !== "REDSHIFT";
       if (count >= MIN_TRAINING_GALAXIES && needsRedshift && (await countTrainable(this.db.sql, input, true)) === 0) {
         problems.push({ argument: "input.features", message: "ENGINEERED spectrum features are measured in the rest frame, and none of the labelled galaxies has a redshift; use features: RAW" });
       }
@@ -60,11 +63,19 @@ export class TrainingService {
       if (count >= MIN_TRAINING_GALAXIES && input.folds > Math.floor(trainingPart / 5)) {
         problems.push({ argument: "input.folds", message: `${input.folds} folds leave fewer than 5 of the ~${trainingPart} training galaxies per fold; use at most ${Math.max(2, Math.floor(trainingPart / 5))}` });
       }
+      const target = targetOf(input);
+      const labelled = { SFR: "a label passing labelFilter", REDSHIFT: "a catalogue redshift", CLASS: "a catalogue class (GALAXY, QSO or STAR)" }[target];
       if (count < MIN_TRAINING_GALAXIES) {
         problems.push({
-          argument: "input",
-          message: `only ${count} galaxies have a label passing labelFilter and the ${partsOf(input.modality).join(" and ")} data this modality needs; at least ${MIN_TRAINING_GALAXIES} are required — widen labelFilter, choose another modality, or ingest labelled galaxies`,
+          argument: target === "SFR" ? "input" : "input.target",
+          message: `only ${count} galaxies have ${labelled} and the ${partsOf(input.modality).join(" and ")} data this modality needs; at least ${MIN_TRAINING_GALAXIES} are required — ${target === "SFR" ? "widen labelFilter, " : ""}choose another modality, or ingest labelled galaxies`,
         });
+      } else if (isClassification(input)) {
+        const byClass = await countByClass(this.db.sql, input);
+        if (byClass.size < 2) {
+          const only = [...byClass.keys()][0];
+          problems.push({ argument: "input.target", message: `every one of the ${count} labelled galaxies is of class ${only}: a classifier needs at least two classes` });
+        }
       }
     }
     return problems;
@@ -101,12 +112,12 @@ export class TrainingService {
     this.models.delete(id);
   }
 
-  private ensemble(predictorId: string): Promise<Ensemble> {
+  private ensemble(predictorId: string): Promise<Ensemble | ClassifierEnsemble> {
     let cached = this.models.get(predictorId);
     if (!cached) {
       cached = predictorModel(this.db.sql, predictorId).then((bytes) => {
         if (!bytes) throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(predictorId)} does not exist`);
-        return deserializeEnsemble(bytes);
+        return deserializeModel(bytes);
       });
       cached.catch(() => this.models.delete(predictorId));
       if (this.models.size >= MODEL_CACHE) this.models.delete(this.models.keys().next().value!);
@@ -132,12 +143,21 @@ export class TrainingService {
       for (const part of partsOf(ensemble.spec.modality)) parts.set(part, loadPart(this.cube, sources, part, ensemble.spec));
       const data = ensemble.members.map((m) => new MemberData(m.parts.map((p) => parts.get(p)!), ensemble.spec));
       const rows = sources.map((_, i) => i);
-      const predicted = await predictEnsemble(ensemble, data, rows);
+      let predicted: { value: Float64Array; sigma: Float64Array };
+      let probabilities: { values: Float64Array; classCount: number } | undefined;
+      if (isClassifierEnsemble(ensemble)) {
+        const k = ensemble.classes.length;
+        const values = await predictClassifierEnsemble(ensemble, data, rows);
+        probabilities = { values, classCount: k };
+        predicted = { value: Float64Array.from(rows, (i) => values[i * k + argmaxRow(values, i, k)]), sigma: new Float64Array(rows.length) };
+      } else {
+        predicted = await predictEnsemble(ensemble, data, rows);
+      }
       const loaded = partsOf(ensemble.spec.modality).map((p) => parts.get(p)!);
       const domain = predictor.domain;
       const notes = sources.map((s, i) => (domain ? assessDomain(domain, galaxyFacts(loaded, i, s.class, s.redshift, ensemble.spec.features === "ENGINEERED")) : []));
       try {
-        await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma, notes);
+        await insertPredictions(this.db.sql, predictor.id, sources.map((s) => s.id), predicted.value, predicted.sigma, notes, probabilities);
       } catch (error) {
         // The predictor (or a galaxy) was deleted meanwhile.
         if ((error as { code?: string }).code === "23503") throw new CodedError(ErrorCode.NOT_FOUND, `predictor ${JSON.stringify(predictor.id)} or one of the galaxies was deleted`);

@@ -10,6 +10,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openVerifiedCube } from "../../cube/cube-store.js";
 import { runTraining, shardDigestsOf, type TrainingGalaxies } from "./pipeline.js";
 import type { TrainInput } from "./input.js";
+import { runClassification } from "./classification.js";
+import { isClassification } from "./target.js";
 import { passGate } from "./iteration-gate.js";
 
 interface Job {
@@ -32,7 +34,8 @@ port.on("message", (message: { type: string }) => {
 try {
   const cube = await openVerifiedCube(job.cubePath, shardDigestsOf(job.galaxies));
   try {
-    const outcome = await runTraining(job.input, job.galaxies, cube, {
+    const run = isClassification(job.input) ? runClassification : runTraining;
+    const outcome = await run(job.input, job.galaxies, cube, {
       signal: controller.signal,
       threads: job.threads,
       onProgress: (p) => {
@@ -41,7 +44,8 @@ try {
       },
     });
     const { value, sigma } = outcome.predictions;
-    port.postMessage({ type: "done", outcome }, [value.buffer as ArrayBuffer, sigma.buffer as ArrayBuffer]);
+    const probabilities = outcome.classification ? [outcome.classification.probabilities.buffer as ArrayBuffer] : [];
+    port.postMessage({ type: "done", outcome }, [value.buffer as ArrayBuffer, sigma.buffer as ArrayBuffer, ...probabilities]);
   } finally {
     cube.close();
   }
