@@ -8,7 +8,7 @@ import { StartupError } from "../errors/startup.js";
 import { dataDirFailure } from "./data-dir.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { openEmbedded, type EmbeddedServer } from "./embedded.js";
-import { retryingReads } from "./read-retry.js";
+import { retryingUnsent } from "./unsent-retry.js";
 
 /** int8 columns (ids, HEALPix indices) arrive as decimal strings. */
 export type Sql = postgres.Sql;
@@ -82,8 +82,8 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   if (options.databaseUrl) {
     const { url, path } = clientUrl(options.databaseUrl);
     const max = options.maxConnections ?? 10;
-    // A read whose pooled connection was lost (a restart) is sent again: db/read-retry.ts says why that is sound.
-    const sql = retryingReads(postgres(url, { ...clientOptions, debug, max, ...(path ? { path } : {}) }), max);
+    // A query that a lost connection failed before sending it (after a restart) is sent again: db/unsent-retry.ts says why.
+    const sql = retryingUnsent(postgres(url, { ...clientOptions, debug, max, ...(path ? { path } : {}) }), max);
     return { sql, kind: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = options.dataDir;
@@ -102,7 +102,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   }
   // PGlite is a single session: one connection, so that two transactions
   // can never interleave.
-  const sql = retryingReads(postgres({ ...clientOptions, debug, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" }), 1);
+  const sql = retryingUnsent(postgres({ ...clientOptions, debug, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" }), 1);
   return {
     sql,
     kind: "pglite",

@@ -1,16 +1,18 @@
 /**
  * PostgreSQL restarted under a pool whose connections all had a query in
  * flight (a private server: test/support/private-postgres.ts, never the
- * machine's): once the database accepts connections again, the first reads
- * through that pool all succeed — no SERVICE_UNAVAILABLE from a database
- * that is up (db/read-retry.ts: the `postgres` package replays a lost
- * connection's 57P01 onto its next query, which reads now retry).
+ * machine's): once the database accepts connections again, the first
+ * queries through that pool, reads and a write, all succeed — no
+ * SERVICE_UNAVAILABLE from a database that is up (db/unsent-retry.ts: the
+ * `postgres` package replays a lost connection's 57P01 onto the next query
+ * it has not yet sent, which is now sent again) — and the write is applied
+ * once.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { connect, isDatabaseUnavailable, type Database } from "../db/database.js";
-import { isConnectionLost, isReadOnlyStatement } from "../db/read-retry.js";
+import { isConnectionLost } from "../db/unsent-retry.js";
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from "./support/private-postgres.js";
 
 const POOL = 4;
@@ -47,56 +49,42 @@ describe("a PostgreSQL restart under a busy pool", { skip: privatePostgresUnavai
     pg?.remove();
   });
 
-  it("answers the first reads after the database is back, restart after restart", async () => {
+  it("answers the first queries after the database is back, restart after restart", async () => {
     for (let round = 0; round < 3; round++) {
       // Every pooled connection busy when the server stops: each gets its FATAL 57P01 mid-query.
       const inFlight = Array.from({ length: POOL }, () => db.sql`SELECT pg_sleep(30)`.then(() => "finished", codeOf));
       await sleep(300);
       pg.pgCtl(["stop", "-m", "fast"]);
       const lost = await Promise.all(inFlight);
-      // (Lost mid-query and retried, they end refused by the stopped server: unavailable either way.)
-      for (const code of lost) assert.ok(isDatabaseUnavailable({ code }), `round ${round}: a query in flight failed with ${code}`);
+      // Sent, then lost: never sent again (it might have been a write that committed).
+      for (const code of lost) assert.ok(isConnectionLost({ code }), `round ${round}: a query in flight failed with ${code}`);
+      // While the server is down, a query is refused at once (not retried, not waiting).
+      const refused = await db.sql`SELECT 1`.then(() => "answered", codeOf);
+      assert.ok(isDatabaseUnavailable({ code: refused }) && !isConnectionLost({ code: refused }), refused);
       pg.pgCtl(["start"]);
       await accepting(pg.url);
-      // Twice the pool: every connection is reopened, and some queries wait for one.
-      const reads = await Promise.allSettled(Array.from({ length: 2 * POOL }, (_, i) => db.sql`SELECT count(*)::int AS n FROM things WHERE id > ${i % 3}`));
+      // A write first (it takes one of the lost connections), then twice the pool of reads: every
+      // connection is reopened, and some queries wait for one.
+      const write = db.sql`INSERT INTO things VALUES (${100 + round})`.then(
+        () => "written",
+        (e: unknown) => `${codeOf(e)} ${(e as Error).message}`,
+      );
+      const reads = await Promise.allSettled(Array.from({ length: 2 * POOL }, (_, i) => db.sql`SELECT count(*)::int AS n FROM things WHERE id > ${i % 3} AND id <= 10`));
+      const written = await write;
       const failures = reads.flatMap((r) => (r.status === "rejected" ? [`${codeOf(r.reason)} ${(r.reason as Error).message}`] : []));
       assert.deepEqual(failures, [], `round ${round}: reads failed after the database was back`);
+      assert.equal(written, "written", `round ${round}: the write`);
       assert.deepEqual(
         reads.map((r) => (r.status === "fulfilled" ? Number(r.value[0].n) : NaN)),
         Array.from({ length: 2 * POOL }, (_, i) => 10 - (i % 3)),
       );
     }
+    const [{ writes }] = await db.sql`SELECT count(*)::int AS writes FROM things WHERE id > 10`;
+    assert.equal(writes, 3, "each round's write applied once");
   });
 });
 
-describe("which statements are retried on a lost connection", () => {
-  it("retries reads only", () => {
-    for (const text of ["SELECT 1", " select id FROM galaxies WHERE id = $1", "WITH x AS (SELECT 1) SELECT * FROM x", "SELECT updated_at, deleted FROM t"]) assert.ok(isReadOnlyStatement([text]), text);
-    for (const text of [
-      "INSERT INTO t VALUES (1)",
-      "UPDATE t SET a = 1",
-      "DELETE FROM t",
-      "WITH x AS (INSERT INTO t VALUES (1) RETURNING id) SELECT * FROM x",
-      "SELECT id FROM t FOR UPDATE",
-      "SELECT nextval('s')",
-      "SELECT pg_advisory_lock(1)",
-      "SELECT * INTO copy FROM t",
-      "CREATE TABLE t (a int)",
-    ])
-      assert.equal(isReadOnlyStatement([text]), false, text);
-  });
-
-  it("reads the text of nested fragments too", () => {
-    const sql = postgres({ max: 1 }); // never connects: fragments are only built
-    try {
-      assert.equal(isReadOnlyStatement(["SELECT * FROM t WHERE ", ""], [sql`a = 1`]), true);
-      assert.equal(isReadOnlyStatement(["WITH x AS (", ") SELECT * FROM x"], [sql`DELETE FROM t RETURNING id`]), false);
-    } finally {
-      void sql.end({ timeout: 0 });
-    }
-  });
-
+describe("which errors are retried when the query was not sent", () => {
   it("counts only a connection that was open and lost, not one refused", () => {
     for (const code of ["57P01", "57P02", "08006", "CONNECTION_CLOSED", "ECONNRESET", "EPIPE"]) assert.ok(isConnectionLost({ code }), code);
     for (const code of ["ECONNREFUSED", "57P03", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "23505", undefined]) assert.equal(isConnectionLost({ code }), false, String(code));

@@ -54,7 +54,7 @@ describe("database unavailable", { skip: postgresBackend.skip }, () => {
 
   it("answers the next read on a connection whose backend was terminated mid-query", async () => {
     // The `postgres` package keeps the 57P01 of the lost session and replays it onto the first query
-    // of the connection's next, healthy session (db/read-retry.ts); that read is sent again.
+    // of the connection's next, healthy session (db/unsent-retry.ts); that read is sent again.
     const pool = await connect({ databaseUrl: db.url!, maxConnections: 1 });
     try {
       for (let round = 0; round < 3; round++) {
