@@ -8,6 +8,7 @@ import { StartupError } from "../errors/startup.js";
 import { dataDirFailure } from "./data-dir.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { openEmbedded, type EmbeddedServer } from "./embedded.js";
+import { retryingUnsent } from "./unsent-retry.js";
 
 /** int8 columns (ids, HEALPix indices) arrive as decimal strings. */
 export type Sql = postgres.Sql;
@@ -80,7 +81,9 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   const debug = options.onQuery ? (_connection: number, query: string) => options.onQuery?.(query) : undefined;
   if (options.databaseUrl) {
     const { url, path } = clientUrl(options.databaseUrl);
-    const sql = postgres(url, { ...clientOptions, debug, max: options.maxConnections ?? 10, ...(path ? { path } : {}) });
+    const max = options.maxConnections ?? 10;
+    // A query that a lost connection failed before sending it (after a restart) is sent again: db/unsent-retry.ts says why.
+    const sql = retryingUnsent(postgres(url, { ...clientOptions, debug, max, ...(path ? { path } : {}) }), max);
     return { sql, kind: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = options.dataDir;
@@ -99,7 +102,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   }
   // PGlite is a single session: one connection, so that two transactions
   // can never interleave.
-  const sql = postgres({ ...clientOptions, debug, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" });
+  const sql = retryingUnsent(postgres({ ...clientOptions, debug, path: embedded.socketPath, max: 1, database: "postgres", username: "postgres" }), 1);
   return {
     sql,
     kind: "pglite",

@@ -207,18 +207,18 @@ describe("faults in the two-server cluster", { skip: missing ?? false }, () => {
     // Every server answers its readiness probe again, on its own (pools reconnect).
     for (const server of cluster.servers) await waitFor(`${server.name} ready again`, 30, async () => ((await fetch(`${server.url}/readyz`)).ok ? true : undefined));
     const recoveredAt = performance.now();
-    // Once seen (1 run in 4): a last SERVICE_UNAVAILABLE ~3 s after PostgreSQL was ready again, among
-    // successes; so the errors are allowed until 5 s after both servers are ready, and everything after must succeed.
-    const settledAt = recoveredAt + 5000;
+    // From then on every request must succeed, including the first on each pooled connection that was
+    // lost in the restart (db/unsent-retry.ts).
     await sleep(8000);
     traffic.stop();
     const outcomes = await traffic.done;
     const errors = outcomes.filter((o) => o.error);
     assert.ok(errors.length > 0, "requests were refused while the database was down");
-    assert.deepEqual([...new Set(errors.map((o) => o.error))], ["SERVICE_UNAVAILABLE"]);
-    for (const e of errors) assert.ok(e.end >= downAt && e.start <= settledAt, `an error outside the outage (${(e.start - downAt).toFixed(0)} ms after it began)`);
+    const others = errors.filter((o) => o.error !== "SERVICE_UNAVAILABLE").map((o) => `${o.op} ${o.error}, sent ${(o.start - downAt).toFixed(0)} ms after the stop, ${(o.end - o.start).toFixed(0)} ms`);
+    assert.deepEqual([...new Set(errors.map((o) => o.error))], ["SERVICE_UNAVAILABLE"], others.join("; "));
+    for (const e of errors) assert.ok(e.end >= downAt && e.start <= recoveredAt, `${e.op} failed outside the outage, sent ${(e.start - recoveredAt).toFixed(0)} ms after both servers were ready`);
     const before = outcomes.filter((o) => o.end < downAt);
-    const afterwards = outcomes.filter((o) => o.start > settledAt);
+    const afterwards = outcomes.filter((o) => o.start > recoveredAt);
     assert.ok(before.length > 0 && afterwards.length > 0, `${before.length} requests before, ${afterwards.length} after`);
     assert.ok(afterwards.every((o) => !o.error));
     assert.deepEqual(
@@ -229,7 +229,7 @@ describe("faults in the two-server cluster", { skip: missing ?? false }, () => {
     assert.ok(upAt > downAt);
   });
 
-  it("keeps serving through the proxy when a server is killed; only requests in flight on it fail", async (t) => {
+  it("keeps serving through the proxy when a server is killed; only requests in flight on it fail", async () => {
     const traffic = startTraffic({ base: cluster.proxy, connections: 16, seconds: 60, predictor: await predictor(), galaxies });
     await sleep(3000);
     const killedAt = performance.now();
@@ -242,17 +242,10 @@ describe("faults in the two-server cluster", { skip: missing ?? false }, () => {
     traffic.stop();
     const outcomes = await traffic.done;
     const inFlight = (o: Outcome) => o.start <= deadAt && o.end >= killedAt;
-    // Open bug (README, Deployment): after the previous test's PostgreSQL restart, a pooled connection that
-    // idled through it can fail one request with SERVICE_UNAVAILABLE seconds later (seen in 2 of ~5 runs,
-    // here when this test's 16 connections first use the pool). Those end before the kill and are not its
-    // doing: reported, allowed only as SERVICE_UNAVAILABLE and only one per connection.
-    const stale = outcomes.filter((o) => o.error && o.end < killedAt);
-    for (const e of stale) t.diagnostic(`before the kill: ${e.op} failed with ${e.error}, sent ${(e.start - killedAt).toFixed(0)} ms before it`);
-    assert.ok(stale.every((e) => e.error === "SERVICE_UNAVAILABLE") && stale.length <= 16, `errors before the kill: ${stale.map((e) => e.error).join(", ")}`);
-    const errors = outcomes.filter((o) => o.error && o.end >= killedAt);
+    const errors = outcomes.filter((o) => o.error);
     for (const e of errors) assert.ok(inFlight(e), `${e.op} failed with ${e.error}, sent ${(e.start - killedAt).toFixed(0)} ms after the kill`);
     assert.ok(errors.length <= 16, `${errors.length} failures, at most one per connection`);
-    for (const e of errors) assert.match(e.error!, /^(HTTP 50[23]( \(not JSON\))?|ECONNRESET|EPIPE)$/);
+    for (const e of errors) assert.match(e.error!, /^(HTTP 50[23]( \(not JSON\))?|ECONNRESET|EPIPE)$/, `${e.op} ${e.error}, sent ${(e.start - killedAt).toFixed(0)} ms after the kill, ${(e.end - e.start).toFixed(0)} ms`);
     const later = outcomes.filter((o) => o.start > deadAt + 1000);
     assert.ok(later.length > 20 && later.every((o) => !o.error), `${later.length} requests after the kill, all served`);
     assert.ok(!alive(victim.pid));

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { GraphQLError } from "graphql";
 import postgres from "postgres";
-import { isDatabaseUnavailable, reconnectDelaySeconds } from "../db/database.js";
+import { connect, isDatabaseUnavailable, reconnectDelaySeconds } from "../db/database.js";
 import { formatError } from "../server/format-error.js";
 import { faultOf } from "../vo/faults.js";
 import { backends, type TestDatabase } from "./support/databases.js";
@@ -49,6 +49,28 @@ describe("database unavailable", { skip: postgresBackend.skip }, () => {
       assert.deepEqual([fault.code, fault.status], ["SERVICE_UNAVAILABLE", 503]);
     } finally {
       await victim.end({ timeout: 1 });
+    }
+  });
+
+  it("answers the next read on a connection whose backend was terminated mid-query", async () => {
+    // The `postgres` package keeps the 57P01 of the lost session and replays it onto the first query
+    // of the connection's next, healthy session (db/unsent-retry.ts); that read is sent again.
+    const pool = await connect({ databaseUrl: db.url!, maxConnections: 1 });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const [{ pid }] = await pool.sql`SELECT pg_backend_pid() AS pid`;
+        const running = pool.sql`SELECT pg_sleep(10)`.then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        await db.sql`SELECT pg_terminate_backend(${pid})`;
+        assert.ok(isDatabaseUnavailable(await running));
+        const [{ next }] = await pool.sql`SELECT pg_backend_pid() AS next`;
+        assert.notEqual(next, pid, "a new session");
+      }
+    } finally {
+      await pool.close();
     }
   });
 
