@@ -8,13 +8,16 @@
  *   saved in one transaction), so nothing of the run was kept.
  * - `ABANDONED`: the process training it died (the heartbeat sweep).
  * - `STOPPED`: the process training it was stopped (SIGTERM: drain).
+ * - `THREAD_CRASHED`: one of the worker threads a CNN trained on
+ *   (TRAINING_THREADS > 1, data-parallel) died or threw, e.g. out of memory.
  * - `TRAINING_FAILED`: anything else (a bad input, a bug, a lost database
  *   connection — then the FAILED mark itself waits for the sweep: details
  *   in the log).
  */
 import { systemCauseOf } from "../../errors/startup.js";
+import { THREAD_CRASHED } from "../cnn/index.js";
 
-export type TrainingFailureCode = "DISK_FULL" | "ABANDONED" | "STOPPED" | "TRAINING_FAILED";
+export type TrainingFailureCode = "DISK_FULL" | "ABANDONED" | "STOPPED" | "THREAD_CRASHED" | "TRAINING_FAILED";
 
 export interface TrainingFailure {
   code: TrainingFailureCode;
@@ -27,6 +30,7 @@ export interface TrainingFailure {
  * quote SQL or paths: `logDetails` gets them, the message does not.
  */
 export function trainingFailureOf(error: Error & { code?: unknown }, stage: string, logDetails: (error: unknown) => void): TrainingFailure {
+  if (error.code === THREAD_CRASHED) return { code: THREAD_CRASHED, message: error.message };
   const cause = systemCauseOf(error);
   if (cause && (cause.code === "ENOSPC" || cause.code === "EDQUOT")) {
     logDetails(error);

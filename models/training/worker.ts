@@ -4,7 +4,7 @@
  * server's event loop.
  *
  * Messages in:  { type: "cancel" }
- * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, cancelled }
+ * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, code?, cancelled }
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { CubeStore } from "../../cube/cube-store.js";
@@ -12,6 +12,7 @@ import { LocalShardStorage } from "../../cube/storage.js";
 import { runTraining, type TrainingGalaxies } from "./pipeline.js";
 import type { TrainInput } from "./input.js";
 import { passGate } from "./iteration-gate.js";
+import { THREAD_CRASHED } from "../cnn/index.js";
 
 interface Job {
   input: TrainInput;
@@ -47,6 +48,8 @@ try {
     cube.close();
   }
 } catch (error) {
-  const e = error as Error;
-  port.postMessage({ type: "failed", message: e.message || String(e), name: e.name, cancelled: controller.signal.aborted });
+  const e = error as Error & { code?: unknown };
+  // A training failure code survives the thread boundary (./failure.ts); other codes may quote internals.
+  const code = e.code === THREAD_CRASHED ? e.code : undefined;
+  port.postMessage({ type: "failed", message: e.message || String(e), name: e.name, code, cancelled: controller.signal.aborted });
 }
