@@ -62,29 +62,45 @@ const threadCases: Case[] = [
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
-/** Samples/s of the second of two epochs (batch 32, Adam) on `threads` threads. */
-async function trainRate(c: Case, rows: number, threads: number): Promise<number> {
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/**
+ * Samples/s of the second of two epochs (batch 32, Adam) on `threads`
+ * threads, and samples per CPU-second of the process (all its threads):
+ * 2 x (2-thread CPU rate / 1-thread CPU rate) bounds the speed-up a quiet
+ * machine can show, whatever the load now.
+ */
+async function trainRate(c: Case, rows: number, threads: number): Promise<{ wall: number; cpu: number }> {
   const x = inputs(c, rows);
   const y = Float32Array.from({ length: rows }, (_, i) => Math.sin(i));
-  const stamps: number[] = [];
-  const model = await trainCnn(x, y, { architecture: c.architecture, epochs: 2, batchSize: 32 }, { seed: 1, threads, onIteration: () => stamps.push(performance.now()) });
+  const stamps: { wall: number; cpu: number }[] = [];
+  const model = await trainCnn(x, y, { architecture: c.architecture, epochs: 2, batchSize: 32 }, {
+    seed: 1,
+    threads,
+    onIteration: () => stamps.push({ wall: performance.now(), cpu: cpuSeconds() }),
+  });
   if (model.spec.training.threads !== threads) throw new Error(`asked for ${threads} threads, trained on ${model.spec.training.threads}`);
   model.dispose();
-  return rows / ((stamps[1] - stamps[0]) / 1000);
+  return { wall: rows / ((stamps[1].wall - stamps[0].wall) / 1000), cpu: rows / (stamps[1].cpu - stamps[0].cpu) };
 }
 
 async function threadsTable(): Promise<void> {
   console.log(`\nTraining on 1 and 2 threads (order 1, 2, 2, 1; ${availableParallelism()} cores), load average before ${load()}`);
-  console.log("| case | rows | 1 thread samples/s (runs) | 2 threads samples/s (runs) | ratio 2 / 1 |");
-  console.log("|---|---|---|---|---|");
+  console.log("| case | rows | 1 thread samples/s (runs) | 2 threads samples/s (runs) | ratio 2 / 1 | samples per CPU-second 1 / 2 threads | bound 2 x CPU ratio |");
+  console.log("|---|---|---|---|---|---|---|");
   for (const c of threadCases) {
     const rows = quick ? Math.min(c.rows, 64) : c.rows;
-    const runs: Record<number, number[]> = { 1: [], 2: [] };
+    const runs: Record<number, { wall: number; cpu: number }[]> = { 1: [], 2: [] };
     for (const threads of [1, 2, 2, 1]) runs[threads].push(await trainRate(c, rows, threads));
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     const rate = (r: number) => r.toFixed(r < 100 ? 1 : 0);
+    const walls = (t: number) => runs[t].map((r) => r.wall);
+    const cpus = (t: number) => mean(runs[t].map((r) => r.cpu));
     const list = (values: number[]) => `${rate(mean(values))} (${values.map(rate).join(", ")})`;
-    console.log(`| ${c.name} | ${rows} | ${list(runs[1])} | ${list(runs[2])} | ${(mean(runs[2]) / mean(runs[1])).toFixed(2)} |`);
+    console.log(`| ${c.name} | ${rows} | ${list(walls(1))} | ${list(walls(2))} | ${(mean(walls(2)) / mean(walls(1))).toFixed(2)} | ${rate(cpus(1))} / ${rate(cpus(2))} | ${((2 * cpus(2)) / cpus(1)).toFixed(2)} |`);
   }
   console.log(`load average after ${load()}`);
 }
