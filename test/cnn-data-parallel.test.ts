@@ -7,7 +7,7 @@
  *
  * Tolerance: float32 sums taken in another order differ by ~1e-7 relative;
  * after a few Adam steps (learning rate 1e-3) one thread's and two threads'
- * weights differed by at most 3e-8 on this data. 1e-5 leaves room for other
+ * weights differed by at most 3e-8 on this data (2 and 3 threads). 1e-5 leaves room for other
  * CPUs and still fails a mistake in the sharding: one Adam step moves a
  * weight by up to the learning rate (1e-3), and a wrong weighting of the
  * shards or a mask drawn for the wrong rows changes most steps' directions.
