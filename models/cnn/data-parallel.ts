@@ -21,10 +21,9 @@ import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import type { ArrayInputs } from "../learner.js";
 import { trainingNoise } from "./layers.js";
-import type { NetworkLayout } from "./network.js";
+import type { Network, NetworkLayout } from "./network.js";
 import { applyGradient, parameterCount, shardGradients, type ShardData } from "./shard-step.js";
 import type { ShardMessage, ShardReply } from "./shard-protocol.js";
-import type { Network } from "./network.js";
 import type { Normalisation } from "./normalisation.js";
 import type { Random } from "../../random/random.js";
 

@@ -9,10 +9,10 @@ import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { loadBackend } from "./backend.js";
 import { buildNetwork } from "./network.js";
+import { trainingNoise } from "./layers.js";
 import { applyGradient, parameterCount, shardGradients, type ShardData } from "./shard-step.js";
 import type { ShardMessage, ShardReply } from "./shard-protocol.js";
 import { Random } from "../../random/random.js";
-import { trainingNoise } from "./layers.js";
 
 const port = parentPort!;
 let replica: { network: ReturnType<typeof buildNetwork>; variables: tf.Variable[]; optimizer: tf.Optimizer; data: ShardData; gradient: Float32Array; sum: Float32Array } | undefined;
