@@ -13,9 +13,16 @@
  * this process's CPU time (user + system), which other load does not
  * lower as much (wasm runs on one thread).
  *
- *   npm run bench:cnn            (CNN_BENCH_QUICK=1 for a smoke run)
+ * Then training on 1 against 2 threads (issue 15, target 3: 2 threads ≥
+ * 1.7x one thread for the compact net and the thesis VGG at 32 px): the
+ * data-parallel trainer (models/cnn/data-parallel.ts), each thread count
+ * run twice in the order 1, 2, 2, 1 so that a drift in the machine's load
+ * weighs on both alike; the table gives both means and their ratio.
+ *
+ *   npm run bench:cnn            (CNN_BENCH_QUICK=1 for a smoke run;
+ *                                 CNN_BENCH_PART=single | threads for one table)
  */
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import type { ArrayInputs } from "../models/learner.js";
 import { loadBackend, trainCnn, type CnnParams } from "../models/cnn/index.js";
 
@@ -47,9 +54,66 @@ function inputs(c: Case, rows: number): ArrayInputs {
   return x;
 }
 
+const threadCases: Case[] = [
+  { name: "compact, image 32 px", architecture: "compact", size: 32, rows: 1024 },
+  { name: "vgg12, image 32 px", architecture: "vgg12", size: 32, rows: 128 },
+  { name: "thesis_vgg, image 32 px", architecture: "thesis_vgg", size: 32, rows: 128 },
+];
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/**
+ * Samples/s of the second of two epochs (batch 32, Adam) on `threads`
+ * threads, and samples per CPU-second of the process (all its threads):
+ * 2 x (2-thread CPU rate / 1-thread CPU rate) bounds the speed-up a quiet
+ * machine can show, whatever the load now.
+ */
+async function trainRate(c: Case, rows: number, threads: number): Promise<{ wall: number; cpu: number }> {
+  const x = inputs(c, rows);
+  const y = Float32Array.from({ length: rows }, (_, i) => Math.sin(i));
+  const stamps: { wall: number; cpu: number }[] = [];
+  const model = await trainCnn(x, y, { architecture: c.architecture, epochs: 2, batchSize: 32 }, {
+    seed: 1,
+    threads,
+    onIteration: () => stamps.push({ wall: performance.now(), cpu: cpuSeconds() }),
+  });
+  if (model.spec.training.threads !== threads) throw new Error(`asked for ${threads} threads, trained on ${model.spec.training.threads}`);
+  model.dispose();
+  return { wall: rows / ((stamps[1].wall - stamps[0].wall) / 1000), cpu: rows / (stamps[1].cpu - stamps[0].cpu) };
+}
+
+async function threadsTable(): Promise<void> {
+  console.log(`\nTraining on 1 and 2 threads (order 1, 2, 2, 1; ${availableParallelism()} cores), load average before ${load()}`);
+  console.log("| case | rows | 1 thread samples/s (runs) | 2 threads samples/s (runs) | ratio 2 / 1 | samples per CPU-second 1 / 2 threads | bound 2 x CPU ratio |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const c of threadCases) {
+    const rows = quick ? Math.min(c.rows, 64) : c.rows;
+    const runs: Record<number, { wall: number; cpu: number }[]> = { 1: [], 2: [] };
+    for (const threads of [1, 2, 2, 1]) runs[threads].push(await trainRate(c, rows, threads));
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const rate = (r: number) => r.toFixed(r < 100 ? 1 : 0);
+    const walls = (t: number) => runs[t].map((r) => r.wall);
+    const cpus = (t: number) => mean(runs[t].map((r) => r.cpu));
+    const list = (values: number[]) => `${rate(mean(values))} (${values.map(rate).join(", ")})`;
+    console.log(`| ${c.name} | ${rows} | ${list(walls(1))} | ${list(walls(2))} | ${(mean(walls(2)) / mean(walls(1))).toFixed(2)} | ${rate(cpus(1))} / ${rate(cpus(2))} | ${((2 * cpus(2)) / cpus(1)).toFixed(2)} |`);
+  }
+  console.log(`load average after ${load()}`);
+}
+
 async function main() {
   const backend = await loadBackend(process.env.TFJS_BACKEND ?? "wasm");
-  console.log(`backend ${backend}, node ${process.version}, load average before ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`backend ${backend}, node ${process.version}, load average before ${load()}`);
+  const part = process.env.CNN_BENCH_PART;
+  if (part !== "threads") await singleTable();
+  if (part !== "single") await threadsTable();
+}
+
+async function singleTable(): Promise<void> {
   console.log("| case | parameters | train samples/s | train samples per CPU-second | predict samples/s |");
   console.log("|---|---|---|---|---|");
   for (const c of cases) {
@@ -78,7 +142,7 @@ async function main() {
     const rate = (r: number) => r.toFixed(r < 100 ? 1 : 0);
     console.log(`| ${c.name} | ${parameters.toLocaleString("en-US")} | ${rate(trainRate)} | ${rate(cpuRate)} | ${predictRate} |`);
   }
-  console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`load average after ${load()}`);
 }
 
 await main();

@@ -178,7 +178,7 @@ export const settingsTable = {
   },
   trainingThreads: {
     env: "TRAINING_THREADS",
-    description: "Cores a training run may use (tree histograms are built in that many worker threads); 0 = all but one in the server, all in `npm run worker`.",
+    description: "Cores a training run may use (tree histograms are built in that many worker threads; a CNN on wasm or cpu trains data-parallel on that many, each with its own backend instance); 0 = all but one in the server, all in `npm run worker`.",
     default: 0,
     parse: integer(0, 256),
   },

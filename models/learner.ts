@@ -130,7 +130,7 @@ export interface NumberParameter extends ParameterBase {
   /** Values outside [min, max] that are still allowed (e.g. -1 = unlimited). */
   also?: readonly number[];
   /** A different default when another (choice) parameter has a given value, e.g. CNN dropout 0.5 for vgg12. */
-  defaultWhen?: { parameter: string; equals: string; default: number };
+  defaultWhen?: { parameter: string; equals: string | readonly string[]; default: number };
 }
 
 export interface ChoiceParameter extends ParameterBase {
@@ -167,7 +167,7 @@ export function describeDomain(parameter: Parameter): string {
 /** The default in words (with its condition, if any): `0.2 (0.5 when architecture = vgg12)`. */
 export function describeDefault(parameter: Parameter): string {
   const when = parameter.type !== "choice" && parameter.defaultWhen;
-  return when ? `${parameter.default} (${when.default} when ${when.parameter} = ${when.equals})` : String(parameter.default);
+  return when ? `${parameter.default} (${when.default} when ${when.parameter} = ${[when.equals].flat().join(" or ")})` : String(parameter.default);
 }
 
 /** Every problem with `params` against `table`: unknown names, wrong types, out-of-domain values. */
@@ -196,7 +196,7 @@ export function withDefaults(table: ParameterTable, given: Record<string, unknow
       continue;
     }
     const when = parameter.type !== "choice" ? parameter.defaultWhen : undefined;
-    out[name] = when && (given[when.parameter] ?? table[when.parameter]?.default) === when.equals ? when.default : parameter.default;
+    out[name] = when && [when.equals].flat().includes((given[when.parameter] ?? table[when.parameter]?.default) as string) ? when.default : parameter.default;
   }
   for (const [name, value] of Object.entries(given)) if (!(name in out) && value !== undefined) out[name] = value as number | string;
   return out;

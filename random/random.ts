@@ -39,6 +39,31 @@ export class Random {
     return mean + sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * Moves the stream on by `count` nextUint32 draws without making them
+   * (mulberry32's state advances by a constant per draw), so a shard of a
+   * batch can skip the other shards' dropout draws in O(1).
+   */
+  skip(count: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new Error(`Random.skip: count must be a non-negative integer (got ${count})`);
+    // (a · b) mod 2^32 exactly, for counts past 2^31 too.
+    const low = count % 65536;
+    const high = Math.floor(count / 65536) % 65536;
+    this.state = (this.state + Math.imul(low, 0x6d2b79f5) + Math.imul(Math.imul(high, 65536), 0x6d2b79f5)) >>> 0;
+  }
+
+  /** Where the stream is: `Random.resume(position)` continues it exactly (e.g. on another thread). */
+  get position(): number {
+    return this.state;
+  }
+
+  /** A generator continuing the stream at `position` (from `.position`). */
+  static resume(position: number): Random {
+    const random = new Random(1);
+    random.state = position >>> 0;
+    return random;
+  }
+
   /** Uniform in [0, 1) from one 32-bit draw (cheaper than `next` where 32 bits suffice). */
   fraction32(): number {
     return this.nextUint32() / 4294967296;

@@ -30,7 +30,7 @@ export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
       minAvg: input.labelFilter?.minAvg ?? null,
       maxAvg: input.labelFilter?.maxAvg ?? null,
     },
-    cnnArchitecture: input.cnnArchitecture === CnnArchitecture.THESIS_VGG ? "vgg12" : "compact",
+    cnnArchitecture: input.cnnArchitecture === CnnArchitecture.THESIS_VGG ? "thesis_vgg" : "compact",
     cnnFusions: (input.cnnFusions as ExperimentRequest["cnnFusions"]) ?? null,
     ...(input.excludeBlended ? { excludeBlended: true } : {}),
     ...(input.target && input.target !== "SFR" ? { target: input.target } : {}),

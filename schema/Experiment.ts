@@ -12,7 +12,7 @@ export enum CnnArchitecture {
 registerEnumType(CnnArchitecture, {
   name: "CnnArchitecture",
   description: "The net of an experiment's CNN cells.",
-  valuesConfig: { COMPACT: { description: "The compact net (default; trains in minutes on a CPU)." }, THESIS_VGG: { description: "The thesis VGGNet12 (slow on a CPU)." } },
+  valuesConfig: { COMPACT: { description: "The compact net (default; trains in minutes on a CPU)." }, THESIS_VGG: { description: "The thesis VGGNet12 as the study describes it (CNN architecture THESIS_VGG: adaptive average pooling before the head; slow on a CPU)." } },
 });
 
 @InputType({

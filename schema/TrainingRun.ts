@@ -237,7 +237,7 @@ export class TrainingRun {
   @Field(() => String, {
     nullable: true,
     description:
-      "Why it FAILED, as a code: DISK_FULL (no space for a write; nothing of the run was saved), ABANDONED (its process died), STOPPED (its process was stopped), CUBE_UNREADABLE (a shard of its galaxies is damaged: the error names it) or TRAINING_FAILED (anything else); null unless FAILED.",
+      "Why it FAILED, as a code: DISK_FULL (no space for a write; nothing of the run was saved), ABANDONED (its process died), STOPPED (its process was stopped), CUBE_UNREADABLE (a shard of its galaxies is damaged: the error names it), THREAD_CRASHED (a worker thread a CNN trained on died, e.g. out of memory) or TRAINING_FAILED (anything else); null unless FAILED.",
   })
   errorCode!: string | null;
 

@@ -151,4 +151,23 @@ describe("CNN model contract", () => {
     assert.ok((await model.predict(data.x)).every(Number.isFinite));
     model.dispose();
   });
+
+  it("builds the thesis VGG as the study describes it: pooling after blocks 1 and 2 at every size, adaptive average pooling to 256 before FC 512 → 128 → 1", async () => {
+    for (const size of [4, 8, 16]) {
+      const data = syntheticGalaxies(4, 9, { size });
+      const model = await trainCnn(data.x, data.imageLabel, { architecture: "thesis_vgg", epochs: 1, batchSize: 4 }, { seed: 1 });
+      assert.equal(model.spec.params.dropout, 0.5);
+      assert.equal(model.spec.weights.filter((w) => w.name.endsWith("/filter")).length, 9, "three blocks of three 3x3 convolutions");
+      assert.deepEqual(model.spec.weights.filter((w) => w.name.endsWith("/filter")).map((w) => w.shape[3]), [64, 64, 64, 128, 128, 128, 256, 256, 256]);
+      assert.deepEqual(model.spec.weights.filter((w) => w.name.startsWith("head/") && w.name.endsWith("/kernel")).map((w) => w.shape), [[256, 512], [512, 128], [128, 1]], `${size} px`);
+      const predicted = await model.predict(data.x);
+      assert.ok(predicted.every(Number.isFinite));
+      model.dispose();
+    }
+    // vgg12 (kept for its saved models) flattens instead: 4 x 4 x 256 at 8 px, where only block 1 pools.
+    const data = syntheticGalaxies(4, 9, { size: 8 });
+    const vgg12 = await trainCnn(data.x, data.imageLabel, { architecture: "vgg12", epochs: 1, batchSize: 4 }, { seed: 1 });
+    assert.deepEqual(vgg12.spec.weights.find((w) => w.name === "head/fc1/kernel")!.shape, [4096, 512]);
+    vgg12.dispose();
+  });
 });

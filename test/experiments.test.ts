@@ -44,7 +44,7 @@ describe("experiment plans", () => {
   });
 
   it("THESIS: the modality, image-quality and spectral-quality studies, RAW and ENGINEERED for the trees, each cell once, plus the references", () => {
-    const { problems, cells } = planExperiment(request({ preset: "THESIS", cnnArchitecture: "vgg12" }), 64);
+    const { problems, cells } = planExperiment(request({ preset: "THESIS", cnnArchitecture: "thesis_vgg" }), 64);
     assert.deepEqual(problems, []);
     assert.equal(cells.length, 52);
     const keys = cells.map(({ cell: c }) => [c.learner, c.modality, c.features, c.imageZoom, c.spectrumZoom].join(" "));
@@ -58,7 +58,7 @@ describe("experiment plans", () => {
       assert.ok(!(cell.learner === "CNN" && cell.features === "ENGINEERED"));
       // One galaxy set, one seed, one protocol for every cell.
       assert.deepEqual([train.dataModality, train.seed, train.folds], ["EARLY_FUSION", 0, 5]);
-      assert.deepEqual(train.grid, cell.learner === "CNN" ? { architecture: ["vgg12"] } : {});
+      assert.deepEqual(train.grid, cell.learner === "CNN" ? { architecture: ["thesis_vgg"] } : {});
     }
     // Every cell is a request trainPredictor accepts (the data checks are the same for all: one galaxy set).
     for (const { cell, train } of cells) {

@@ -75,6 +75,18 @@ for (const kind of Object.keys(learners) as LearnerKind[]) {
       assert.deepEqual(await b.serialize(), await a.serialize());
     });
 
+    it("trains on the threads it is given: 2 threads predict as 1 does, within 1e-4 of the label", async () => {
+      const { data, labels } = dataset(4);
+      const one = await learner.fit(data, train, validation, labels, paramsOf(kind), { seed: 3, threads: 1 });
+      const two = await learner.fit(data, train, validation, labels, paramsOf(kind), { seed: 3, threads: 2 });
+      const [a, b] = [await one.predict(data, held), await two.predict(data, held)];
+      a.forEach((value, i) => assert.ok(Math.abs(value - b[i]) <= 1e-4, `row ${held[i]}: ${value} vs ${b[i]}`));
+      if (kind === "CNN") {
+        const spec = (saved: unknown) => (saved as { spec: { training: { threads: number } } }).spec.training.threads;
+        assert.deepEqual([spec(await one.serialize()), spec(await two.serialize())], [1, 2], "the CNN learner passes its threads to trainCnn");
+      }
+    });
+
     it("predicts the same after save and load", async () => {
       const { data, labels } = dataset(2);
       const fitted = await learner.fit(data, train, validation, labels, paramsOf(kind), { seed: 3 });

@@ -92,7 +92,7 @@ describe("the learner registry", () => {
     assert.match(problems.find((p) => p.argument.endsWith("maxDepth"))!.message, /must be in \[1, 6\] \(integer\), got 7/);
     assert.match(problems.find((p) => p.argument.endsWith("learningRate"))!.message, /does not apply to DECISION_TREE; it accepts maxDepth, minDataInLeaf/);
     const typed = checkTrainInput(request({ kind: "CNN", features: "RAW", grid: { architecture: ["vgg16"] } }), 64, "input.grid.cnn");
-    assert.deepEqual(typed, [{ argument: "input.grid.cnn.architecture", message: 'must be one of compact, vgg12, got "vgg16"' }]);
+    assert.deepEqual(typed, [{ argument: "input.grid.cnn.architecture", message: 'must be one of compact, vgg12, thesis_vgg, got "vgg16"' }]);
     const engineered = checkTrainInput(request({ kind: "CNN", features: "ENGINEERED" }), 64);
     assert.deepEqual(engineered.map((p) => p.argument), ["input.features"]);
     assert.match(engineered[0].message, /CNN reads RAW features only/);

@@ -89,21 +89,50 @@ export function normaliseRows(x: tf.Tensor2D, epsilon = 1e-5): tf.Tensor2D {
   return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon)));
 }
 
-/** Training only (a generator given): adds N(0, sigma²) noise from the seeded generator to every entry. */
-export function applyNoise(x: tf.Tensor2D, sigma: number, random: Random | undefined): tf.Tensor2D {
-  if (!random || sigma <= 0) return x;
-  const noise = new Float32Array(x.size);
-  for (let i = 0; i < noise.length; i++) {
-    noise[i] = sigma * Math.sqrt(-2 * Math.log(1 - random.fraction32())) * Math.cos(2 * Math.PI * random.fraction32());
-  }
-  return tf.add(x, tf.tensor2d(noise, x.shape));
+/**
+ * Training-mode randomness (dropout masks, gate noise): the seeded
+ * generator and where this forward pass's rows sit in the whole batch.
+ * Every layer draws its masks for the whole batch, row after row, and keeps
+ * its own rows (`firstRow` .. + its row count) — skipping the others' draws
+ * in O(1) — so the shards of a data-parallel step (./data-parallel.ts) see
+ * exactly the masks one thread would for the same rows.
+ */
+export interface TrainingNoise {
+  random: Random;
+  /** This pass's first row within the batch. */
+  firstRow: number;
+  /** Rows in the whole batch (all shards). */
+  batchRows: number;
+}
+
+/** One thread's noise for a whole batch of `rows`, or a shard's. */
+export function trainingNoise(random: Random, batchRows: number, firstRow = 0): TrainingNoise {
+  return { random, firstRow, batchRows };
+}
+
+/** This pass's `rows` x `width` values, each from `perEntry` draws of `draw`, with the other rows' draws skipped. */
+function drawRows(noise: TrainingNoise, rows: number, width: number, perEntry: number, draw: (random: Random) => number): Float32Array {
+  if (noise.firstRow + rows > noise.batchRows) throw new Error(`training noise: rows ${noise.firstRow}..${noise.firstRow + rows} past the batch's ${noise.batchRows}`);
+  noise.random.skip(noise.firstRow * width * perEntry);
+  const out = new Float32Array(rows * width);
+  for (let i = 0; i < out.length; i++) out[i] = draw(noise.random);
+  noise.random.skip((noise.batchRows - noise.firstRow - rows) * width * perEntry);
+  return out;
+}
+
+/** Training only (noise given): adds N(0, sigma²) noise from the seeded generator to every entry. */
+export function applyNoise(x: tf.Tensor2D, sigma: number, noise: TrainingNoise | undefined): tf.Tensor2D {
+  if (!noise || sigma <= 0) return x;
+  const [rows, width] = x.shape;
+  const values = drawRows(noise, rows, width, 2, (random) => sigma * Math.sqrt(-2 * Math.log(1 - random.fraction32())) * Math.cos(2 * Math.PI * random.fraction32()));
+  return tf.add(x, tf.tensor2d(values, x.shape));
 }
 
 /** Inverted dropout: zero with probability `rate`, scale the rest by 1/(1 − rate). */
-export function applyDropout(x: tf.Tensor2D, rate: number, random: Random | undefined): tf.Tensor2D {
-  if (!random || rate <= 0) return x;
+export function applyDropout(x: tf.Tensor2D, rate: number, noise: TrainingNoise | undefined): tf.Tensor2D {
+  if (!noise || rate <= 0) return x;
   const keep = 1 / (1 - rate);
-  const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = random.fraction32() < rate ? 0 : keep;
+  const [rows, width] = x.shape;
+  const mask = drawRows(noise, rows, width, 1, (random) => (random.fraction32() < rate ? 0 : keep));
   return tf.mul(x, tf.tensor2d(mask, x.shape));
 }

@@ -24,7 +24,8 @@ export interface CnnSpec {
   /** Label standardisation: network output · std + mean = prediction. */
   label: { mean: number; std: number };
   weights: { name: string; shape: number[] }[];
-  training: { backend: string; epochs: number; bestEpoch: number; history: IterationReport[] };
+  /** `threads`: how many trained it (data-parallel when > 1); absent in models saved before the option (1). */
+  training: { backend: string; threads?: number; epochs: number; bestEpoch: number; history: IterationReport[] };
 }
 
 export interface SavedCnn {
@@ -87,7 +88,7 @@ export function forwardAll(network: Network, normalisation: Normalisation, x: Ar
 }
 
 export function predictionBatchSize(params: CnnParams): number {
-  return params.architecture === "vgg12" ? 32 : 256;
+  return params.architecture === "compact" ? 256 : 32;
 }
 
 export class CnnModel {

@@ -19,9 +19,16 @@
  *   of adaptive average pooling (the head's input grows with the image),
  *   skips a pooling below 8 px (at 8 px only block 1 pools) and puts
  *   dropout after both hidden FC layers: README, "The thesis VGG as the
- *   code reads it". Left as is (experiments rely on it).
+ *   code reads it". Left as is (saved models and experiments rely on it).
+ * thesis_vgg (the study's text read literally; the experiments' THESIS_VGG):
+ *   image    3 x conv3x3(64) → pool2 → 3 x conv3x3(128) → pool2 → 3 x conv3x3(256)
+ *            → adaptive average pooling to 1 x 1 → 256 (the head's input is
+ *            256 wide at every image size); both poolings at every size ≥ 2 px
+ *   spectrum as vgg12 (the text describes images only)
+ *   head     as vgg12: FC 512 → dropout → FC 128 → dropout → 1 (the classifier
+ *            of Simonyan & Zisserman's VGG puts dropout after each hidden FC layer)
  * Every convolution and hidden FC layer is followed by ReLU; pooling is max
- * pooling, skipped once the map is smaller than 8 along the pooled axis.
+ * pooling, skipped (compact, vgg12) once the map is smaller than 8 along the pooled axis.
  *
  * fusion "gated" (both inputs only; "concat" above is the default):
  *   project  each embedding → FC d (linear; d = 64 compact, 256 vgg12: a common
@@ -43,7 +50,7 @@
  * means (almost) only that one.
  */
 import * as tf from "@tensorflow/tfjs";
-import { applyConv, applyDense, applyDropout, applyNoise, normaliseRows, WeightStore, type Conv, type Dense, type NamedWeight } from "./layers.js";
+import { applyConv, applyDense, applyDropout, applyNoise, normaliseRows, trainingNoise, WeightStore, type Conv, type Dense, type NamedWeight, type TrainingNoise } from "./layers.js";
 import type { Architecture, Fusion } from "./params.js";
 import { Random } from "../../random/random.js";
 
@@ -64,8 +71,11 @@ export interface NetworkInputs {
 
 export interface Network {
   readonly weights: readonly NamedWeight[];
-  /** [n, 1] standardised predictions; `dropout` (a generator) switches training mode on. */
-  forward(inputs: NetworkInputs, dropout?: Random): tf.Tensor2D;
+  /**
+   * [n, 1] standardised predictions. `noise` switches training mode on: a
+   * generator (this pass is the whole batch) or a shard's TrainingNoise.
+   */
+  forward(inputs: NetworkInputs, noise?: Random | TrainingNoise): tf.Tensor2D;
   /** [n, 2] gate weights (image, spectrum), rows summing to 1; undefined unless fusion is "gated". */
   gateWeights?(inputs: NetworkInputs): tf.Tensor2D;
   dispose(): void;
@@ -109,7 +119,8 @@ function runStages(x: tf.Tensor4D, list: Stage[]): tf.Tensor4D {
 
 export function buildNetwork(layout: NetworkLayout, seed: number): Network {
   const store = new WeightStore(new Random(seed));
-  const vgg = layout.architecture === "vgg12";
+  const vgg = layout.architecture === "vgg12" || layout.architecture === "thesis_vgg";
+  const thesis = layout.architecture === "thesis_vgg";
   const f = layout.filters;
   let embedding = 0;
   let imageWidth = 0;
@@ -117,9 +128,11 @@ export function buildNetwork(layout: NetworkLayout, seed: number): Network {
   let image: { stages: Stage[] } | undefined;
   if (layout.image) {
     const widths = vgg ? [[64, 64, 64], [128, 128, 128], [256, 256, 256]] : [[f], [2 * f], [4 * f]];
-    const built = stages(store, "image", layout.image.channels, widths, [3, 3], (b, s) => (b < 2 && s >= 8 ? [2, 2] : undefined), layout.image.size);
+    const pool = thesis ? (b: number, s: number) => (b < 2 && s >= 2 ? ([2, 2] as [number, number]) : undefined) : (b: number, s: number) => (b < 2 && s >= 8 ? ([2, 2] as [number, number]) : undefined);
+    const built = stages(store, "image", layout.image.channels, widths, [3, 3], pool, layout.image.size);
     image = built;
-    imageWidth = vgg ? built.length * built.length * built.channels : built.channels;
+    // vgg12 flattens its last map; compact and thesis_vgg average it (adaptive average pooling to 1 x 1).
+    imageWidth = vgg && !thesis ? built.length * built.length * built.channels : built.channels;
     embedding += imageWidth;
   }
 
@@ -157,7 +170,7 @@ export function buildNetwork(layout: NetworkLayout, seed: number): Network {
     if (image) {
       if (!inputs.image) throw new Error("this network needs images");
       const maps = runStages(inputs.image, image.stages);
-      parts.push(vgg ? (tf.reshape(maps, [maps.shape[0], -1]) as tf.Tensor2D) : tf.mean(maps, [1, 2]));
+      parts.push(vgg && !thesis ? (tf.reshape(maps, [maps.shape[0], -1]) as tf.Tensor2D) : tf.mean(maps, [1, 2]));
     }
     if (spectrum) {
       if (!inputs.spectrum) throw new Error("this network needs spectra");
@@ -178,7 +191,9 @@ export function buildNetwork(layout: NetworkLayout, seed: number): Network {
 
   return {
     weights: store.weights,
-    forward(inputs, dropout) {
+    forward(inputs, given) {
+      const rows = (inputs.image ?? inputs.spectrum)?.shape[0] ?? 0;
+      const dropout = given instanceof Random ? trainingNoise(given, rows) : given;
       return tf.tidy(() => {
         const parts = embeddings(inputs);
         let x: tf.Tensor2D;

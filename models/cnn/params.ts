@@ -7,8 +7,8 @@
 
 import { checkParameters, withDefaults, type Parameter } from "../learner.js";
 
-export type Architecture = "compact" | "vgg12";
-export const architectures: readonly Architecture[] = ["compact", "vgg12"];
+export type Architecture = "compact" | "vgg12" | "thesis_vgg";
+export const architectures: readonly Architecture[] = ["compact", "vgg12", "thesis_vgg"];
 /** How the image and spectrum branches are joined (both inputs only). */
 export type Fusion = "concat" | "gated";
 export const fusions: readonly Fusion[] = ["concat", "gated"];
@@ -36,7 +36,7 @@ export const cnnParameterTable = {
     type: "choice",
     default: "compact",
     choices: architectures,
-    doc: 'Network: "compact" (3 conv stages 3x3, channels filters→2·filters→4·filters, global average pooling for images; trains in minutes on 2 cores) or "vgg12" (the thesis VGGNet12: three blocks of three 3x3 convolutions with 64, 128, 256 channels, 2x2 max pooling after blocks 1 and 2, FC 512 → dropout 0.5 → FC 128 → dropout 0.5 → 1; meant for GPU machines).',
+    doc: 'Network: "compact" (3 conv stages 3x3, channels filters→2·filters→4·filters, global average pooling for images; trains in minutes on 2 cores) or "vgg12" (the thesis VGGNet12: three blocks of three 3x3 convolutions with 64, 128, 256 channels, 2x2 max pooling after blocks 1 and 2 from 8 px up, the last map flattened, FC 512 → dropout 0.5 → FC 128 → dropout 0.5 → 1; meant for GPU machines) or "thesis_vgg" (the study\'s text: as vgg12, but pooling after blocks 1 and 2 at every size and adaptive average pooling to 256 features before the head).',
   },
   epochs: { type: "integer", default: 30, min: 1, max: 10_000, doc: "Maximum passes over the training set." },
   batchSize: { type: "integer", default: 32, min: 1, max: 4096, doc: "Samples per Adam step." },
@@ -53,10 +53,10 @@ export const cnnParameterTable = {
     default: 0.2,
     min: 0,
     max: 0.95,
-    defaultWhen: { parameter: "architecture", equals: "vgg12", default: 0.5 },
-    doc: 'Dropout rate before the head\'s hidden layer ("compact"); "vgg12" uses 0.5 as in the thesis unless set.',
+    defaultWhen: { parameter: "architecture", equals: ["vgg12", "thesis_vgg"], default: 0.5 },
+    doc: 'Dropout rate before the head\'s hidden layer ("compact"); "vgg12" and "thesis_vgg" use 0.5 as in the thesis unless set (after each hidden FC layer).',
   },
-  filters: { type: "integer", default: 16, min: 1, max: 256, doc: 'Channels of the first "compact" convolution (doubled at each stage); ignored by "vgg12".' },
+  filters: { type: "integer", default: 16, min: 1, max: 256, doc: 'Channels of the first "compact" convolution (doubled at each stage); ignored by "vgg12" and "thesis_vgg".' },
   fusion: {
     type: "choice",
     default: "concat",

@@ -12,10 +12,21 @@ import { buildNetwork } from "./network.js";
 import { CnnModel, forwardAll, inputTensors, networkLayout, predictionBatchSize } from "./model.js";
 import { CnnInputError, resolveCnnParams, type CnnParams, type ParamProblem } from "./params.js";
 import { Random } from "../../random/random.js";
+import { DataParallelTrainer } from "./data-parallel.js";
 
 export interface CnnFitControl extends FitControl {
   /** Held-out rows for early stopping and the validation curve. */
   validation?: { x: ArrayInputs; y: Float32Array };
+  /**
+   * Threads to train on (TRAINING_THREADS; default 1): more than one splits
+   * every batch across that many worker threads, each with its own backend
+   * instance (data-parallel, ./data-parallel.ts; same result as one thread
+   * up to float rounding). Capped by the batch size; the native TensorFlow
+   * backend, which uses every core itself, always trains on one.
+   */
+  threads?: number;
+  /** @internal Tests only: a shard worker crashes at this step (0-based). */
+  crashThreadAtStep?: number;
 }
 
 /** Problems with the shapes of `x` and `y`, named after `argument`. */
@@ -62,6 +73,7 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
     problems.push({ argument: "fusion", message: 'fusion "gated" weighs images against spectra: give both (x.image and x.spectrum)' });
   }
   if (!Number.isInteger(control.seed)) problems.push({ argument: "seed", message: "must be an integer" });
+  if (control.threads !== undefined && !(Number.isInteger(control.threads) && control.threads >= 1)) problems.push({ argument: "threads", message: `must be an integer ≥ 1 (got ${control.threads})` });
   const validation = control.validation;
   if (validation) {
     problems.push(...inputProblems("validation", validation.x, validation.y));
@@ -87,9 +99,12 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
   const networkSeed = random.nextUint32();
   const order = new Random(random.nextUint32());
   const dropout = new Random(random.nextUint32());
-  const network = buildNetwork(networkLayout(p, normalisation), networkSeed);
+  const layout = networkLayout(p, normalisation);
+  const network = buildNetwork(layout, networkSeed);
   const variables = network.weights.map((w) => w.variable);
   const optimizer = tf.train.adam(p.learningRate);
+  const threads = backend === "tensorflow" ? 1 : Math.min(control.threads ?? 1, p.batchSize, x.rows);
+  let parallel: DataParallelTrainer | undefined;
   const history: IterationReport[] = [];
   let best: tf.Tensor[] | undefined;
   let bestLoss = Infinity;
@@ -97,6 +112,10 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
   let epochsWithoutImprovement = 0;
 
   try {
+    if (threads > 1) {
+      parallel = await DataParallelTrainer.start({ threads, backend, layout, networkSeed, learningRate: p.learningRate, x, target, normalisation }, variables);
+      parallel.crashAtStep = control.crashThreadAtStep;
+    }
     const rows = Int32Array.from({ length: x.rows }, (_, i) => i);
     for (let epoch = 1; epoch <= p.epochs; epoch++) {
       order.shuffle(rows);
@@ -104,6 +123,10 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
       for (let start = 0; start < x.rows; start += p.batchSize) {
         control.signal?.throwIfAborted();
         const batch = rows.subarray(start, Math.min(x.rows, start + p.batchSize));
+        if (parallel) {
+          squaredSum += await parallel.step(batch, network, variables, optimizer, dropout);
+          continue;
+        }
         const loss = tf.tidy(() => {
           const inputs = inputTensors(x, batch, normalisation);
           const labels = tf.tensor2d(Float32Array.from(batch, (r) => target[r]), [batch.length, 1]);
@@ -143,6 +166,7 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
     network.dispose();
     throw error;
   } finally {
+    await parallel?.stop();
     best?.forEach((t) => t.dispose());
     optimizer.dispose();
   }
@@ -151,6 +175,6 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
     seed: networkSeed,
     normalisation,
     label: { mean, std },
-    training: { backend, epochs: history.length, bestEpoch, history },
+    training: { backend, threads, epochs: history.length, bestEpoch, history },
   });
 }

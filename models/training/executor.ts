@@ -183,7 +183,8 @@ export class TrainingExecutor {
         } else if (message.type === "done") {
           finish(() => resolve(message.outcome as TrainingOutcome));
         } else if (message.type === "failed") {
-          finish(() => reject(Object.assign(new Error(String(message.message)), { cancelled: Boolean(message.cancelled), cubeCode: message.code })));
+          const code = typeof message.code === "string" ? { code: message.code } : {};
+          finish(() => reject(Object.assign(new Error(String(message.message)), { cancelled: Boolean(message.cancelled), ...code })));
         }
       });
       worker.on("error", (error) => finish(() => reject(error)));

@@ -32,8 +32,8 @@ export interface ExperimentRequest {
   seed: number;
   folds: number;
   labelFilter: LabelFilter;
-  /** CNN cells: `compact` (default) or `vgg12` (the thesis VGG). */
-  cnnArchitecture: "compact" | "vgg12";
+  /** CNN cells: `compact` (default) or `thesis_vgg` (the thesis VGG as the study describes it). */
+  cnnArchitecture: "compact" | "thesis_vgg";
   /**
    * The fusions of the CNN EARLY_FUSION cells (default [CONCAT]): each such
    * cell once per value, so [CONCAT, GATED] puts the gated net next to early

@@ -12,13 +12,16 @@
  *   manifest recorded (or cannot be read); the message names the shard.
  *   Checked before training reads anything, as the server checks before it
  *   serves.
+ * - `THREAD_CRASHED`: one of the worker threads a CNN trained on
+ *   (TRAINING_THREADS > 1, data-parallel) died or threw, e.g. out of memory.
  * - `TRAINING_FAILED`: anything else (a bad input, a bug, a lost database
  *   connection — then the FAILED mark itself waits for the sweep: details
  *   in the log).
  */
 import { systemCauseOf } from "../../errors/startup.js";
+import { THREAD_CRASHED } from "../cnn/index.js";
 
-export type TrainingFailureCode = "DISK_FULL" | "ABANDONED" | "STOPPED" | "CUBE_UNREADABLE" | "TRAINING_FAILED";
+export type TrainingFailureCode = "DISK_FULL" | "ABANDONED" | "STOPPED" | "CUBE_UNREADABLE" | "THREAD_CRASHED" | "TRAINING_FAILED";
 
 export interface TrainingFailure {
   code: TrainingFailureCode;
@@ -30,9 +33,9 @@ export interface TrainingFailure {
  * predictions"). Errors that carry a code (database and system errors) may
  * quote SQL or paths: `logDetails` gets them, the message does not.
  */
-export function trainingFailureOf(error: Error & { code?: unknown; cubeCode?: unknown }, stage: string, logDetails: (error: unknown) => void): TrainingFailure {
-  // From the worker thread: a CubeError's message names the shard and no path (cube/cube-store.ts).
-  if (error.cubeCode === "CUBE_UNREADABLE") return { code: "CUBE_UNREADABLE", message: error.message };
+export function trainingFailureOf(error: Error & { code?: unknown }, stage: string, logDetails: (error: unknown) => void): TrainingFailure {
+  // Codes passed on from the worker thread (./worker.ts); their messages name a shard or a thread, never a path.
+  if (error.code === THREAD_CRASHED || error.code === "CUBE_UNREADABLE") return { code: error.code as TrainingFailureCode, message: error.message };
   const cause = systemCauseOf(error);
   if (cause && (cause.code === "ENOSPC" || cause.code === "EDQUOT")) {
     logDetails(error);

@@ -4,7 +4,7 @@
  * server's event loop.
  *
  * Messages in:  { type: "cancel" }
- * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, cancelled }
+ * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, code?, cancelled }
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openVerifiedCube } from "../../cube/cube-store.js";
@@ -13,6 +13,7 @@ import type { TrainInput } from "./input.js";
 import { runClassification } from "./classification.js";
 import { isClassification } from "./target.js";
 import { passGate } from "./iteration-gate.js";
+import { THREAD_CRASHED } from "../cnn/index.js";
 
 interface Job {
   input: TrainInput;
@@ -50,7 +51,8 @@ try {
     cube.close();
   }
 } catch (error) {
-  const e = error as Error;
-  const code = (e as { code?: unknown }).code === "CUBE_UNREADABLE" ? "CUBE_UNREADABLE" : undefined;
+  const e = error as Error & { code?: unknown };
+  // A training failure code survives the thread boundary (./failure.ts); other codes may quote internals.
+  const code = e.code === THREAD_CRASHED || e.code === "CUBE_UNREADABLE" ? e.code : undefined;
   port.postMessage({ type: "failed", message: e.message || String(e), name: e.name, code, cancelled: controller.signal.aborted });
 }
