@@ -57,9 +57,11 @@ async function directRead(kind: "image" | "spectrum", locations: CubeLocation[])
   return { seconds, bytes };
 }
 
-const port = 4991;
+const port = Number(process.env.BENCH_PORT ?? 4991);
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [fileURLToPath(new URL("../cli/main.js", import.meta.url)), "serve"], {
+// BENCH_SERVER_NODE_ARGS: node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const server = spawn(process.execPath, [...serverNodeArgs, fileURLToPath(new URL("../cli/main.js", import.meta.url)), "serve"], {
   env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", DEMO_COUNT: "0", LOG_LEVEL: "warn" },
   stdio: ["ignore", "ignore", "inherit"],
 });
