@@ -21,12 +21,12 @@ import type { CubeStore } from "../../cube/cube-store.js";
 import { argmaxRow, classificationMetrics, summariseClassificationFolds, type ClassificationCv, type ClassificationMetrics } from "../evaluation/classification-metrics.js";
 import { featureNames, partsOf } from "../features/feature-set.js";
 import { weightedLogLoss } from "../gbdt/index.js";
-import type { FittedClassifier, IterationReport } from "../learner.js";
+import type { FittedClassifier } from "../learner.js";
 import { assessDomain, featureRanges, galaxyFacts, type ApplicabilityDomain } from "./domain.js";
 import { predictClassifierEnsemble, serializeClassifierEnsemble, type ClassifierEnsemble, type ClassifierMember } from "./classifier-ensemble.js";
 import { expandGrid, fixedParameters, type Hyperparameters, type TrainInput } from "./input.js";
 import { learners } from "./learners.js";
-import { modelSpec, normalise, prepareRun, redshiftRange, type GridPointResult, type LearningCurve, type RunOptions, type TrainingGalaxies, type TrainingOutcome } from "./pipeline.js";
+import { foldCurve, modelSpec, normalise, prepareRun, redshiftRange, type GridPointResult, type LearningCurve, type RunOptions, type TrainingGalaxies, type TrainingOutcome } from "./pipeline.js";
 import { CLASS_NAMES, classWeights } from "./target.js";
 
 export async function runClassification(input: TrainInput, galaxies: TrainingGalaxies, cube: CubeStore, options: RunOptions = {}): Promise<TrainingOutcome> {
@@ -61,23 +61,11 @@ export async function runClassification(input: TrainInput, galaxies: TrainingGal
         signal?.throwIfAborted();
         const held = new Set(folds[f]);
         const fitRows = train.filter((r) => !held.has(r));
-        const curve: LearningCurve = { member: name, fold: f, iteration: [], train: [], validation: [] };
         const stage = `${name}: grid point ${points.indexOf(point) + 1}/${points.length}, fold ${f + 1}/${input.folds}`;
+        const { curve, onIteration } = foldCurve(name, f, point, stage, (done) => ((fitsDone + done) / totalFits) * 0.95, report);
         guard.see("fit", fitRows);
         guard.see("early stopping", validation);
-        const fitted = await classifier.fit(memberData[m], fitRows, validation, labels, task, point, {
-          seed: input.seed * 31 + f,
-          signal,
-          threads: options.threads,
-          onIteration(r: IterationReport) {
-            curve.iteration.push(r.iteration);
-            curve.train.push(r.train);
-            curve.validation.push(r.validation ?? null);
-            const max = Number(point.numIterations ?? 1);
-            const curvePoint = { member: name, fold: f, iteration: r.iteration, train: r.train, validation: r.validation ?? null };
-            report({ progress: ((fitsDone + Math.min(1, r.iteration / max)) / totalFits) * 0.95, stage, iteration: r.iteration, point: curvePoint });
-          },
-        });
+        const fitted = await classifier.fit(memberData[m], fitRows, validation, labels, task, point, { seed: input.seed * 31 + f, signal, threads: options.threads, onIteration });
         fitsDone++;
         report({ progress: (fitsDone / totalFits) * 0.95, stage });
         guard.see("cv held-out fold", folds[f]);

@@ -130,6 +130,24 @@ export interface RunOptions {
   threads?: number;
 }
 
+/**
+ * One fold's learning curve, and the `onIteration` that records it and
+ * reports progress: `progressAt(done)` maps the fold's done fraction (its
+ * iteration over numIterations or epochs) to the run's progress.
+ */
+export function foldCurve(member: string, fold: number, point: Hyperparameters, stage: string, progressAt: (done: number) => number, report: (p: Progress) => void) {
+  const curve: LearningCurve = { member, fold, iteration: [], train: [], validation: [] };
+  const max = Number(point.numIterations ?? point.epochs ?? 1);
+  const onIteration = (r: IterationReport) => {
+    curve.iteration.push(r.iteration);
+    curve.train.push(r.train);
+    curve.validation.push(r.validation ?? null);
+    const curvePoint = { member, fold, iteration: r.iteration, train: r.train, validation: r.validation ?? null };
+    report({ progress: progressAt(Math.min(1, r.iteration / max)), stage, iteration: r.iteration, point: curvePoint });
+  };
+  return { curve, onIteration };
+}
+
 /** What every run sets up before fitting: features loaded, the split, the folds, the protocol guard, the members' data. */
 export interface PreparedRun {
   backend: string;
@@ -221,23 +239,11 @@ export async function runTraining(input: TrainInput, galaxies: TrainingGalaxies,
         signal?.throwIfAborted();
         const held = new Set(folds[f]);
         const fitRows = train.filter((r) => !held.has(r));
-        const curve: LearningCurve = { member: name, fold: f, iteration: [], train: [], validation: [] };
         const stage = `${name}: grid point ${points.indexOf(point) + 1}/${points.length}, fold ${f + 1}/${input.folds}`;
+        const { curve, onIteration } = foldCurve(name, f, point, stage, (done) => ((fitsDone + done) / totalFits) * 0.95, report);
         guard.see("fit", fitRows);
         guard.see("early stopping", validation);
-        const fitted = await learner.fit(memberData[m], fitRows, validation, labels, point, {
-          seed: input.seed * 31 + f,
-          signal,
-          threads: options.threads,
-          onIteration(r: IterationReport) {
-            curve.iteration.push(r.iteration);
-            curve.train.push(r.train);
-            curve.validation.push(r.validation ?? null);
-            const max = Number(point.numIterations ?? point.epochs ?? 1);
-            const curvePoint = { member: name, fold: f, iteration: r.iteration, train: r.train, validation: r.validation ?? null };
-            report({ progress: (fitsDone + Math.min(1, r.iteration / max)) / totalFits * 0.95, stage, iteration: r.iteration, point: curvePoint });
-          },
-        });
+        const fitted = await learner.fit(memberData[m], fitRows, validation, labels, point, { seed: input.seed * 31 + f, signal, threads: options.threads, onIteration });
         fitsDone++;
         report({ progress: (fitsDone / totalFits) * 0.95, stage });
         guard.see("cv held-out fold", folds[f]);
