@@ -409,34 +409,6 @@ export class CubeStore {
   }
 }
 
-/**
- * Shard digests known in advance, as [name, sha256 | null] pairs: for a
- * worker thread, which holds no database connection; its parent reads them
- * from the manifest with the rows it hands over.
- */
-export function knownDigests(pairs: Iterable<readonly [string, string | null]>): ShardDigests {
-  const table = new Map(pairs);
-  return async (names) => new Map(names.filter((name) => table.has(name)).map((name) => [name, table.get(name)!] as const));
-}
-
-/**
- * Opens the cube of a worker thread and checks every shard `pairs` names
- * against its digest before anything is read (CUBE_UNREADABLE naming the
- * first damaged one): training and embeddings read the same verified bytes
- * as the server.
- */
-export async function openVerifiedCube(root: string, pairs: Iterable<readonly [string, string | null]>): Promise<CubeStore> {
-  const table = [...pairs];
-  const cube = await openCube(root, { digests: knownDigests(table) });
-  try {
-    await cube.verify(table.map(([name]) => name));
-  } catch (error) {
-    cube.close();
-    throw error;
-  }
-  return cube;
-}
-
 /** The cube whose shards live under `root` (DATA_DIR) on the local file system; `digests` (cube/manifest.ts `manifestDigests`) turns on the check of shard bytes. */
 export async function openCube(root: string, options: { digests?: ShardDigests } = {}): Promise<CubeStore> {
   const cube = await CubeStore.create(new LocalShardStorage(root));

@@ -10,6 +10,8 @@
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import type { Database } from "../../db/database.js";
+import { openCube, type CubeStore } from "../../cube/cube-store.js";
+import { manifestDigests } from "../../cube/manifest.js";
 import { UserInputError } from "../../errors/codes.js";
 import { ZOOM_LEVELS } from "../../cube/zoom.js";
 import { silentLog, type EventLog } from "../../types/event-log.js";
@@ -24,7 +26,6 @@ import {
   type EmbeddingRecord,
 } from "../store/embeddings.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
-import { shardDigestsOf } from "../training/pipeline.js";
 import { datasetDigest } from "../training/dataset-digest.js";
 import type { Problem, TrainInput } from "../training/input.js";
 import { pearson, type EmbeddingMethod } from "./compute.js";
@@ -82,6 +83,8 @@ export class EmbeddingService {
   private tail: Promise<void> = Promise.resolve();
   private worker: Worker | null = null;
   private stopped = false;
+  /** This process's cube checked against the manifest: the shards of a selection are verified here before the worker thread reads them (verdicts kept per unchanged file). */
+  private cube: Promise<CubeStore> | undefined;
   /** Rows scheduled in this process and not finished. */
   private readonly scheduled = new Set<string>();
 
@@ -117,6 +120,7 @@ export class EmbeddingService {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.worker?.terminate();
+    (await this.cube?.catch(() => undefined))?.close();
   }
 
   private async select(r: EmbeddingRequest) {
@@ -128,7 +132,6 @@ export class EmbeddingService {
       ids: rows.map((i) => galaxies.ids[i]),
       labels: rows.map((i) => galaxies.label[i]),
       shardHashes: [...new Set(rows.map((i) => galaxies.cubeShardHashes[i]))].sort(),
-      shards: shardDigestsOf({ cubeShards: rows.map((i) => galaxies.cubeShards[i]), cubeShardHashes: rows.map((i) => galaxies.cubeShardHashes[i]) }),
       sources: rows.map((i) => ({ cube: { shard: galaxies.cubeShards[i], row: galaxies.cubeRows[i] }, redshift: Number.isNaN(galaxies.redshift[i]) ? null : galaxies.redshift[i] })),
     };
   }
@@ -142,7 +145,8 @@ export class EmbeddingService {
     if (this.stopped || !(await claimEmbedding(this.db.sql, id))) return;
     const started = Date.now();
     try {
-      const job: EmbeddingJob = { sources: selection.sources, spec: specOf(r), method: r.method, seed: r.seed, cubePath: this.cubePath, shards: selection.shards };
+      const job: EmbeddingJob = { sources: selection.sources, spec: specOf(r), method: r.method, seed: r.seed, cubePath: this.cubePath };
+      await (await (this.cube ??= openCube(this.cubePath, { digests: manifestDigests(this.db.sql) }))).verify(selection.sources.map((s) => s.cube));
       const out = await this.inWorker(job);
       const finite = (v: number) => (Number.isFinite(v) ? v : null);
       await finishEmbedding(this.db.sql, id, {

@@ -6,7 +6,8 @@
  * Messages out: { type: "done", x, y, explainedVariance, columns } | { type: "failed", message }
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openVerifiedCube } from "../../cube/cube-store.js";
+import { CubeStore } from "../../cube/cube-store.js";
+import { LocalShardStorage } from "../../cube/storage.js";
 import { loadPart, partsOf, type FeatureSource, type FeatureSpec } from "../features/feature-set.js";
 import { MemberData } from "../training/learners.js";
 import { embed, type EmbeddingMethod } from "./compute.js";
@@ -17,14 +18,13 @@ export interface EmbeddingJob {
   method: EmbeddingMethod;
   seed: number;
   cubePath: string;
-  /** Each shard the sources are in, with its manifest digest (checked before anything is read). */
-  shards: [string, string | null][];
 }
 
 const port = parentPort!;
 const job = workerData as EmbeddingJob;
 try {
-  const cube = await openVerifiedCube(job.cubePath, job.shards);
+  // Its shards were checked against the manifest by the service (./service.ts) before this thread started.
+  const cube = await CubeStore.create(new LocalShardStorage(job.cubePath));
   try {
     const data = new MemberData(partsOf(job.spec.modality).map((p) => loadPart(cube, job.sources, p, job.spec)), job.spec);
     const matrix = data.tabular(job.sources.map((_, i) => i));

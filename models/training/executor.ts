@@ -13,7 +13,7 @@ import { saveTrainedPredictor } from "../store/predictors.js";
 import { claimRun, failRun, reportProgress } from "../store/runs.js";
 import { loadTrainingGalaxies } from "../store/training-set.js";
 import { sourceCounts } from "../store/source-counts.js";
-import { openCube } from "../../cube/cube-store.js";
+import { openCube, type CubeStore } from "../../cube/cube-store.js";
 import { manifestDigests } from "../../cube/manifest.js";
 import { describeDataset } from "./dataset.js";
 import { trainingFailureOf } from "./failure.js";
@@ -48,6 +48,13 @@ function addCurvePoint(claim: Claimed, point: NonNullable<Progress["point"]>): v
 
 export class TrainingExecutor {
   private readonly claimed = new Map<string, Claimed>();
+  /**
+   * This process's cube, checked against the manifest: a run's shards are
+   * verified here before its worker thread reads them (the worker holds no
+   * database), and the verdicts, kept per file while it is unchanged, serve
+   * every later run instead of hashing the cube again for each.
+   */
+  private cube: Promise<CubeStore> | undefined;
   /** Tests only: runs started while it is set pause between iterations as it says (./iteration-gate.ts). */
   testGate: IterationGate | null = null;
 
@@ -84,6 +91,8 @@ export class TrainingExecutor {
     const ended: { status: string; error?: string; errorCode?: string } = { status: "FAILED" };
     try {
       const galaxies = await loadTrainingGalaxies(sql, input);
+      // A damaged shard fails the run here with CUBE_UNREADABLE naming it, before anything is trained.
+      await (await this.verifiedCube()).verify(galaxies.cubeShards);
       if (input.excludeBlended) await this.dropBlended(galaxies);
       const loaded = Date.now();
       const outcome = await this.inWorker(runId, claim, input, galaxies);
@@ -124,15 +133,14 @@ export class TrainingExecutor {
    */
   private async dropBlended(galaxies: TrainingGalaxies): Promise<void> {
     const labelled = galaxies.ids.filter((_, i) => Number.isFinite(galaxies.label[i]));
-    const cube = await openCube(this.cubePath, { digests: manifestDigests(this.db.sql) });
-    try {
-      const counts = await sourceCounts(this.db.sql, cube, labelled);
-      galaxies.ids.forEach((id, i) => {
-        if ((counts.get(id) ?? 0) > 1) galaxies.label[i] = NaN;
-      });
-    } finally {
-      cube.close();
-    }
+    const counts = await sourceCounts(this.db.sql, await this.verifiedCube(), labelled);
+    galaxies.ids.forEach((id, i) => {
+      if ((counts.get(id) ?? 0) > 1) galaxies.label[i] = NaN;
+    });
+  }
+
+  private verifiedCube(): Promise<CubeStore> {
+    return (this.cube ??= openCube(this.cubePath, { digests: manifestDigests(this.db.sql) }));
   }
 
   /** Writes progress and the heartbeat; a run no longer RUNNING is told to stop. */
@@ -156,6 +164,9 @@ export class TrainingExecutor {
         await failRun(this.db.sql, id, reason, "STOPPED").catch(() => {});
       }),
     );
+    const cube = this.cube;
+    this.cube = undefined;
+    (await cube?.catch(() => undefined))?.close();
   }
 
   private inWorker(runId: string, claim: Claimed, input: TrainInput, galaxies: TrainingGalaxies): Promise<TrainingOutcome> {

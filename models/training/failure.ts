@@ -34,7 +34,7 @@ export interface TrainingFailure {
  * quote SQL or paths: `logDetails` gets them, the message does not.
  */
 export function trainingFailureOf(error: Error & { code?: unknown }, stage: string, logDetails: (error: unknown) => void): TrainingFailure {
-  // Codes passed on from the worker thread (./worker.ts); their messages name a shard or a thread, never a path.
+  // A crashed CNN thread (passed on from the worker thread, ./worker.ts) or a damaged shard (CubeError, found by the executor's check): their messages name a thread or a shard, never a path.
   if (error.code === THREAD_CRASHED || error.code === "CUBE_UNREADABLE") return { code: error.code as TrainingFailureCode, message: error.message };
   const cause = systemCauseOf(error);
   if (cause && (cause.code === "ENOSPC" || cause.code === "EDQUOT")) {

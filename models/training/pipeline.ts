@@ -41,12 +41,6 @@ export interface TrainingGalaxies {
   classes: (string | null)[];
 }
 
-/** Each shard the galaxies are in, once, with its manifest digest (null: the pre-shard cube, which has none). */
-export function shardDigestsOf(galaxies: Pick<TrainingGalaxies, "cubeShards" | "cubeShardHashes">): [string, string | null][] {
-  const out = new Map<string, string | null>();
-  galaxies.cubeShards.forEach((name, i) => out.set(name, galaxies.cubeShardHashes[i] === name ? null : galaxies.cubeShardHashes[i]));
-  return [...out];
-}
 
 export interface Progress {
   progress: number;

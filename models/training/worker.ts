@@ -7,8 +7,9 @@
  * Messages out: { type: "progress", ... } | { type: "done", outcome } | { type: "failed", message, code?, cancelled }
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openVerifiedCube } from "../../cube/cube-store.js";
-import { runTraining, shardDigestsOf, type TrainingGalaxies } from "./pipeline.js";
+import { CubeStore } from "../../cube/cube-store.js";
+import { LocalShardStorage } from "../../cube/storage.js";
+import { runTraining, type TrainingGalaxies } from "./pipeline.js";
 import type { TrainInput } from "./input.js";
 import { runClassification } from "./classification.js";
 import { isClassification } from "./target.js";
@@ -33,7 +34,8 @@ port.on("message", (message: { type: string }) => {
 });
 
 try {
-  const cube = await openVerifiedCube(job.cubePath, shardDigestsOf(job.galaxies));
+  // Its shards were checked against the manifest by the executor (./executor.ts) before this thread started.
+  const cube = await CubeStore.create(new LocalShardStorage(job.cubePath));
   try {
     const run = isClassification(job.input) ? runClassification : runTraining;
     const outcome = await run(job.input, job.galaxies, cube, {
@@ -53,6 +55,6 @@ try {
 } catch (error) {
   const e = error as Error & { code?: unknown };
   // A training failure code survives the thread boundary (./failure.ts); other codes may quote internals.
-  const code = e.code === THREAD_CRASHED || e.code === "CUBE_UNREADABLE" ? e.code : undefined;
+  const code = e.code === THREAD_CRASHED ? e.code : undefined;
   port.postMessage({ type: "failed", message: e.message || String(e), name: e.name, code, cancelled: controller.signal.aborted });
 }
