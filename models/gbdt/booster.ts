@@ -13,6 +13,7 @@ import { GbdtModel, type ModelTree } from "./model.js";
 import { objectives } from "./objective.js";
 import { GbdtParameterError, resolveGbdtParams, type GbdtParams, type ParameterProblem } from "./params.js";
 import { Random } from "../../random/random.js";
+import { EarlyStopping } from "./early-stopping.js";
 import { TreeLearner } from "./tree-learner.js";
 
 export interface GbdtFitControl extends FitControl {
@@ -92,8 +93,7 @@ async function boostBinned(
   const bagSize = Math.max(1, Math.round(resolved.baggingFraction * rows));
   let rowsInBag: Int32Array | null = null;
   const trees: ModelTree[] = [];
-  let bestScore = Infinity;
-  let bestIteration = 0;
+  const stopping = new EarlyStopping(resolved.earlyStoppingRounds);
 
   for (let iteration = 0; iteration < resolved.numIterations; iteration++) {
     await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort be delivered
@@ -131,14 +131,9 @@ async function boostBinned(
     }
     control.onIteration?.(report.validation === undefined ? { iteration: report.iteration, train: report.train } : report);
 
-    if (resolved.earlyStoppingRounds > 0 && report.validation !== undefined) {
-      if (report.validation < bestScore) {
-        bestScore = report.validation;
-        bestIteration = iteration + 1;
-      } else if (iteration + 1 - bestIteration >= resolved.earlyStoppingRounds) break;
-    }
+    if (stopping.stopAfter(iteration + 1, report.validation)) break;
   }
-  const kept = resolved.earlyStoppingRounds > 0 && validation ? trees.slice(0, bestIteration) : trees;
+  const kept = resolved.earlyStoppingRounds > 0 && validation ? trees.slice(0, stopping.bestIteration) : trees;
   return new GbdtModel(resolved.objective, cols, initScore, kept, resolved);
 }
 

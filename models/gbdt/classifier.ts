@@ -25,6 +25,7 @@ import { GbdtModel, type GbdtModelJson, type ModelTree } from "./model.js";
 import { GbdtParameterError, resolveGbdtParams, type GbdtParams } from "./params.js";
 import { participantCount } from "./booster.js";
 import { Random } from "../../random/random.js";
+import { EarlyStopping } from "./early-stopping.js";
 import { TreeLearner } from "./tree-learner.js";
 
 export const gbdtClassifierFormat = "skycube-gbdt-classifier";
@@ -150,8 +151,7 @@ export async function trainGbdtClassifier(x: Matrix, y: Float32Array, classCount
     const allFeatures = Int32Array.from({ length: cols }, (_, i) => i);
     const featureCount = Math.max(1, Math.round(resolved.featureFraction * cols));
     const factor = k / (k - 1);
-    let bestScore = Infinity;
-    let bestIteration = 0;
+    const stopping = new EarlyStopping(resolved.earlyStoppingRounds);
     for (let iteration = 0; iteration < resolved.numIterations; iteration++) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (control.signal?.aborted) throw new DOMException("GBDT training was aborted", "AbortError");
@@ -190,14 +190,9 @@ export async function trainGbdtClassifier(x: Matrix, y: Float32Array, classCount
         report.validation = weightedLogLoss(validation.y, p, k, validationWeights!);
       }
       control.onIteration?.(report.validation === undefined ? { iteration: report.iteration, train: report.train } : report);
-      if (resolved.earlyStoppingRounds > 0 && report.validation !== undefined) {
-        if (report.validation < bestScore) {
-          bestScore = report.validation;
-          bestIteration = iteration + 1;
-        } else if (iteration + 1 - bestIteration >= resolved.earlyStoppingRounds) break;
-      }
+      if (stopping.stopAfter(iteration + 1, report.validation)) break;
     }
-    const keep = resolved.earlyStoppingRounds > 0 && validation ? bestIteration : trees[0].length;
+    const keep = resolved.earlyStoppingRounds > 0 && validation ? stopping.bestIteration : trees[0].length;
     return new GbdtClassifier("softmax", trees.map((list, c) => new GbdtModel("l2", cols, initScores[c], list.slice(0, keep), resolved)));
   } finally {
     await participants.stop();
