@@ -16,7 +16,7 @@ import postgres from "postgres";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadDemo } from "../ingest/synthetic/load-demo.js";
-import { benchAdminUrl, summarise } from "./support.js";
+import { benchAdminUrl, summarise, benchGraphql } from "./support.js";
 import { openCube } from "../cube/cube-store.js";
 
 const count = Number(process.env.BENCH_COUNT ?? 3000);
@@ -48,16 +48,7 @@ for (let i = 0; i < 200; i++) {
   await new Promise((r) => setTimeout(r, 250));
 }
 
-async function graphql(query: string, variables: Record<string, unknown> = {}, auth = false): Promise<any> {
-  const response = await fetch(`${base}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const graphql = (query: string, variables: Record<string, unknown> = {}, auth = false) => benchGraphql(base, token, query, variables, auth);
 
 async function train(input: Record<string, unknown>): Promise<string> {
   const data = await graphql(`mutation($i: TrainPredictorInput!) { trainPredictor(input: $i) { id } }`, { i: input }, true);

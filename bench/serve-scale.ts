@@ -22,7 +22,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Random } from "../random/random.js";
-import { summarise } from "./support.js";
+import { summarise, benchGraphql } from "./support.js";
 
 const [smallDir, largeDir] = process.argv.slice(2);
 if (!smallDir || !largeDir) throw new Error("usage: serve-scale.js SMALL_DATA_DIR LARGE_DATA_DIR");
@@ -30,16 +30,7 @@ const requests = Number(process.env.BENCH_REQUESTS ?? 300);
 const token = "bench-token-0123456789abcdef";
 const cli = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
-async function graphql(base: string, query: string, variables: Record<string, unknown> = {}, auth = false): Promise<any> {
-  const response = await fetch(`${base}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const graphql = (base: string, query: string, variables: Record<string, unknown> = {}, auth = false) => benchGraphql(base, token, query, variables, auth);
 
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
   const base = `http://127.0.0.1:${port}`;

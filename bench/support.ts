@@ -69,3 +69,15 @@ export async function untilHealthy(base: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** One GraphQL request to a bench's server at `base`: its `data`, or an error with its `errors`; `auth` sends `token` as the bearer. */
+export async function benchGraphql(base: string, token: string, query: string, variables: Record<string, unknown> = {}, auth = false): Promise<any> {
+  const response = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}

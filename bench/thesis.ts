@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { summarise } from "./support.js";
+import { summarise, benchGraphql } from "./support.js";
 
 const maxSeconds = Number(process.env.BENCH_THESIS_MAX_S ?? 10_800);
 const out = process.env.BENCH_THESIS_OUT ?? "/tmp/skycube-thesis.md";
@@ -42,16 +42,7 @@ for (;;) {
 }
 console.log(`server ready with the demo survey in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-async function graphql(query: string, variables: Record<string, unknown> = {}, auth = false): Promise<any> {
-  const response = await fetch(`${base}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const graphql = (query: string, variables: Record<string, unknown> = {}, auth = false) => benchGraphql(base, token, query, variables, auth);
 
 // The demo's galaxies are ids 1..2000 (checked: the first and the last answer).
 const ids: string[] = Array.from({ length: 2000 }, (_, i) => String(i + 1));
