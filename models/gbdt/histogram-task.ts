@@ -70,12 +70,17 @@ export function runHistogramTask(state: SharedState, task: HistogramTask): Float
   const out = new Float64Array(2 * splitFields);
   emptySplit(out, 0);
   emptySplit(out, splitFields);
+  // A leaf that cannot be split never needs its histogram again: the larger
+  // child's is only derived when it will be searched, and the smaller's only
+  // built when it is searched or needed for that subtraction.
+  const searchLarge = large !== undefined && large.splittable;
+  if (!small.splittable && !searchLarge) return out;
   for (let first = from; first < to; first += featureBlock) {
     const last = Math.min(to, first + featureBlock);
     buildHistogram(bins, rows, binOffsets, features, first, last, state.indices, state.orderedGradients, state.orderedHessians, small.start, small.count, histograms, smallBase, state.constantHessian);
-    if (large) subtractHistogram(binOffsets, features, first, last, histograms, largeBase, smallBase);
+    if (searchLarge) subtractHistogram(binOffsets, features, first, last, histograms, largeBase, smallBase);
     if (small.splittable) findBlock(histograms, smallBase, features, first, last, binOffsets, numBins, hasMissing, small, constraints, out, 0);
-    if (large?.splittable) findBlock(histograms, largeBase, features, first, last, binOffsets, numBins, hasMissing, large, constraints, out, splitFields);
+    if (searchLarge) findBlock(histograms, largeBase, features, first, last, binOffsets, numBins, hasMissing, large, constraints, out, splitFields);
   }
   return out;
 }

@@ -239,10 +239,12 @@ export class TreeLearner {
   /** Histograms and best splits for `small` (and `large`, from the parent's slot); merged over participants. */
   private async findSplits(slices: Int32Array, small: LeafJob & { start: number }, smallLeaf: number, large: LeafJob | undefined, largeLeaf: number): Promise<void> {
     const tasks: HistogramTask[] = [];
-    for (let p = 0; p + 1 < slices.length; p++) {
+    // Neither child can be split: no histogram is needed (runHistogramTask would return no split).
+    const needed = small.splittable || large?.splittable === true;
+    for (let p = 0; needed && p + 1 < slices.length; p++) {
       if (slices[p] < slices[p + 1] || p === 0) tasks.push({ from: slices[p], to: slices[p + 1], small, large });
     }
-    const results = await this.participants.run(tasks);
+    const results = tasks.length > 0 ? await this.participants.run(tasks) : [];
     for (const [leaf, offset, job] of [[smallLeaf, 0, small], [largeLeaf, splitFields, large]] as const) {
       if (leaf < 0) continue;
       const at = leaf * splitFields;
