@@ -6,7 +6,7 @@
  * shared memory, which is why threads = 1 and threads = 2 give identical
  * models (each feature is always summed in the same order).
  */
-import { buildHistogram, subtractHistogram } from "./histogram.js";
+import { buildHistogram, histogramStride, subtractHistogram } from "./histogram.js";
 import { emptySplit, findBestThreshold, splitFields, type SplitConstraints } from "./split-finder.js";
 
 /** Memory shared by the main thread and the workers for one training run. */
@@ -23,7 +23,7 @@ export interface SharedState {
   /** Gradients and hessians in `indices` order. */
   orderedGradients: Float64Array;
   orderedHessians: Float64Array;
-  /** Histogram slots, each totalBins * 3 doubles. */
+  /** Histogram slots, each totalBins * histogramStride(constantHessian) doubles. */
   histograms: Float64Array;
   constraints: SplitConstraints;
   /** Every row's hessian when the objective's is constant (> 0), else 0. */
@@ -62,8 +62,9 @@ export const featureBlock = 4;
 
 /** Best splits of [small, large] over this slice: 2 * splitFields numbers. */
 export function runHistogramTask(state: SharedState, task: HistogramTask): Float64Array {
-  const { rows, bins, binOffsets, numBins, hasMissing, features, histograms, constraints } = state;
-  const slotSize = binOffsets[binOffsets.length - 1] * 3;
+  const { rows, bins, binOffsets, numBins, hasMissing, features, histograms, constraints, constantHessian } = state;
+  const stride = histogramStride(constantHessian);
+  const slotSize = binOffsets[binOffsets.length - 1] * stride;
   const { from, to, small, large } = task;
   const smallBase = small.slot * slotSize;
   const largeBase = large ? large.slot * slotSize : 0;
@@ -77,10 +78,10 @@ export function runHistogramTask(state: SharedState, task: HistogramTask): Float
   if (!small.splittable && !searchLarge) return out;
   for (let first = from; first < to; first += featureBlock) {
     const last = Math.min(to, first + featureBlock);
-    buildHistogram(bins, rows, binOffsets, features, first, last, state.indices, state.orderedGradients, state.orderedHessians, small.start, small.count, histograms, smallBase, state.constantHessian);
-    if (searchLarge) subtractHistogram(binOffsets, features, first, last, histograms, largeBase, smallBase);
-    if (small.splittable) findBlock(histograms, smallBase, features, first, last, binOffsets, numBins, hasMissing, small, constraints, out, 0);
-    if (searchLarge) findBlock(histograms, largeBase, features, first, last, binOffsets, numBins, hasMissing, large, constraints, out, splitFields);
+    buildHistogram(bins, rows, binOffsets, features, first, last, state.indices, state.orderedGradients, state.orderedHessians, small.start, small.count, histograms, smallBase, constantHessian);
+    if (searchLarge) subtractHistogram(binOffsets, features, first, last, histograms, largeBase, smallBase, stride);
+    if (small.splittable) findBlock(histograms, smallBase, stride, features, first, last, binOffsets, numBins, hasMissing, small, constraints, constantHessian, out, 0);
+    if (searchLarge) findBlock(histograms, largeBase, stride, features, first, last, binOffsets, numBins, hasMissing, large, constraints, constantHessian, out, splitFields);
   }
   return out;
 }
@@ -88,6 +89,7 @@ export function runHistogramTask(state: SharedState, task: HistogramTask): Float
 function findBlock(
   histograms: Float64Array,
   base: number,
+  stride: number,
   features: Int32Array,
   first: number,
   last: number,
@@ -96,11 +98,12 @@ function findBlock(
   hasMissing: Uint8Array,
   leaf: LeafJob,
   constraints: SplitConstraints,
+  constantHessian: number,
   out: Float64Array,
   at: number,
 ): void {
   for (let k = first; k < last; k++) {
     const feature = features[k];
-    findBestThreshold(histograms, base + binOffsets[feature] * 3, feature, numBins[feature], hasMissing[feature] === 1, leaf.sumGradient, leaf.sumHessian, leaf.count, constraints, out, at);
+    findBestThreshold(histograms, base + binOffsets[feature] * stride, feature, numBins[feature], hasMissing[feature] === 1, leaf.sumGradient, leaf.sumHessian, leaf.count, constraints, constantHessian, out, at);
   }
 }

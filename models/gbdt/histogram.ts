@@ -1,7 +1,11 @@
 /**
  * Gradient histograms of a leaf (LightGBM's FeatureHistogram): for every
  * feature and bin, the sums of gradient, hessian and row count of the leaf's
- * rows, interleaved as Float64 triples at (binOffsets[feature] + bin) * 3.
+ * rows, interleaved as Float64 records of `histogramStride` numbers at
+ * (binOffsets[feature] + bin) * stride: [gradient, hessian, count], or
+ * [gradient, count] when every row has the same hessian (l2, quantile: a
+ * bin's hessian is then count x constantHessian, so it is not stored — a
+ * third less memory to zero, fill, subtract and scan per leaf).
  * Gradients arrive "ordered" (gathered in the leaf's row order, as LightGBM
  * does) so the inner loop reads them sequentially.
  *
@@ -10,13 +14,15 @@
  * function at its not-yet-run loops (measured: 2-5x slower and erratic).
  */
 
-export const histogramStride = 3;
+/** Numbers per bin: 2 ([gradient, count]) with a constant hessian (> 0), else 3 ([gradient, hessian, count]). */
+export function histogramStride(constantHessian: number): number {
+  return constantHessian > 0 ? 2 : 3;
+}
 
 /**
  * Sums the rows `indices[start .. start+count)` of each feature in
- * `features[from .. to)` into `histogram` at `base` (zeroing it first).
- * With `constantHessian` > 0 (l2, quantile) only gradients and counts are
- * summed (a third fewer memory updates) and hessians are count x constantHessian.
+ * `features[from .. to)` into `histogram` at `base` (zeroing it first), in
+ * the layout histogramStride(constantHessian) gives.
  */
 export function buildHistogram(
   bins: Uint8Array,
@@ -35,9 +41,10 @@ export function buildHistogram(
   constantHessian: number,
 ): void {
   const end = start + count;
+  const stride = histogramStride(constantHessian);
   for (let k = from; k < to; k++) {
     const feature = features[k];
-    histogram.fill(0, base + binOffsets[feature] * 3, base + binOffsets[feature + 1] * 3);
+    histogram.fill(0, base + binOffsets[feature] * stride, base + binOffsets[feature + 1] * stride);
   }
   let k = from;
   // Four features per pass over the rows: one read of the row index and
@@ -47,21 +54,18 @@ export function buildHistogram(
     const c1 = features[k + 1] * rows;
     const c2 = features[k + 2] * rows;
     const c3 = features[k + 3] * rows;
-    const o0 = base + binOffsets[features[k]] * 3;
-    const o1 = base + binOffsets[features[k + 1]] * 3;
-    const o2 = base + binOffsets[features[k + 2]] * 3;
-    const o3 = base + binOffsets[features[k + 3]] * 3;
+    const o0 = base + binOffsets[features[k]] * stride;
+    const o1 = base + binOffsets[features[k + 1]] * stride;
+    const o2 = base + binOffsets[features[k + 2]] * stride;
+    const o3 = base + binOffsets[features[k + 3]] * stride;
     if (constantHessian > 0) addFourFeaturesConstantHessian(bins, c0, c1, c2, c3, o0, o1, o2, o3, indices, orderedGradients, start, end, histogram);
     else addFourFeatures(bins, c0, c1, c2, c3, o0, o1, o2, o3, indices, orderedGradients, orderedHessians, start, end, histogram);
   }
   for (; k < to; k++) {
-    addFeature(bins, features[k] * rows, base + binOffsets[features[k]] * 3, indices, orderedGradients, orderedHessians, start, end, histogram, constantHessian > 0);
-  }
-  if (constantHessian > 0) {
-    for (let j = from; j < to; j++) {
-      const feature = features[j];
-      fillHessians(histogram, base + binOffsets[feature] * 3, base + binOffsets[feature + 1] * 3, constantHessian);
-    }
+    const column = features[k] * rows;
+    const offset = base + binOffsets[features[k]] * stride;
+    if (constantHessian > 0) addFeatureConstantHessian(bins, column, offset, indices, orderedGradients, start, end, histogram);
+    else addFeature(bins, column, offset, indices, orderedGradients, orderedHessians, start, end, histogram);
   }
 }
 
@@ -124,18 +128,18 @@ function addFourFeaturesConstantHessian(
   for (let i = start; i < end; i++) {
     const row = indices[i];
     const g = orderedGradients[i];
-    let at = o0 + bins[c0 + row] * 3;
+    let at = o0 + bins[c0 + row] * 2;
     histogram[at] += g;
-    histogram[at + 2] += 1;
-    at = o1 + bins[c1 + row] * 3;
+    histogram[at + 1] += 1;
+    at = o1 + bins[c1 + row] * 2;
     histogram[at] += g;
-    histogram[at + 2] += 1;
-    at = o2 + bins[c2 + row] * 3;
+    histogram[at + 1] += 1;
+    at = o2 + bins[c2 + row] * 2;
     histogram[at] += g;
-    histogram[at + 2] += 1;
-    at = o3 + bins[c3 + row] * 3;
+    histogram[at + 1] += 1;
+    at = o3 + bins[c3 + row] * 2;
     histogram[at] += g;
-    histogram[at + 2] += 1;
+    histogram[at + 1] += 1;
   }
 }
 
@@ -149,18 +153,30 @@ function addFeature(
   start: number,
   end: number,
   histogram: Float64Array,
-  skipHessians: boolean,
 ): void {
   for (let i = start; i < end; i++) {
     const at = offset + bins[column + indices[i]] * 3;
     histogram[at] += orderedGradients[i];
-    if (!skipHessians) histogram[at + 1] += orderedHessians[i];
+    histogram[at + 1] += orderedHessians[i];
     histogram[at + 2] += 1;
   }
 }
 
-function fillHessians(histogram: Float64Array, first: number, last: number, constantHessian: number): void {
-  for (let at = first; at < last; at += 3) histogram[at + 1] = histogram[at + 2] * constantHessian;
+function addFeatureConstantHessian(
+  bins: Uint8Array,
+  column: number,
+  offset: number,
+  indices: Int32Array,
+  orderedGradients: Float64Array,
+  start: number,
+  end: number,
+  histogram: Float64Array,
+): void {
+  for (let i = start; i < end; i++) {
+    const at = offset + bins[column + indices[i]] * 2;
+    histogram[at] += orderedGradients[i];
+    histogram[at + 1] += 1;
+  }
 }
 
 /** In place: the parent's histogram at `parentBase` becomes parent − child (the larger sibling's). */
@@ -172,10 +188,11 @@ export function subtractHistogram(
   histogram: Float64Array,
   parentBase: number,
   childBase: number,
+  stride: number,
 ): void {
   for (let k = from; k < to; k++) {
     const feature = features[k];
-    subtractRange(histogram, parentBase + binOffsets[feature] * 3, childBase + binOffsets[feature] * 3, (binOffsets[feature + 1] - binOffsets[feature]) * 3);
+    subtractRange(histogram, parentBase + binOffsets[feature] * stride, childBase + binOffsets[feature] * stride, (binOffsets[feature + 1] - binOffsets[feature]) * stride);
   }
 }
 

@@ -10,6 +10,7 @@ import type { BinnedDataset } from "./dataset.js";
 import type { HistogramTask, LeafJob, SharedState } from "./histogram-task.js";
 import type { Participants } from "./participants.js";
 import { ExactSplitFinder } from "./exact-split.js";
+import { histogramStride } from "./histogram.js";
 import { Split, splitFields, type SplitConstraints } from "./split-finder.js";
 import { leafGain, leafOutput } from "./split-math.js";
 import { singleLeafTree, splitLeaf, type Tree } from "./tree.js";
@@ -33,8 +34,8 @@ export interface TreeLearnerConfig extends SplitConstraints {
 
 /**
  * Default memory for leaf histograms (LightGBM's histogram_pool_size). A leaf
- * histogram takes 24 bytes per bin of every feature (18 MB for 3,000 features
- * of 255 bins); when the pool is full, the histogram of the leaf least likely
+ * histogram takes 24 bytes per bin of every feature, 16 with a constant
+ * hessian (18 or 12 MB for 3,000 features of 255 bins); when the pool is full, the histogram of the leaf least likely
  * to be split next is dropped, and splitting that leaf later builds both
  * children's histograms instead of subtracting.
  */
@@ -89,7 +90,7 @@ export class TreeLearner {
     this.leafHessian = new Float64Array(leaves);
     this.leafDepth = new Int32Array(leaves);
     this.leafSlot = new Int32Array(leaves);
-    this.slotOwner = new Int32Array(state.histograms.length / (dataset.binOffsets[dataset.cols] * 3));
+    this.slotOwner = new Int32Array(state.histograms.length / (dataset.binOffsets[dataset.cols] * histogramStride(config.constantHessian)));
     this.bestSplits = new Float64Array(leaves * splitFields);
     this.scratchIndices = new Int32Array(dataset.rows);
     this.scratchGradients = new Float64Array(dataset.rows);
@@ -102,7 +103,7 @@ export class TreeLearner {
   static async create(dataset: BinnedDataset, raw: Matrix, config: TreeLearnerConfig, participants: Participants): Promise<TreeLearner> {
     const { rows, cols, binOffsets } = dataset;
     const shared = (bytes: number) => new SharedArrayBuffer(bytes);
-    const slotBytes = binOffsets[cols] * 3 * 8;
+    const slotBytes = binOffsets[cols] * histogramStride(config.constantHessian) * 8;
     const slots = Math.max(2, Math.min(config.numLeaves, Math.floor((config.histogramPoolBytes ?? histogramPoolBytes) / slotBytes)));
     const state: SharedState = {
       rows,
