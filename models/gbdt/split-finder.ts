@@ -78,6 +78,10 @@ function scan(histogram: Float64Array, base: number, numBins: number, hasMissing
   const parentGain = leafGain(sumGradient, sumHessian, lambdaL2);
   const valueBins = hasMissing ? numBins - 1 : numBins;
   let bestGain = best.gain;
+  let bestBin = -1;
+  let bestLG = 0;
+  let bestLH = 0;
+  let bestLC = 0;
   let lg = 0;
   let lh = 0;
   let lc = 0;
@@ -101,10 +105,13 @@ function scan(histogram: Float64Array, base: number, numBins: number, hasMissing
     const gain = (lg * lg) / (lh + lambdaL2) + (rg * rg) / (rh + lambdaL2) - parentGain;
     if (gain > bestGain) {
       bestGain = gain;
-      // With no missing values the default direction is the side that saw more rows.
-      record(gain, t, pass === 1 ? 1 : hasMissing ? 0 : lc >= rc ? 1 : 0, lg, lh, lc);
+      bestBin = t;
+      bestLG = lg;
+      bestLH = lh;
+      bestLC = lc;
     }
   }
+  if (bestBin >= 0) record(bestGain, bestBin, pass, hasMissing, count, bestLG, bestLH, bestLC);
 }
 
 /** scan() over [gradient, count] bins, a bin's hessian being count x constantHessian. */
@@ -124,6 +131,10 @@ function scanConstantHessian(
   const parentGain = leafGain(sumGradient, sumHessian, lambdaL2);
   const valueBins = hasMissing ? numBins - 1 : numBins;
   let bestGain = best.gain;
+  let bestBin = -1;
+  let bestLG = 0;
+  let bestLH = 0;
+  let bestLC = 0;
   let lg = 0;
   let lc = 0;
   if (pass === 1) {
@@ -145,16 +156,21 @@ function scanConstantHessian(
     const gain = (lg * lg) / (lh + lambdaL2) + (rg * rg) / (rh + lambdaL2) - parentGain;
     if (gain > bestGain) {
       bestGain = gain;
-      record(gain, t, pass === 1 ? 1 : hasMissing ? 0 : lc >= rc ? 1 : 0, lg, lh, lc);
+      bestBin = t;
+      bestLG = lg;
+      bestLH = lh;
+      bestLC = lc;
     }
   }
+  if (bestBin >= 0) record(bestGain, bestBin, pass, hasMissing, count, bestLG, bestLH, bestLC);
 }
 
-function record(gain: number, bin: number, defaultLeft: number, leftGradient: number, leftHessian: number, leftCount: number): void {
+/** Keeps a scan's best threshold; with no missing values the default direction is the side that saw more rows. */
+function record(gain: number, bin: number, pass: number, hasMissing: boolean, count: number, leftGradient: number, leftHessian: number, leftCount: number): void {
   best.found = true;
   best.gain = gain;
   best.bin = bin;
-  best.defaultLeft = defaultLeft;
+  best.defaultLeft = pass === 1 ? 1 : hasMissing ? 0 : leftCount >= count - leftCount ? 1 : 0;
   best.leftGradient = leftGradient;
   best.leftHessian = leftHessian;
   best.leftCount = leftCount;
