@@ -61,6 +61,11 @@ export class Participants {
     await this.all(new Array<WorkerMessage>(this.count).fill(message), () => true);
   }
 
+  /** Runs one task on this thread. */
+  runHere(task: HistogramTask): Float64Array {
+    return runHistogramTask(this.state!, task);
+  }
+
   /** Runs tasks[0] here and tasks[i] on worker i − 1; results in task order. */
   run(tasks: HistogramTask[]): Promise<Float64Array[]> {
     return this.all(tasks.map((task) => ({ kind: "histogram", task })), (message) => runHistogramTask(this.state!, (message as { task: HistogramTask }).task));

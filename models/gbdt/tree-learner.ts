@@ -240,15 +240,25 @@ export class TreeLearner {
     };
   }
 
-  /** Histograms and best splits for `small` (and `large`, from the parent's slot); merged over participants. */
-  private async findSplits(slices: Int32Array, small: LeafJob & { start: number }, smallLeaf: number, large: LeafJob | undefined, largeLeaf: number): Promise<void> {
+  /**
+   * Histograms and best splits for `small` (and `large`, from the parent's
+   * slot); merged over participants. Synchronous (undefined) when this
+   * thread does all the work, so a tree on few features costs no
+   * promise per split.
+   */
+  private findSplits(slices: Int32Array, small: LeafJob & { start: number }, smallLeaf: number, large: LeafJob | undefined, largeLeaf: number): Promise<void> | undefined {
     const tasks: HistogramTask[] = [];
     // Neither child can be split: no histogram is needed (runHistogramTask would return no split).
     const needed = small.splittable || large?.splittable === true;
     for (let p = 0; needed && p + 1 < slices.length; p++) {
       if (slices[p] < slices[p + 1] || p === 0) tasks.push({ from: slices[p], to: slices[p + 1], small, large });
     }
-    const results = tasks.length > 0 ? await this.participants.run(tasks) : [];
+    if (tasks.length > 1) return this.participants.run(tasks).then((results) => this.keepBestSplits(results, slices, small, smallLeaf, large, largeLeaf));
+    this.keepBestSplits(tasks.length === 1 ? [this.participants.runHere(tasks[0])] : [], slices, small, smallLeaf, large, largeLeaf);
+    return undefined;
+  }
+
+  private keepBestSplits(results: Float64Array[], slices: Int32Array, small: LeafJob, smallLeaf: number, large: LeafJob | undefined, largeLeaf: number): void {
     for (const [leaf, offset, job] of [[smallLeaf, 0, small], [largeLeaf, splitFields, large]] as const) {
       if (leaf < 0) continue;
       const at = leaf * splitFields;
