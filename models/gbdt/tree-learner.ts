@@ -35,9 +35,10 @@ export interface TreeLearnerConfig extends SplitConstraints {
 /**
  * Default memory for leaf histograms (LightGBM's histogram_pool_size). A leaf
  * histogram takes 24 bytes per bin of every feature, 16 with a constant
- * hessian (18 or 12 MB for 3,000 features of 255 bins); when the pool is full, the histogram of the leaf least likely
- * to be split next is dropped, and splitting that leaf later builds both
- * children's histograms instead of subtracting.
+ * hessian (18 or 12 MB for 3,000 features of 255 bins); when the pool is
+ * full, the histogram of the leaf least likely to be split next is dropped,
+ * and splitting that leaf later builds both children's histograms instead
+ * of subtracting.
  */
 export const histogramPoolBytes = 2 ** 30;
 
@@ -258,6 +259,7 @@ export class TreeLearner {
     return undefined;
   }
 
+  /** Each child's best split over the participants' results (none when `results` is empty), then the exact search and slot release. */
   private keepBestSplits(results: Float64Array[], slices: Int32Array, small: LeafJob, smallLeaf: number, large: LeafJob | undefined, largeLeaf: number): void {
     for (const [leaf, offset, job] of [[smallLeaf, 0, small], [largeLeaf, splitFields, large]] as const) {
       if (leaf < 0) continue;
