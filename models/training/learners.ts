@@ -11,7 +11,7 @@
  * (`skycube hyperparameters`) are generated from it. A new learner is a
  * folder under models/ plus one entry here (README "Adding a learner").
  */
-import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable, GbdtClassifier, trainGbdtClassifier, trainTreeClassifier, weightedLogLoss } from "../gbdt/index.js";
+import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable, GbdtClassifier, trainGbdtClassifier, trainGiniTree, weightedLogLoss } from "../gbdt/index.js";
 import { decisionTreeParameterTable } from "../gbdt/decision-tree.js";
 import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
 import { checkRidgeParams, fitClassPriors, fitConstant, fitRidge, predictConstant, predictPriors, predictRidge, ridgeParameterTable, type ConstantModel, type PriorsModel, type RidgeModel } from "../linear/index.js";
@@ -111,10 +111,10 @@ const decisionTree: Learner = {
   },
   load: async (saved) => tabularFitted(GbdtModel.fromJSON(saved as never)),
   classifier: {
-    doc: "One-vs-rest: per class a weighted regression tree on the class indicator (leaves hold the weighted class fraction), probabilities normalised to sum 1.",
+    doc: "One CART tree on the Gini impurity of the class-weighted counts (scikit-learn's DecisionTreeClassifier), exact splits; leaves hold the weighted class fractions.",
     async fit(data, train, _validation, labels, task, params, control) {
       const p = params as { maxDepth: number; minDataInLeaf?: number };
-      const model = await trainTreeClassifier(data.tabular(train), labelsOf(labels, train), task.classCount, task.classWeights, { maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf ?? decisionTreeParameterTable.minDataInLeaf.default, threads: control.threads }, control);
+      const model = await trainGiniTree(data.tabular(train), labelsOf(labels, train), task.classCount, task.classWeights, { maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf ?? decisionTreeParameterTable.minDataInLeaf.default }, control);
       return classifierFitted(model);
     },
     load: async (saved) => classifierFitted(GbdtClassifier.fromJSON(saved as never)),
