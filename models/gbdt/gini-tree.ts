@@ -28,8 +28,11 @@
  * missing value goes to the side of more rows.
  *
  * Grown level by level (the nodes are independent, so the tree is the one
- * scikit-learn's depth-first builder grows); per level each feature's values
- * of the rows still being split are radix-sorted once and swept once.
+ * scikit-learn's depth-first builder grows): each feature's rows are
+ * radix-sorted once (kept with their values: 6 bytes per matrix cell below
+ * 65,536 rows), and each level
+ * sweeps every feature once in that order, each row adding to its node's
+ * running class counts.
  * The result is a GbdtClassifier with the "normalise" link: K GbdtModels of
  * one tree each, sharing the structure, leaf k holding class k's fraction.
  */
@@ -118,9 +121,21 @@ export async function trainGiniTree(x: Matrix, y: Float32Array, classCount: numb
   const nodeOf = new Int32Array(n);
   let open: OpenNode[] = [{ leaf: 0, depth: 0, count: n, classes: rootClasses, weight: rootWeight }];
   const splittable = (node: OpenNode) => node.depth < params.maxDepth && node.count >= 2 && node.count >= 2 * params.minDataInLeaf && gini(node.classes, node.weight) > PURE;
-  const sorter = new Float32Argsort(n);
-  const column = new Float32Array(n);
-  const activeRows = new Int32Array(n);
+  // Every feature's rows in ascending value order (NaN last), sorted once: each level sweeps them in this order.
+  const sorted = n <= 65536 ? new Uint16Array(n * cols) : new Int32Array(n * cols);
+  // ... and their values in that order (the sweeps read them sequentially).
+  const sortedValues = new Float32Array(n * cols);
+  {
+    const sorter = new Float32Argsort(n);
+    const column = new Float32Array(n);
+    for (let f = 0; f < cols; f++) {
+      if ((f & 1023) === 1023) aborted();
+      for (let i = 0; i < n; i++) column[i] = values[i * cols + f];
+      const order = sorter.sort(column, n);
+      sorted.set(order, f * n);
+      for (let j = 0; j < n; j++) sortedValues[f * n + j] = column[order[j]];
+    }
+  }
 
   while (open.length > 0) {
     aborted();
@@ -130,7 +145,7 @@ export async function trainGiniTree(x: Matrix, y: Float32Array, classCount: numb
     let m = 0;
     for (let i = 0; i < n; i++) {
       const node = nodeOf[i];
-      if (node >= 0 && active[node]) activeRows[m++] = i;
+      if (node >= 0 && active[node]) m++;
       else nodeOf[i] = -1;
     }
     if (m === 0) break;
@@ -173,8 +188,8 @@ export async function trainGiniTree(x: Matrix, y: Float32Array, classCount: numb
 
     for (let feature = 0; feature < cols; feature++) {
       if ((feature & 1023) === 1023) aborted();
-      for (let j = 0; j < m; j++) column[j] = values[activeRows[j] * cols + feature];
-      const order = sorter.sort(column, m);
+      const order = sorted.subarray(feature * n, (feature + 1) * n);
+      const ordered = sortedValues.subarray(feature * n, (feature + 1) * n);
       left.fill(0);
       leftCount.fill(0);
       leftWeight.fill(0);
@@ -182,18 +197,20 @@ export async function trainGiniTree(x: Matrix, y: Float32Array, classCount: numb
       missingCount.fill(0);
       missingWeight.fill(0);
       // NaN sorts last: the rows missing this feature, per node, first.
-      let end = m;
-      while (end > 0 && Number.isNaN(column[order[end - 1]])) {
-        const row = activeRows[order[--end]];
+      let end = n;
+      while (end > 0 && Number.isNaN(ordered[end - 1])) {
+        const row = order[--end];
         const a = nodeOf[row];
+        if (a < 0) continue;
         missing[a * k + y[row]] += weights[row];
         missingCount[a]++;
         missingWeight[a] += weights[row];
       }
       for (let j = 0; j < end; j++) {
-        const row = activeRows[order[j]];
+        const row = order[j];
         const a = nodeOf[row];
-        const value = column[order[j]];
+        if (a < 0) continue;
+        const value = ordered[j];
         if (leftCount[a] > 0 && value > lastValue[a] + FEATURE_THRESHOLD) {
           const previous = lastValue[a];
           let threshold = previous / 2 + value / 2;
@@ -234,9 +251,9 @@ export async function trainGiniTree(x: Matrix, y: Float32Array, classCount: numb
       childOf[a * 2 + 1] = next.length;
       next.push({ leaf: right, depth: node.depth + 1, count: rightCount, classes: rightClasses, weight: rightWeightOf });
     }
-    for (let j = 0; j < m; j++) {
-      const row = activeRows[j];
+    for (let row = 0; row < n; row++) {
       const a = nodeOf[row];
+      if (a < 0) continue;
       const split = best[a];
       if (split === null) {
         nodeOf[row] = -1;
