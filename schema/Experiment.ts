@@ -60,7 +60,7 @@ export class ExperimentInput {
   @Field(() => Boolean, { defaultValue: false, description: "Every cell leaves out galaxies whose cutout holds more than one source (Galaxy.blended); the cells still share one galaxy set and split." })
   excludeBlended!: boolean;
 
-  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "Every cell's target (they share it). CLASS: the reference cells are the class priors and multinomial logistic regression, CNN cells are BAD_USER_INPUT, and cells' metrics are in classification and classificationCv (metrics and cv are null); the CSV/Markdown table has classification columns." })
+  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "Every cell's target (they share it). CLASS: the reference cells are the class priors and multinomial logistic regression, and cells' metrics are in classification and classificationCv (metrics and cv are null); the CSV/Markdown table has classification columns." })
   target!: PredictionTarget;
 
   @Field(() => ClassWeighting, { nullable: true, description: "CLASS target only: every cell's class weighting (default BALANCED)." })

@@ -13,7 +13,7 @@
  */
 import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable, GbdtClassifier, trainGbdtClassifier, trainGiniTree, weightedLogLoss } from "../gbdt/index.js";
 import { decisionTreeParameterTable } from "../gbdt/decision-tree.js";
-import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
+import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn, trainCnnClassifier } from "../cnn/index.js";
 import { checkRidgeParams, fitClassPriors, fitConstant, fitRidge, predictConstant, predictPriors, predictRidge, ridgeParameterTable, type ConstantModel, type PriorsModel, type RidgeModel } from "../linear/index.js";
 import { fitLogistic, predictLogistic, type LogisticModel } from "../linear/logistic.js";
 import { checkParameters, describeDefault, describeDomain, pickParameters, type Fitted, type FittedClassifier, type Learner, type LearnerData, type LearnerKind, type Matrix } from "../learner.js";
@@ -133,6 +133,22 @@ function cnnFitted(model: CnnModel): Fitted {
   };
 }
 
+async function loadCnn(saved: unknown): Promise<CnnModel> {
+  await loadBackend();
+  const s = saved as { weights: string };
+  return CnnModel.load({ ...(saved as object), weights: new Uint8Array(Buffer.from(s.weights, "base64")) } as never);
+}
+
+function cnnClassifierFitted(model: CnnModel): FittedClassifier {
+  return {
+    predictProbabilities: (data, rows) => model.predictProbabilities(data.arrays(rows)),
+    async serialize() {
+      const saved = await model.save();
+      return { ...saved, weights: Buffer.from(saved.weights).toString("base64") };
+    },
+  };
+}
+
 const cnn: Learner = {
   kind: "CNN",
   doc: "Convolutional network (TensorFlow.js): 2-D on images, 1-D on spectra, two branches for early fusion.",
@@ -149,10 +165,18 @@ const cnn: Learner = {
     });
     return cnnFitted(model);
   },
-  async load(saved) {
-    await loadBackend();
-    const s = saved as { weights: string };
-    return cnnFitted(await CnnModel.load({ ...(saved as object), weights: new Uint8Array(Buffer.from(s.weights, "base64")) } as never));
+  load: async (saved) => cnnFitted(await loadCnn(saved)),
+  classifier: {
+    doc: "The same network with a K-wide head (class logits, softmax) trained on the class-weighted cross-entropy, early stopping on the validation galaxies' weighted log loss; one thread.",
+    async fit(data, train, validation, labels, task, params, control) {
+      await loadBackend();
+      const model = await trainCnnClassifier(data.arrays(train), labelsOf(labels, train), task, params as never, {
+        ...control,
+        validation: { x: data.arrays(validation), y: labelsOf(labels, validation) },
+      });
+      return cnnClassifierFitted(model);
+    },
+    load: async (saved) => cnnClassifierFitted(await loadCnn(saved)),
   },
 };
 
