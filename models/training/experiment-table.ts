@@ -90,7 +90,7 @@ const CLASSIFICATION_COLUMNS: (keyof TableRow)[] = [...HEAD, ...CLASSIFICATION, 
 
 /** Whether the table is a classification experiment's (its cells share the target, so the first says). */
 export function isClassificationTable(cells: readonly CellRecord[]): boolean {
-  return cells.length > 0 && isClassification(cells[0].run.input);
+  return cells.length > 0 && isClassification(cells[0].run.input ?? {});
 }
 
 const FUSION_COLUMNS: (keyof TableRow)[] = ["fusion", "gateImageMean", "gateImageP16", "gateImageP50", "gateImageP84"];
@@ -233,7 +233,7 @@ export function protocolMarkdown(p: ExperimentProtocol, classification = false):
 
 /** What the metrics are in, for the Markdown head: the target's unit, or how a classifier is scored. */
 function metricsUnit(cells: readonly CellRecord[]): string {
-  const target = cells.length > 0 ? targetOf(cells[0].run.input) : "SFR";
+  const target = cells.length > 0 ? targetOf(cells[0].run.input ?? {}) : "SFR";
   if (target === "SFR") return "log10 SFR, dex";
   if (target === "REDSHIFT") return "catalogue redshift, in z";
   return `${TARGETS.CLASS.predicts}; the predicted class is the most probable; recall_* per class; confusion[true][predicted] in the order ${CLASS_NAMES.join(", ")}`;
