@@ -40,8 +40,10 @@ export function toExperimentRequest(input: ExperimentInput): ExperimentRequest {
 
 function toCell({ cell, run }: CellRecord, index: number, checks: ProtocolHolder): ExperimentCell {
   const timings = (run.timings ?? {}) as Record<string, number>;
+  const trainingRun = toTrainingRun(run);
+  const succeeded = run.status === "SUCCEEDED";
   return {
-    run: toTrainingRun(run),
+    run: trainingRun,
     reference: cell.reference,
     learner: cell.learner as ExperimentCell["learner"],
     modality: cell.modality as ExperimentCell["modality"],
@@ -50,9 +52,11 @@ function toCell({ cell, run }: CellRecord, index: number, checks: ProtocolHolder
     features: cell.features as ExperimentCell["features"],
     fusion: cell.learner === "CNN" && cell.modality === "EARLY_FUSION" ? ((cell.fusion ?? "CONCAT") as ExperimentCell["fusion"]) : null,
     studies: cell.studies,
-    // A classifier cell's metrics are its run's (run.classification, run.classificationCv).
-    metrics: run.status === "SUCCEEDED" && !(run.metrics as { classification?: unknown } | null)?.classification ? (run.metrics as unknown as ExperimentCell["metrics"]) : null,
-    cv: run.status === "SUCCEEDED" && !(run.metrics as { classification?: unknown } | null)?.classification ? (run.cv as unknown as ExperimentCell["cv"]) : null,
+    // A classifier cell's metrics are its run's classification and classificationCv; metrics and cv are regression's.
+    metrics: succeeded && !trainingRun.classification ? (run.metrics as unknown as ExperimentCell["metrics"]) : null,
+    cv: succeeded && !trainingRun.classification ? (run.cv as unknown as ExperimentCell["cv"]) : null,
+    classification: succeeded ? trainingRun.classification : null,
+    classificationCv: succeeded ? trainingRun.classificationCv : null,
     trainSeconds: typeof timings.trainSeconds === "number" ? timings.trainSeconds : null,
     backend: run.backend,
     checks,

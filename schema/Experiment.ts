@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ClassWeighting, CnnFusion, FeatureSet, Modality, PredictionTarget, PredictorKind, RunStatus } from "./PredictorEnums.js";
 import { CvMetrics, RegressionMetrics } from "./RegressionMetrics.js";
+import { ClassificationCv, ClassificationMetrics } from "./ClassificationMetrics.js";
 import { LabelFilterInput } from "./TrainPredictorInput.js";
 import { TrainingRun } from "./TrainingRun.js";
 import { CellProtocol, ExperimentProtocol } from "./ExperimentProtocol.js";
@@ -59,7 +60,7 @@ export class ExperimentInput {
   @Field(() => Boolean, { defaultValue: false, description: "Every cell leaves out galaxies whose cutout holds more than one source (Galaxy.blended); the cells still share one galaxy set and split." })
   excludeBlended!: boolean;
 
-  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "Every cell's target (they share it). CLASS: the reference cells are the class priors and multinomial logistic regression, CNN cells are BAD_USER_INPUT, and cells' metrics are in run.classification." })
+  @Field(() => PredictionTarget, { defaultValue: PredictionTarget.SFR, description: "Every cell's target (they share it). CLASS: the reference cells are the class priors and multinomial logistic regression, and cells' metrics are in classification and classificationCv (metrics and cv are null); the CSV/Markdown table has classification columns." })
   target!: PredictionTarget;
 
   @Field(() => ClassWeighting, { nullable: true, description: "CLASS target only: every cell's class weighting (default BALANCED)." })
@@ -71,7 +72,7 @@ export class ExperimentCell {
   @Field(() => TrainingRun)
   run!: TrainingRun;
 
-  @Field(() => String, { nullable: true, description: "BASELINE (training median) or LINEAR (ridge on engineered features) for the two reference cells; null for the grid's." })
+  @Field(() => String, { nullable: true, description: "BASELINE (training median; for target CLASS the training class frequencies) or LINEAR (ridge on engineered features; for CLASS multinomial logistic regression) for the two reference cells; null for the grid's." })
   reference!: string | null;
 
   @Field(() => PredictorKind)
@@ -95,11 +96,17 @@ export class ExperimentCell {
   @Field(() => [String], { description: "Parts of the study the cell belongs to: modality, image quality, spectral quality, grid, reference." })
   studies!: string[];
 
-  @Field(() => RegressionMetrics, { nullable: true, description: "Test metrics (the shared split's held-out test part) once SUCCEEDED." })
+  @Field(() => RegressionMetrics, { nullable: true, description: "Test metrics (the shared split's held-out test part) once SUCCEEDED; null for a classifier (see classification)." })
   metrics!: RegressionMetrics | null;
 
-  @Field(() => CvMetrics, { nullable: true, description: "Cross-validation on the training part (the spread over folds) once SUCCEEDED." })
+  @Field(() => CvMetrics, { nullable: true, description: "Cross-validation on the training part (the spread over folds) once SUCCEEDED; null for a classifier (see classificationCv)." })
   cv!: CvMetrics | null;
+
+  @Field(() => ClassificationMetrics, { nullable: true, description: "A classifier cell's (target CLASS) test metrics once SUCCEEDED: accuracy, balanced accuracy, macro F1, confusion matrix, calibration (the same as run.classification); null for regression cells." })
+  classification!: ClassificationMetrics | null;
+
+  @Field(() => ClassificationCv, { nullable: true, description: "A classifier cell's cross-validation on the training part once SUCCEEDED (the same as run.classificationCv); null for regression cells." })
+  classificationCv!: ClassificationCv | null;
 
   @Field(() => Float, { nullable: true })
   trainSeconds!: number | null;

@@ -91,7 +91,7 @@ registerEnumType(PredictionTarget, {
   valuesConfig: {
     SFR: { description: "The MPA-JHU log10 SFR label (filtered by labelFilter): a regression. The default." },
     REDSHIFT: { description: "The catalogue redshift: a regression; ENGINEERED spectrum features (all derived from the redshift) are left out." },
-    CLASS: { description: "The catalogue class GALAXY / QSO / STAR: a classification; predictions are class probabilities. DECISION_TREE, GBDT, CONSTANT and LINEAR (not CNN)." },
+    CLASS: { description: "The catalogue class GALAXY / QSO / STAR: a classification; predictions are class probabilities. Every learner: DECISION_TREE (a Gini tree), GBDT (softmax boosting), CNN (softmax head), CONSTANT (class priors), LINEAR (multinomial logistic regression)." },
   },
 });
 

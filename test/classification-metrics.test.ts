@@ -3,13 +3,16 @@
  * against scikit-learn on the same labels and probabilities, including the
  * edge cases its definitions settle: a class never predicted, a class absent
  * from the truth but predicted, and ties in the probabilities. Also the
- * softmax GBDT against LightGBM's multiclass objective on one problem.
+ * softmax GBDT against LightGBM's multiclass objective on one problem, the
+ * Gini decision tree against scikit-learn's DecisionTreeClassifier (the
+ * same probabilities), and multinomial logistic regression against
+ * scikit-learn's LogisticRegression.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { classificationMetrics } from "../models/evaluation/classification-metrics.js";
-import { trainGbdtClassifier, trainTreeClassifier } from "../models/gbdt/index.js";
+import { trainGbdtClassifier, trainGiniTree } from "../models/gbdt/index.js";
 import { classWeights } from "../models/training/target.js";
 import { fitLogistic, predictLogistic } from "../models/linear/logistic.js";
 import { Random } from "../random/random.js";
@@ -125,16 +128,6 @@ print(json.dumps({"logLoss": float(-np.log(np.clip(P[np.arange(len(yt)), yt.asty
     assert.ok(Math.abs(ours.accuracy - ref.accuracy) < 0.03, `accuracy ${ours.accuracy} vs LightGBM ${ref.accuracy}`);
     t.diagnostic(`held-out log loss ${ours.logLoss.toFixed(4)} vs LightGBM ${ref.logLoss.toFixed(4)}; accuracy ${ours.accuracy.toFixed(4)} vs ${ref.accuracy.toFixed(4)}`);
   });
-
-  it("the one-vs-rest tree's probabilities sum to 1 and it beats the majority class", async () => {
-    const train = sectors(3, 600);
-    const test = sectors(4, 300);
-    const model = await trainTreeClassifier(train.x, train.y, 3, new Float64Array([1, 1, 1]), { maxDepth: 4, minDataInLeaf: 5, threads: 1 }, { seed: 1 });
-    const p = model.predictProbabilities(test.x);
-    for (let i = 0; i < test.x.rows; i++) assert.ok(Math.abs(p[3 * i] + p[3 * i + 1] + p[3 * i + 2] - 1) < 1e-12);
-    const majority = Math.max(...[0, 1, 2].map((c) => test.y.filter((v) => v === c).length)) / test.x.rows;
-    assert.ok(classificationMetrics(test.y, p, CLASSES).accuracy > majority + 0.2);
-  });
 });
 
 describe("LINEAR's classifier against scikit-learn's LogisticRegression", { skip: SKLEARN || false }, () => {
@@ -171,5 +164,89 @@ print(json.dumps(m.predict_proba(Z).tolist()))`,
     for (let r = 0; r < rows; r++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(ours[r * 3 + c] - ref[r][c]));
     assert.ok(worst < 1e-5, `largest probability difference ${worst} (${model.iterations} L-BFGS iterations)`);
     assert.equal(model.weight[3 * 3], 0, "the constant column gets no weight");
+  });
+});
+
+/** Three imbalanced classes from a noisy linear score of 6 continuous features (2 of them noise). */
+function imbalanced(seed: number, rows: number) {
+  const random = new Random(seed);
+  const cols = 6;
+  const values = new Float32Array(rows * cols);
+  const y = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) values[r * cols + c] = random.normal(0, c + 1);
+    const s = values[r * cols] + 0.5 * values[r * cols + 1] - 0.3 * values[r * cols + 2] + 0.2 * values[r * cols + 3] + random.normal(0, 0.8);
+    y[r] = s > 2.2 ? 1 : s < -2.6 ? 2 : 0;
+  }
+  return { x: { rows, cols, values }, y };
+}
+
+/**
+ * scikit-learn visits the features in a random order (random_state), so where two cuts of different
+ * features tie exactly (small nodes, where isolating a few rows can be done on several features) its
+ * tree depends on the seed. Per depth it fits 8 seeds; where they all agree (no tie mattered) our tree
+ * must give the same probabilities.
+ */
+const SKLEARN_TREE = `import json, sys, numpy as np
+from sklearn.tree import DecisionTreeClassifier
+d = json.load(sys.stdin)
+X = np.array(d["x"], dtype=np.float32).reshape(-1, d["cols"]); Xt = np.array(d["xt"], dtype=np.float32).reshape(-1, d["cols"]); y = np.array(d["y"]).astype(int)
+out = []
+for depth in d["depths"]:
+  fits = [DecisionTreeClassifier(criterion="gini", max_depth=depth, min_samples_leaf=d["minLeaf"], class_weight={k: w for k, w in enumerate(d["w"])}, random_state=s).fit(X, y) for s in range(8)]
+  P = [np.vstack([m.predict_proba(X), m.predict_proba(Xt)]) for m in fits]
+  out.append({"train": P[0][:len(X)].tolist(), "test": P[0][len(X):].tolist(), "leaves": int(fits[0].get_n_leaves()), "seedInvariant": bool(max(np.abs(p - P[0]).max() for p in P) == 0)})
+print(json.dumps(out))`;
+
+describe("DECISION_TREE's classifier against scikit-learn's DecisionTreeClassifier", { skip: SKLEARN || false }, () => {
+  const depths = [1, 2, 3, 4, 5, 6];
+  // [rows, min rows per leaf, class weights, depths up to which scikit-learn's tree is the same for every seed on this data]
+  for (const [rows, minLeaf, weighting, tieFree] of [[800, 20, "BALANCED", 6], [500, 5, "BALANCED", 3], [500, 1, "NONE", 3]] as const) {
+    it(`grows the same Gini tree: the same probabilities on training and held-out rows at depths 1..6 where scikit-learn's seed does not matter (${rows} rows, min ${minLeaf} per leaf, class weights ${weighting})`, async (t) => {
+      const train = imbalanced(21, rows);
+      const test = imbalanced(22, 300);
+      const all = Array.from({ length: train.x.rows }, (_, i) => i);
+      const weights = classWeights(train.y, all, 3, weighting);
+      const ref = runPython<{ train: number[][]; test: number[][]; leaves: number; seedInvariant: boolean }[]>(SKLEARN_TREE, {
+        x: Array.from(train.x.values), xt: Array.from(test.x.values), cols: train.x.cols, y: Array.from(train.y), w: Array.from(weights), depths, minLeaf,
+      });
+      const compared: number[] = [];
+      for (const [d, maxDepth] of depths.entries()) {
+        if (maxDepth <= tieFree) assert.ok(ref[d].seedInvariant, `depth ${maxDepth}: scikit-learn's tree should not depend on its seed here (the test would compare nothing)`);
+        if (!ref[d].seedInvariant) continue;
+        compared.push(maxDepth);
+        const model = await trainGiniTree(train.x, train.y, 3, weights, { maxDepth, minDataInLeaf: minLeaf }, { seed: 1 });
+        for (const [part, x] of [["train", train.x], ["test", test.x]] as const) {
+          const ours = model.predictProbabilities(x);
+          let worst = 0;
+          for (let r = 0; r < x.rows; r++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(ours[r * 3 + c] - ref[d][part][r][c]));
+          assert.ok(worst < 1e-12, `depth ${maxDepth}, ${part}: probabilities differ by up to ${worst}`);
+        }
+        assert.equal(model.models[0].trees[0].numLeaves, ref[d].leaves, `depth ${maxDepth}: as many leaves as scikit-learn's (zero-gain splits included)`);
+      }
+      t.diagnostic(`compared at depths ${compared.join(", ")}`);
+    });
+  }
+
+  it("routes missing values to the side that fits them, and the leaves hold weighted class fractions", async () => {
+    // Column 0 is missing exactly for class 2: the tree separates them on it; class 1 is the rest with x1 > 0.
+    const rows = 300;
+    const values = new Float32Array(rows * 2);
+    const y = new Float32Array(rows);
+    const random = new Random(3);
+    for (let r = 0; r < rows; r++) {
+      y[r] = r % 5 === 0 ? 2 : random.next() < 0.5 ? 1 : 0;
+      values[2 * r] = y[r] === 2 ? NaN : random.normal(0, 1);
+      values[2 * r + 1] = y[r] === 1 ? 1 + random.next() : -1 - random.next();
+    }
+    const x = { rows, cols: 2, values };
+    const model = await trainGiniTree(x, y, 3, new Float64Array([1, 1, 1]), { maxDepth: 2, minDataInLeaf: 1 }, { seed: 1 });
+    const p = model.predictProbabilities(x);
+    for (let r = 0; r < rows; r++) assert.equal(p[r * 3 + y[r]], 1, `row ${r} (class ${y[r]}) is in a pure leaf`);
+    const probe = model.predictProbabilities({ rows: 1, cols: 2, values: Float32Array.of(NaN, -1.5) });
+    assert.equal(probe[2], 1, "a missing x0 goes where the training rows missing it went");
+    // Class weights scale the leaf fractions: a depth-1 tree on an unsplittable feature is one leaf of the weighted priors.
+    const flat = await trainGiniTree({ rows: 4, cols: 1, values: Float32Array.of(1, 1, 1, 1) }, Float32Array.of(0, 0, 0, 1), 2, new Float64Array([1, 3]), { maxDepth: 3, minDataInLeaf: 1 }, { seed: 1 });
+    assert.deepEqual([...flat.predictProbabilities({ rows: 1, cols: 1, values: Float32Array.of(0) })], [0.5, 0.5]);
   });
 });

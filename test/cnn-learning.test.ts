@@ -3,10 +3,14 @@
  * beat the mean predictor by a wide margin (RMSE at most 0.35 of the label's
  * standard deviation, i.e. R² ≥ 0.88), and early fusion must use both
  * inputs (beat the image-only net on a label that needs the spectrum).
+ * The classifier (a K-wide head on the class-weighted cross-entropy) must
+ * classify galaxies by their flux well above the majority class.
  */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { loadBackend, trainCnn } from "../models/cnn/index.js";
+import { CnnInputError, CnnModel, loadBackend, trainCnn, trainCnnClassifier } from "../models/cnn/index.js";
+import { classificationMetrics } from "../models/evaluation/classification-metrics.js";
+import { classWeights } from "../models/training/target.js";
 import { meanPredictorRmse, rmse, syntheticGalaxies } from "./support/cnn-data.js";
 
 describe("CNN learners on synthetic galaxies", () => {
@@ -47,5 +51,33 @@ describe("CNN learners on synthetic galaxies", () => {
     t.diagnostic(`RMSE fused ${fusedError.toFixed(3)}, image only ${imageOnlyError.toFixed(3)}, mean predictor ${meanPredictorRmse(label(test)).toFixed(3)}`);
     assert.ok(fusedError < 0.35 * meanPredictorRmse(label(test)), `fused RMSE ${fusedError} vs mean predictor ${meanPredictorRmse(label(test))}`);
     assert.ok(fusedError < 0.6 * imageOnlyError, `fused RMSE ${fusedError} vs image only ${imageOnlyError}`);
+  });
+
+  it("a 2-D net classifies galaxies by flux: softmax probabilities, class weights, the same after save and load", async (t) => {
+    // Three imbalanced classes of log flux (≈ 65 % / 20 % / 15 %).
+    const classOf = (s: ReturnType<typeof syntheticGalaxies>) => Float32Array.from(s.imageLabel, (v) => (v > 2.6 ? 1 : v < 1.3 ? 2 : 0));
+    const train = syntheticGalaxies(480, 7, { bands: 3, size: 16 });
+    const validation = syntheticGalaxies(120, 8, { bands: 3, size: 16 });
+    const test = syntheticGalaxies(160, 9, { bands: 3, size: 16 });
+    const y = classOf(train);
+    const task = { classCount: 3, classWeights: classWeights(y, Array.from(y, (_, i) => i), 3, "BALANCED") };
+    const model = await trainCnnClassifier(train.x, y, task, { epochs: 12, filters: 8 }, { seed: 1, validation: { x: validation.x, y: classOf(validation) } });
+    assert.equal(model.spec.classes, 3);
+    const p = await model.predictProbabilities(test.x);
+    for (let i = 0; i < test.x.rows; i++) assert.ok(Math.abs(p[3 * i] + p[3 * i + 1] + p[3 * i + 2] - 1) < 1e-9, "each row sums to 1");
+    const m = classificationMetrics(classOf(test), p, ["A", "B", "C"]);
+    const majority = Math.max(...[0, 1, 2].map((c) => classOf(test).filter((v) => v === c).length)) / test.x.rows;
+    const history = model.spec.training.history;
+    t.diagnostic(`accuracy ${m.accuracy.toFixed(3)} (majority ${majority.toFixed(3)}), balanced ${m.balancedAccuracy.toFixed(3)}, log loss ${m.logLoss.toFixed(3)}; ${history.length} epochs, best ${model.spec.training.bestEpoch}, weighted train log loss ${history[0].train.toFixed(3)} → ${history.at(-1)!.train.toFixed(3)}`);
+    assert.ok(m.accuracy > majority + 0.1, `accuracy ${m.accuracy} vs the majority class ${majority}`);
+    assert.ok(m.balancedAccuracy > 0.8, `balanced accuracy ${m.balancedAccuracy}`);
+    assert.ok(history.at(-1)!.train < history[0].train && history.every((h) => h.validation !== undefined), "the weighted log loss falls; validation is reported each epoch");
+    const loaded = await CnnModel.load(await model.save());
+    const again = await loaded.predictProbabilities(test.x);
+    for (let i = 0; i < again.length; i++) assert.ok(Math.abs(again[i] - p[i]) < 1e-9, "the same probabilities after save and load");
+    await assert.rejects(model.predict(test.x), /is a classifier: use predictProbabilities/);
+    await assert.rejects(trainCnnClassifier(train.x, Float32Array.from(y, () => 3), task, { epochs: 1 }, { seed: 1 }), (e: unknown) => e instanceof CnnInputError && /labels must be class indices 0..2/.test(e.message));
+    model.dispose();
+    loaded.dispose();
   });
 });

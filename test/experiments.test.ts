@@ -230,6 +230,7 @@ for (const backend of backends) {
       assert.equal(lines.length, 1 + first.cells.length);
       const header = lines[0].split(",");
       for (const column of ["learner", "modality", "imageZoom", "spectrumZoom", "features", "r2", "mae", "rmse", "nmad", "trainSeconds"]) assert.ok(header.includes(column), column);
+      for (const column of ["accuracy", "balancedAccuracy", "macroF1", "confusion"]) assert.ok(!header.includes(column), `a regression table has no ${column}`);
       lines.slice(1).forEach((line, i) => {
         const row = Object.fromEntries(line.split(",").map((v, k) => [header[k], v]));
         const cell = first.cells[i];
@@ -240,6 +241,7 @@ for (const backend of backends) {
       const text = await md.text();
       assert.equal(text.split("\n").filter((l) => l.startsWith("| ")).length, 2 + first.cells.length);
       assert.match(text, /one split for every cell/);
+      assert.match(text, /Metrics are on the held-out test part \(log10 SFR, dex\)/);
       assert.match(text, /no galaxy in two of train\/validation\/test: yes/);
       assert.match(text, /no object \(repeats within 1″\) in two of them: yes/);
       assert.match(text, /the test part touched once .*: yes/);

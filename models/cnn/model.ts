@@ -1,6 +1,8 @@
 /**
  * A trained CNN: the network's weights plus everything needed to use them
  * (input scaling, label scaling, the parameters that shaped the network).
+ * A classifier (`spec.classes` = K) has K outputs, the class logits:
+ * `predictProbabilities` gives their softmax, and `predict` is refused.
  * `save()` gives plain data — a JSON-able spec and the weights as bytes —
  * that the caller stores (atomically); `CnnModel.load` rebuilds the model.
  *
@@ -21,8 +23,10 @@ export interface CnnSpec {
   params: CnnParams;
   seed: number;
   normalisation: Normalisation;
-  /** Label standardisation: network output · std + mean = prediction. */
+  /** Label standardisation: network output · std + mean = prediction (a classifier: 0 and 1, unused). */
   label: { mean: number; std: number };
+  /** A classifier's class count (its outputs are the class logits); absent for a regression. */
+  classes?: number;
   weights: { name: string; shape: number[] }[];
   /** `threads`: how many trained it (data-parallel when > 1); absent in models saved before the option (1). */
   training: { backend: string; threads?: number; epochs: number; bestEpoch: number; history: IterationReport[] };
@@ -34,8 +38,10 @@ export interface SavedCnn {
   weights: Uint8Array;
 }
 
-export function networkLayout(params: CnnParams, normalisation: Normalisation): NetworkLayout {
+/** The network of `params` on `normalisation`'s inputs, with `outputs` outputs (1: a regression; K: a classifier's logits). */
+export function networkLayout(params: CnnParams, normalisation: Normalisation, outputs = 1): NetworkLayout {
   return {
+    ...(outputs !== 1 ? { outputs } : {}),
     architecture: params.architecture,
     filters: params.filters,
     dropout: params.dropout,
@@ -74,15 +80,15 @@ export function inputTensors(x: ArrayInputs, rows: ArrayLike<number>, normalisat
   return inputs;
 }
 
-/** Standardised network outputs for every row of `x`, in batches. */
-export function forwardAll(network: Network, normalisation: Normalisation, x: ArrayInputs, batchSize: number): Float32Array {
-  const out = new Float32Array(x.rows);
+/** Network outputs for every row of `x` (rows × `width`, row-major: standardised predictions, or a classifier's logits), in batches. */
+export function forwardAll(network: Network, normalisation: Normalisation, x: ArrayInputs, batchSize: number, width = 1): Float32Array {
+  const out = new Float32Array(x.rows * width);
   const rows = new Int32Array(batchSize);
   for (let start = 0; start < x.rows; start += batchSize) {
     const end = Math.min(x.rows, start + batchSize);
     for (let i = start; i < end; i++) rows[i - start] = i;
     const values = tf.tidy(() => network.forward(inputTensors(x, rows.subarray(0, end - start), normalisation)).dataSync());
-    out.set(values, start);
+    out.set(values, start * width);
   }
   return out;
 }
@@ -112,13 +118,27 @@ export class CnnModel {
     return this.spec.training.backend;
   }
 
-  /** Label-unit predictions for every row of `x`. Throws CnnInputError when `x` does not fit the model. */
+  /** Label-unit predictions for every row of `x`. Throws CnnInputError when `x` does not fit the model (or the model is a classifier). */
   async predict(x: ArrayInputs): Promise<Float64Array> {
+    if (this.spec.classes !== undefined) throw new CnnInputError([{ argument: "model", message: "is a classifier: use predictProbabilities" }]);
     const problems = layoutProblems("x", x, this.spec.normalisation);
     if (problems.length) throw new CnnInputError(problems);
     const standardised = forwardAll(this.network, this.spec.normalisation, x, predictionBatchSize(this.spec.params));
     const { mean, std } = this.spec.label;
     return Float64Array.from(standardised, (v) => v * std + mean);
+  }
+
+  /**
+   * A classifier's class probabilities for every row of `x` (rows × K,
+   * row-major: the softmax of its logits, in float64). Throws CnnInputError
+   * when `x` does not fit the model or the model is a regression.
+   */
+  async predictProbabilities(x: ArrayInputs): Promise<Float64Array> {
+    const k = this.spec.classes;
+    if (k === undefined) throw new CnnInputError([{ argument: "model", message: "is a regression: use predict" }]);
+    const problems = layoutProblems("x", x, this.spec.normalisation);
+    if (problems.length) throw new CnnInputError(problems);
+    return softmaxRows(forwardAll(this.network, this.spec.normalisation, x, predictionBatchSize(this.spec.params), k), x.rows, k);
   }
 
   /**
@@ -161,7 +181,7 @@ export class CnnModel {
     }
     await loadBackend();
     const spec = structuredClone(saved.spec);
-    const network = buildNetwork(networkLayout(spec.params, spec.normalisation), spec.seed);
+    const network = buildNetwork(networkLayout(spec.params, spec.normalisation, spec.classes ?? 1), spec.seed);
     const values = float32FromLittleEndian(saved.weights);
     const expected = network.weights.reduce((sum, w) => sum + w.variable.size, 0);
     const sameLayout = network.weights.length === spec.weights.length &&
@@ -182,6 +202,19 @@ export class CnnModel {
   dispose(): void {
     this.network.dispose();
   }
+}
+
+/** Row-wise softmax of rows × k logits, in float64 (max subtracted first). */
+export function softmaxRows(logits: ArrayLike<number>, rows: number, k: number): Float64Array {
+  const out = new Float64Array(rows * k);
+  for (let i = 0; i < rows; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, logits[i * k + c]);
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(logits[i * k + c] - max);
+    for (let c = 0; c < k; c++) out[i * k + c] /= sum;
+  }
+  return out;
 }
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

@@ -8,7 +8,7 @@
  *   image    conv3x3(f) → pool2 → conv3x3(2f) → pool2 → conv3x3(4f) → global average → 4f
  *   spectrum conv1x7(f) → pool4 → conv1x7(2f) → pool4 → conv1x7(4f) → pool4 → flatten → FC 64
  *            (flattened, not averaged: a feature's wavelength matters in a spectrum)
- *   head     dropout → FC 32 → 1
+ *   head     dropout → FC 32 → 1 (K for a classifier: `outputs`, the class logits)
  * vgg12 (the thesis VGGNet12: 9 convolutions + 3 fully connected = 12 weight layers):
  *   image    3 x conv3x3(64) → pool2 → 3 x conv3x3(128) → pool2 → 3 x conv3x3(256) → flatten
  *   spectrum the same with 1x3 kernels and pool4 after every block
@@ -60,6 +60,8 @@ export interface NetworkLayout {
   dropout: number;
   /** How two branches are joined; absent = "concat" (models saved before the option). */
   fusion?: Fusion;
+  /** Width of the head's output: 1 (a regression; absent = 1) or K class logits (a classifier). */
+  outputs?: number;
   image?: { size: number; channels: number };
   spectrum?: { bins: number; channels: number };
 }
@@ -72,8 +74,9 @@ export interface NetworkInputs {
 export interface Network {
   readonly weights: readonly NamedWeight[];
   /**
-   * [n, 1] standardised predictions. `noise` switches training mode on: a
-   * generator (this pass is the whole batch) or a shard's TrainingNoise.
+   * [n, 1] standardised predictions ([n, K] class logits for a classifier).
+   * `noise` switches training mode on: a generator (this pass is the whole
+   * batch) or a shard's TrainingNoise.
    */
   forward(inputs: NetworkInputs, noise?: Random | TrainingNoise): tf.Tensor2D;
   /** [n, 2] gate weights (image, spectrum), rows summing to 1; undefined unless fusion is "gated". */
@@ -160,9 +163,10 @@ export function buildNetwork(layout: NetworkLayout, seed: number): Network {
     embedding = width;
   }
 
+  const outputs = layout.outputs ?? 1;
   const head: Dense[] = vgg
-    ? [store.dense("head/fc1", embedding, 512, true), store.dense("head/fc2", 512, 128, true), store.dense("head/output", 128, 1, false)]
-    : [store.dense("head/fc1", embedding, 32, true), store.dense("head/output", 32, 1, false)];
+    ? [store.dense("head/fc1", embedding, 512, true), store.dense("head/fc2", 512, 128, true), store.dense("head/output", 128, outputs, false)]
+    : [store.dense("head/fc1", embedding, 32, true), store.dense("head/output", 32, outputs, false)];
 
   /** The branches' embeddings, in the order image, spectrum (whichever exist). */
   function embeddings(inputs: NetworkInputs): tf.Tensor2D[] {

@@ -3,13 +3,21 @@
  * progress report per epoch (RMSE in label units), early stopping on the
  * validation loss with the best epoch's weights restored, cancellation
  * between batches. Same seed, data and backend → same model.
+ *
+ * A classifier (`trainCnnClassifier`) is the same network with a K-wide
+ * head (the class logits) trained on the class-weighted softmax
+ * cross-entropy, Σ_i w_i · (−log softmax(z_i)_{y_i}) / batch size, w_i the
+ * weight of row i's class; its epoch reports and early stopping use the
+ * weighted log loss Σ w_i (−log p_{i,y_i}) / Σ w_i (train: over the epoch's
+ * batches, with dropout; validation: the validation rows). It trains on one
+ * thread (the data-parallel shards compute the regression loss only).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ArrayInputs, FitControl, IterationReport } from "../learner.js";
 import { loadBackend } from "./backend.js";
 import { fitNormalisation } from "./normalisation.js";
 import { buildNetwork } from "./network.js";
-import { CnnModel, forwardAll, inputTensors, networkLayout, predictionBatchSize } from "./model.js";
+import { CnnModel, forwardAll, inputTensors, networkLayout, predictionBatchSize, softmaxRows } from "./model.js";
 import { CnnInputError, resolveCnnParams, type CnnParams, type ParamProblem } from "./params.js";
 import { Random } from "../../random/random.js";
 import { DataParallelTrainer } from "./data-parallel.js";
@@ -67,8 +75,50 @@ function rmse(predicted: Float32Array, y: Float32Array, mean: number, std: numbe
  * the best one (see loadBackend).
  */
 export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<CnnParams>, control: CnnFitControl): Promise<CnnModel> {
+  return fitCnn(x, y, params, control, null);
+}
+
+/** What a classifier learns: K classes (labels 0..K−1) and each class's weight. */
+export interface CnnClassTask {
+  classCount: number;
+  classWeights: Float64Array;
+}
+
+function taskProblems(task: CnnClassTask, y: Float32Array, argument: string): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  const k = task.classCount;
+  if (!Number.isInteger(k) || k < 2) problems.push({ argument: "classCount", message: "needs at least 2 classes" });
+  if (task.classWeights.length !== k || task.classWeights.some((w) => !(w >= 0) || !Number.isFinite(w))) problems.push({ argument: "classWeights", message: `needs ${k} finite weights ≥ 0` });
+  if (y.some((c) => !Number.isInteger(c) || c < 0 || c >= k)) problems.push({ argument, message: `labels must be class indices 0..${k - 1}` });
+  return problems;
+}
+
+/** Weighted log loss Σ w_i (−log p_{i,y_i}) / Σ w_i of rows × K logits (p clipped at 1e-15). */
+function weightedLogLossOfLogits(logits: Float32Array, y: Float32Array, task: CnnClassTask): number {
+  const p = softmaxRows(logits, y.length, task.classCount);
+  let loss = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = task.classWeights[y[i]];
+    loss -= w * Math.log(Math.max(1e-15, p[i * task.classCount + y[i]]));
+    total += w;
+  }
+  return total > 0 ? loss / total : 0;
+}
+
+/**
+ * Trains a CNN classifier on `x` → class indices `y` (see the module head):
+ * the model's `predictProbabilities` gives rows × K probabilities. Throws
+ * CnnInputError listing every bad parameter, input or label.
+ */
+export async function trainCnnClassifier(x: ArrayInputs, y: Float32Array, task: CnnClassTask, params: Partial<CnnParams>, control: CnnFitControl): Promise<CnnModel> {
+  return fitCnn(x, y, params, { ...control, threads: 1 }, task);
+}
+
+async function fitCnn(x: ArrayInputs, y: Float32Array, params: Partial<CnnParams>, control: CnnFitControl, task: CnnClassTask | null): Promise<CnnModel> {
   const resolved = resolveCnnParams(params);
   const problems = [...resolved.problems, ...inputProblems("x", x, y)];
+  if (task) problems.push(...taskProblems(task, y, "y"), ...(control.validation ? taskProblems(task, control.validation.y, "validation.y") : []));
   if (resolved.params.fusion === "gated" && !(x.image && x.spectrum)) {
     problems.push({ argument: "fusion", message: 'fusion "gated" weighs images against spectra: give both (x.image and x.spectrum)' });
   }
@@ -88,18 +138,25 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
 
   const normalisation = fitNormalisation(x);
   let mean = 0;
-  for (const v of y) mean += v;
-  mean /= y.length;
-  let variance = 0;
-  for (const v of y) variance += (v - mean) ** 2;
-  const std = Math.sqrt(variance / y.length) || 1;
+  let std = 1;
+  if (!task) {
+    for (const v of y) mean += v;
+    mean /= y.length;
+    let variance = 0;
+    for (const v of y) variance += (v - mean) ** 2;
+    std = Math.sqrt(variance / y.length) || 1;
+  }
   const target = Float32Array.from(y, (v) => (v - mean) / std);
+  const outputs = task ? task.classCount : 1;
+  const rowWeights = task ? Float32Array.from(y, (c) => task.classWeights[c]) : null;
+  let epochWeight = 0;
+  if (rowWeights) for (const w of rowWeights) epochWeight += w;
 
   const random = new Random(control.seed);
   const networkSeed = random.nextUint32();
   const order = new Random(random.nextUint32());
   const dropout = new Random(random.nextUint32());
-  const layout = networkLayout(p, normalisation);
+  const layout = networkLayout(p, normalisation, outputs);
   const network = buildNetwork(layout, networkSeed);
   const variables = network.weights.map((w) => w.variable);
   const optimizer = tf.train.adam(p.learningRate);
@@ -129,6 +186,12 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
         }
         const loss = tf.tidy(() => {
           const inputs = inputTensors(x, batch, normalisation);
+          if (task) {
+            const onehot = tf.oneHot(tf.tensor1d(Int32Array.from(batch, (r) => y[r]), "int32"), outputs);
+            const w = tf.tensor1d(Float32Array.from(batch, (r) => rowWeights![r]));
+            // Σ_i w_i · (−log softmax(z_i)_{y_i}) / batch size.
+            return optimizer.minimize(() => tf.div(tf.sum(tf.mul(w, tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(network.forward(inputs, dropout))), 1)))), batch.length) as tf.Scalar, true, variables)!;
+          }
           const labels = tf.tensor2d(Float32Array.from(batch, (r) => target[r]), [batch.length, 1]);
           return optimizer.minimize(() => tf.mean(tf.squaredDifference(network.forward(inputs, dropout), labels)) as tf.Scalar, true, variables)!;
         });
@@ -136,13 +199,15 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
         loss.dispose();
         await nextTurn();
       }
-      const report: IterationReport = { iteration: epoch, train: Math.sqrt(squaredSum / x.rows) * std };
+      // squaredSum: Σ over batches of (batch loss · batch size) — the squared errors, or a classifier's Σ w_i · CE_i.
+      const report: IterationReport = { iteration: epoch, train: task ? squaredSum / Math.max(epochWeight, 1e-12) : Math.sqrt(squaredSum / x.rows) * std };
       if (!Number.isFinite(report.train)) {
         throw new Error(`CNN training diverged in epoch ${epoch} (the loss is not finite): lower learningRate (now ${p.learningRate})`);
       }
       if (validation) {
         control.signal?.throwIfAborted();
-        report.validation = rmse(forwardAll(network, normalisation, validation.x, predictionBatchSize(p)), validation.y, mean, std);
+        const out = forwardAll(network, normalisation, validation.x, predictionBatchSize(p), outputs);
+        report.validation = task ? weightedLogLossOfLogits(out, validation.y, task) : rmse(out, validation.y, mean, std);
       }
       history.push(report);
       control.onIteration?.(report);
@@ -175,6 +240,7 @@ export async function trainCnn(x: ArrayInputs, y: Float32Array, params: Partial<
     seed: networkSeed,
     normalisation,
     label: { mean, std },
+    ...(task ? { classes: task.classCount } : {}),
     training: { backend, threads, epochs: history.length, bestEpoch, history },
   });
 }

@@ -9,14 +9,17 @@
  *                  weighted class frequencies (0 for every class with
  *                  balanced weights); early stopping on the validation
  *                  rows' weighted multi-class log loss.
- *   one-vs-rest tree  the decision tree: per class one weighted regression
- *                  tree on the indicator y_ik (g = −w_i y_ik, h = w_i, one
- *                  round, learning rate 1), so each leaf holds the weighted
- *                  fraction of its class; a row's probabilities are its K
- *                  leaves' fractions normalised to sum 1.
+ *   Gini tree      the decision tree (./gini-tree.ts): one CART tree on the
+ *                  Gini impurity of the class-weighted counts, as
+ *                  scikit-learn's DecisionTreeClassifier; stored as K
+ *                  one-tree models of one shape, leaf k holding class k's
+ *                  weighted fraction, with the "normalise" link.
  *
  * The model is K score functions (one GbdtModel each, its trees summed) and
  * the link that turns them into probabilities; its JSON format is versioned.
+ * (Trees stored before the Gini tree — a one-vs-rest regression tree per
+ * class, each leaf a class fraction — load and predict as they did: the
+ * same link, fractions renormalised to sum 1.)
  */
 import type { FitControl, Matrix } from "../learner.js";
 import { binDataset } from "./dataset.js";
@@ -31,7 +34,7 @@ import { TreeLearner } from "./tree-learner.js";
 export const gbdtClassifierFormat = "skycube-gbdt-classifier";
 export const gbdtClassifierFormatVersion = 1;
 
-/** softmax: p = softmax(scores); normalise: p = scores / Σ scores (the one-vs-rest tree's fractions). */
+/** softmax: p = softmax(scores); normalise: p = scores / Σ scores (a tree's leaf class fractions). */
 export type ClassLink = "softmax" | "normalise";
 
 export interface GbdtClassifierJson {
@@ -194,41 +197,6 @@ export async function trainGbdtClassifier(x: Matrix, y: Float32Array, classCount
     }
     const keep = resolved.earlyStoppingRounds > 0 && validation ? stopping.bestIteration : trees[0].length;
     return new GbdtClassifier("softmax", trees.map((list, c) => new GbdtModel("l2", cols, initScores[c], list.slice(0, keep), resolved)));
-  } finally {
-    await participants.stop();
-  }
-}
-
-export interface TreeClassifierParams {
-  maxDepth: number;
-  minDataInLeaf: number;
-  threads?: number;
-}
-
-/** Trains the one-vs-rest decision tree (see the module head). */
-export async function trainTreeClassifier(x: Matrix, y: Float32Array, classCount: number, classWeights: Float64Array, params: TreeClassifierParams, control: FitControl): Promise<GbdtClassifier> {
-  const problems = labelProblems(y, classCount, classWeights, "y");
-  if (x.rows !== y.length || x.rows < 1) problems.push({ argument: "y", message: `has ${y.length} labels for ${x.rows} rows` });
-  if (problems.length > 0) throw new GbdtParameterError(problems);
-  const resolved = resolveGbdtParams({ numIterations: 1, learningRate: 1, numLeaves: 2 ** params.maxDepth, maxDepth: params.maxDepth, minDataInLeaf: params.minDataInLeaf, minSumHessianInLeaf: 0, threads: params.threads });
-  const weights = rowWeights(y, classWeights);
-  const participants = await Participants.start(participantCount(resolved.threads, x.rows, x.cols));
-  try {
-    const dataset = await binDataset(x, resolved.maxBin, control.seed, (tasks) => participants.bin(tasks), participants.count, 1);
-    const learner = await TreeLearner.create(dataset, x, { ...splitConfig(resolved), exactThresholds: true, constantHessian: 0 }, participants);
-    const all = Int32Array.from({ length: x.cols }, (_, i) => i);
-    const models: GbdtModel[] = [];
-    const gradients = new Float64Array(x.rows);
-    for (let c = 0; c < classCount; c++) {
-      if (control.signal?.aborted) throw new DOMException("decision tree training was aborted", "AbortError");
-      for (let i = 0; i < x.rows; i++) gradients[i] = -weights[i] * (y[i] === c ? 1 : 0);
-      const { tree } = await learner.train(gradients, weights, null, all);
-      const { thresholdBin: _, ...modelTree } = tree;
-      models.push(new GbdtModel("l2", x.cols, 0, [modelTree], resolved));
-    }
-    const classifier = new GbdtClassifier("normalise", models);
-    control.onIteration?.({ iteration: 1, train: weightedLogLoss(y, classifier.predictProbabilities(x), classCount, weights) });
-    return classifier;
   } finally {
     await participants.stop();
   }

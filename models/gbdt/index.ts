@@ -8,4 +8,5 @@ export { trainDecisionTree, type DecisionTreeParams } from "./decision-tree.js";
 export { GbdtModel, GbdtModelFormatError, gbdtModelFormat, gbdtModelFormatVersion, type GbdtModelJson } from "./model.js";
 export { gbdtParameterTable, gbdtGridParameters, gbdtParameterMarkdown, validateGbdtParams, resolveGbdtParams, describeDomain, GbdtParameterError, type GbdtParams, type ParameterProblem, type ObjectiveName } from "./params.js";
 export { rootMeanSquaredError, rSquared } from "./metric.js";
-export { GbdtClassifier, trainGbdtClassifier, trainTreeClassifier, weightedLogLoss, gbdtClassifierFormat, type GbdtClassifierJson } from "./classifier.js";
+export { trainGiniTree, type GiniTreeParams } from "./gini-tree.js";
+export { GbdtClassifier, trainGbdtClassifier, weightedLogLoss, gbdtClassifierFormat, type GbdtClassifierJson } from "./classifier.js";

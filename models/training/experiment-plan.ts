@@ -42,7 +42,7 @@ export interface ExperimentRequest {
   cnnFusions?: CnnFusion[] | null;
   /** Every cell leaves out blended galaxies (absent: keeps them). */
   excludeBlended?: boolean;
-  /** Every cell's target (absent: SFR); with CLASS the references are the class priors and multinomial logistic regression, and CNN cells are refused. */
+  /** Every cell's target (absent: SFR); with CLASS the references are the class priors and multinomial logistic regression (every grid learner classifies). */
   target?: Target;
   /** CLASS target: every cell's class weighting (absent: BALANCED). */
   classWeights?: ClassWeighting;

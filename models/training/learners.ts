@@ -11,9 +11,9 @@
  * (`skycube hyperparameters`) are generated from it. A new learner is a
  * folder under models/ plus one entry here (README "Adding a learner").
  */
-import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable, GbdtClassifier, trainGbdtClassifier, trainTreeClassifier, weightedLogLoss } from "../gbdt/index.js";
+import { trainDecisionTree, trainGbdt, GbdtModel, gbdtGridParameters, gbdtParameterTable, GbdtClassifier, trainGbdtClassifier, trainGiniTree, weightedLogLoss } from "../gbdt/index.js";
 import { decisionTreeParameterTable } from "../gbdt/decision-tree.js";
-import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn } from "../cnn/index.js";
+import { CnnModel, cnnParameterTable, loadBackend, resolveCnnParams, trainCnn, trainCnnClassifier } from "../cnn/index.js";
 import { checkRidgeParams, fitClassPriors, fitConstant, fitRidge, predictConstant, predictPriors, predictRidge, ridgeParameterTable, type ConstantModel, type PriorsModel, type RidgeModel } from "../linear/index.js";
 import { fitLogistic, predictLogistic, type LogisticModel } from "../linear/logistic.js";
 import { checkParameters, describeDefault, describeDomain, pickParameters, type Fitted, type FittedClassifier, type Learner, type LearnerData, type LearnerKind, type Matrix } from "../learner.js";
@@ -111,10 +111,10 @@ const decisionTree: Learner = {
   },
   load: async (saved) => tabularFitted(GbdtModel.fromJSON(saved as never)),
   classifier: {
-    doc: "One-vs-rest: per class a weighted regression tree on the class indicator (leaves hold the weighted class fraction), probabilities normalised to sum 1.",
+    doc: "One CART tree on the Gini impurity of the class-weighted counts (scikit-learn's DecisionTreeClassifier), exact splits; leaves hold the weighted class fractions.",
     async fit(data, train, _validation, labels, task, params, control) {
       const p = params as { maxDepth: number; minDataInLeaf?: number };
-      const model = await trainTreeClassifier(data.tabular(train), labelsOf(labels, train), task.classCount, task.classWeights, { maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf ?? decisionTreeParameterTable.minDataInLeaf.default, threads: control.threads }, control);
+      const model = await trainGiniTree(data.tabular(train), labelsOf(labels, train), task.classCount, task.classWeights, { maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf ?? decisionTreeParameterTable.minDataInLeaf.default }, control);
       return classifierFitted(model);
     },
     load: async (saved) => classifierFitted(GbdtClassifier.fromJSON(saved as never)),
@@ -126,6 +126,22 @@ function cnnFitted(model: CnnModel): Fitted {
   return {
     predict: (data, rows) => model.predict(data.arrays(rows)),
     ...(gated ? { gateWeights: async (data: LearnerData, rows: readonly number[]) => Float64Array.from((await model.gateWeights(data.arrays(rows)))!) } : {}),
+    async serialize() {
+      const saved = await model.save();
+      return { ...saved, weights: Buffer.from(saved.weights).toString("base64") };
+    },
+  };
+}
+
+async function loadCnn(saved: unknown): Promise<CnnModel> {
+  await loadBackend();
+  const s = saved as { weights: string };
+  return CnnModel.load({ ...(saved as object), weights: new Uint8Array(Buffer.from(s.weights, "base64")) } as never);
+}
+
+function cnnClassifierFitted(model: CnnModel): FittedClassifier {
+  return {
+    predictProbabilities: (data, rows) => model.predictProbabilities(data.arrays(rows)),
     async serialize() {
       const saved = await model.save();
       return { ...saved, weights: Buffer.from(saved.weights).toString("base64") };
@@ -149,10 +165,18 @@ const cnn: Learner = {
     });
     return cnnFitted(model);
   },
-  async load(saved) {
-    await loadBackend();
-    const s = saved as { weights: string };
-    return cnnFitted(await CnnModel.load({ ...(saved as object), weights: new Uint8Array(Buffer.from(s.weights, "base64")) } as never));
+  load: async (saved) => cnnFitted(await loadCnn(saved)),
+  classifier: {
+    doc: "The same network with a K-wide head (class logits, softmax) trained on the class-weighted cross-entropy, early stopping on the validation galaxies' weighted log loss; one thread.",
+    async fit(data, train, validation, labels, task, params, control) {
+      await loadBackend();
+      const model = await trainCnnClassifier(data.arrays(train), labelsOf(labels, train), task, params as never, {
+        ...control,
+        validation: { x: data.arrays(validation), y: labelsOf(labels, validation) },
+      });
+      return cnnClassifierFitted(model);
+    },
+    load: async (saved) => cnnClassifierFitted(await loadCnn(saved)),
   },
 };
 
