@@ -67,6 +67,16 @@ const server = spawn(process.execPath, [...serverNodeArgs, fileURLToPath(new URL
 });
 await untilHealthy(base);
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1]) / 1024;
+/** The server's CPU seconds so far (user + system, /proc/PID/stat in clock ticks of 1/100 s). */
+const serverCpu = () => {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+/** This process's CPU seconds so far (the client's, during a download). */
+const clientCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 /**
  * Seconds of one download, the body counted as it streams (never held),
@@ -74,8 +84,9 @@ const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}
  * web streams) cost more CPU than the server on this 2-core machine and
  * capped the measure at ~1,300 cutouts/s, where curl took 400 in 0.13 s.
  */
-function download(kind: "images" | "spectra", ids: string[]): Promise<{ seconds: number; bytes: number }> {
+function download(kind: "images" | "spectra", ids: string[]): Promise<{ seconds: number; bytes: number; serverCpu: number; clientCpu: number }> {
   const started = performance.now();
+  const cpu0 = [serverCpu(), clientCpu()];
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}/bulk/${kind}`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
       let bytes = 0;
@@ -84,7 +95,7 @@ function download(kind: "images" | "spectra", ids: string[]): Promise<{ seconds:
         const seconds = (performance.now() - started) / 1000;
         if (res.statusCode !== 200) reject(new Error(`${kind}: HTTP ${res.statusCode}`));
         else if (bytes !== Number(res.headers["content-length"])) reject(new Error(`${kind}: ${bytes} bytes, Content-Length ${res.headers["content-length"]}`));
-        else resolve({ seconds, bytes });
+        else resolve({ seconds, bytes, serverCpu: serverCpu() - cpu0[0], clientCpu: clientCpu() - cpu0[1] });
       });
       res.on("error", reject);
     });
@@ -101,6 +112,7 @@ const rssAfterEach: number[] = [];
 for (const [kind, list] of [["images", images], ["spectra", spectra]] as const) {
   const http: number[] = [];
   const direct: number[] = [];
+  const cpu: string[] = [];
   let bytes = 0;
   let directBytes = 0;
   // Alternated, so a busy moment of the shared machine hits both.
@@ -111,12 +123,13 @@ for (const [kind, list] of [["images", images], ["spectra", spectra]] as const) 
     const h = await download(kind, list.map((g) => g.id));
     rssAfterEach.push(rss());
     http.push(h.seconds);
+    cpu.push(`${h.serverCpu.toFixed(2)}/${h.clientCpu.toFixed(2)}`);
     bytes = h.bytes;
   }
   const bestHttp = Math.min(...http);
   const bestDirect = Math.min(...direct);
   table.push(
-    `| ${kind} zoom 0 | ${list.length} | ${(bytes / 1e6).toFixed(0)} MB | ${http.map((s) => s.toFixed(3)).join(", ")} | ${(list.length / bestHttp).toFixed(0)}/s (${(bytes / 1e6 / bestHttp).toFixed(0)} MB/s) | ${direct.map((s) => s.toFixed(3)).join(", ")} | ${(list.length / bestDirect).toFixed(0)}/s (${(directBytes / 1e6 / bestDirect).toFixed(0)} MB/s) | ${(bestDirect / bestHttp).toFixed(2)} |`,
+    `| ${kind} zoom 0 | ${list.length} | ${(bytes / 1e6).toFixed(0)} MB | ${http.map((s) => s.toFixed(3)).join(", ")} | ${(list.length / bestHttp).toFixed(0)}/s (${(bytes / 1e6 / bestHttp).toFixed(0)} MB/s) | ${direct.map((s) => s.toFixed(3)).join(", ")} | ${(list.length / bestDirect).toFixed(0)}/s (${(directBytes / 1e6 / bestDirect).toFixed(0)} MB/s) | ${(bestDirect / bestHttp).toFixed(2)} | ${cpu.join(", ")} |`,
   );
 }
 const rssAfter = rss();
@@ -140,8 +153,8 @@ const cleanup = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
 await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 await cleanup.end();
 
-console.log(`| part | galaxies | archive | HTTP runs (s) | HTTP best | direct readRows runs (s) | direct best | HTTP / direct |`);
-console.log(`|---|---|---|---|---|---|---|---|`);
+console.log(`| part | galaxies | archive | HTTP runs (s) | HTTP best | direct readRows runs (s) | direct best | HTTP / direct | CPU s server/client per HTTP run |`);
+console.log(`|---|---|---|---|---|---|---|---|---|`);
 for (const row of table) console.log(row);
 console.log(`\nserver RSS: ${rssBefore.toFixed(0)} MB at start, ${rssQuarter.toFixed(0)} MB after ${Math.ceil(images.length / 4)} images, ${rssAfter.toFixed(0)} MB after ${RUNS} downloads each of ${images.length} images and ${spectra.length} spectra (after each: ${rssAfterEach.map((r) => r.toFixed(0)).join(", ")} MB)`);
 console.log(py ? `python urllib + numpy.load of ${py.shape[0]} zoom-0 cutouts (flux, sigma, mask): ${py.seconds.toFixed(2)} s, ${(py.shape[0] / py.seconds).toFixed(0)} cutouts/s, flux shape ${JSON.stringify(py.shape)}` : `python: ${python.stderr}`);

@@ -19,7 +19,8 @@ import type { CubeLocation, CubeStore } from "../cube/cube-store.js";
 import { ZOOM_LEVELS, imageSize, spectrumBins, wavelengthGrid } from "../cube/zoom.js";
 import type { Sql } from "../db/database.js";
 import { CodedError, ErrorCode, InputChecker, NotFoundError } from "../errors/codes.js";
-import { npzChunks, npzLayout, type NpyEntry } from "./npz.js";
+import { crc32Appender } from "../cube/crc32.js";
+import { npzChunks, npzLayout, type NpyChunk, type NpyEntry } from "./npz.js";
 
 export type BulkKind = "image" | "spectrum";
 
@@ -157,13 +158,17 @@ export function bulkArchive(cube: CubeStore, kind: BulkKind, galaxies: readonly 
   const allBands = kind === "spectrum" || bandIndex.every((b, k) => b === k) && bandIndex.length === BAND_NAMES.length;
   const locations = galaxies.map((g) => g.cube);
 
-  async function* part(name: (typeof PARTS)[number]): AsyncGenerator<Uint8Array> {
+  // Every block's CRC-32 is combined from the CRCs of its planes (kept by the cube after their first read), in the order written.
+  async function* part(name: (typeof PARTS)[number]): AsyncGenerator<NpyChunk> {
     for (let start = 0; start < n; start += BULK_BLOCK) {
       if (start > 0) await turn();
       const block = locations.slice(start, start + BULK_BLOCK);
-      const stored = cube.readRows(kind, block, zoom, [name])[name];
+      const { values: stored, planes, planeBytes, planeCrcs } = cube.readRowsWithCrcs(kind, block, zoom, name);
+      const append = crc32Appender(planeBytes);
+      let crc = 0; // the CRC of no bytes
       if (allBands) {
-        yield bytesOf(stored);
+        for (let k = 0; k < planeCrcs.length; k++) crc = append(crc, planeCrcs[k]);
+        yield { bytes: bytesOf(stored), crc };
         continue;
       }
       const out = name === "mask" ? new Uint8Array(block.length * bands.length * plane) : new Float32Array(block.length * bands.length * plane);
@@ -171,9 +176,10 @@ export function bulkArchive(cube: CubeStore, kind: BulkKind, galaxies: readonly 
         bandIndex.forEach((b, k) => {
           const from = g * storedWidth + b * plane;
           out.set(stored.subarray(from, from + plane), (g * bands.length + k) * plane);
+          crc = append(crc, planeCrcs[g * planes + b]);
         });
       }
-      yield bytesOf(out);
+      yield { bytes: bytesOf(out), crc };
     }
   }
 
