@@ -355,11 +355,19 @@ export class CubeStore {
    * Parts of many locations at one zoom, in the order given (row-major:
    * locations × values per row). Locations are grouped by shard, and nearby
    * rows of a shard are read with one slice per part, so loading a training
-   * set or exporting the cube costs a few large reads.
+   * set or exporting the cube costs a few large reads. With `into` (one
+   * buffer per part, each of at least locations × values per row × bytes
+   * per value), the values are written there, from its start, instead of
+   * into new arrays (a caller reusing its buffers makes no garbage).
    */
-  readRows<P extends Part>(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, parts: readonly P[]): Record<P, Float32Array | Uint8Array> {
+  readRows<P extends Part>(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, parts: readonly P[], into?: readonly ArrayBuffer[]): Record<P, Float32Array | Uint8Array> {
     const width = kind === "image" ? BAND_COUNT * imageSize(zoom) ** 2 : spectrumBins(zoom);
-    const out = parts.map((p) => (p === "mask" ? new Uint8Array(locations.length * width) : new Float32Array(locations.length * width)));
+    const out = parts.map((p, i) => {
+      const length = locations.length * width;
+      const buffer = into?.[i];
+      if (!buffer) return p === "mask" ? new Uint8Array(length) : new Float32Array(length);
+      return p === "mask" ? new Uint8Array(buffer, 0, length) : new Float32Array(buffer, 0, length);
+    });
     const byShard = new Map<string, [number, number][]>();
     locations.forEach((location, at) => {
       if (!location || typeof location.shard !== "string") throw new CubeError(`location ${at} has no cube shard`);
@@ -407,9 +415,10 @@ export class CubeStore {
    * what a zip entry of many rows needs (cube/crc32.ts combines them).
    * Were a file to change under an open handle, the kept CRC would not
    * match the bytes read, and the zip reader would refuse the entry.
+   * `into`: as readRows'.
    */
-  readRowsWithCrcs(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, part: Part): { values: Float32Array | Uint8Array; planes: number; planeBytes: number; planeCrcs: Uint32Array } {
-    const values = this.readRows(kind, locations, zoom, [part])[part];
+  readRowsWithCrcs(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, part: Part, into?: ArrayBuffer): { values: Float32Array | Uint8Array; planes: number; planeBytes: number; planeCrcs: Uint32Array } {
+    const values = this.readRows(kind, locations, zoom, [part], into ? [into] : undefined)[part];
     const planes = kind === "image" ? BAND_COUNT : 1;
     const planeBytes = (values.byteLength / Math.max(1, locations.length)) / planes;
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
