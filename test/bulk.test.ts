@@ -274,6 +274,27 @@ for (const backend of backends) {
       }
     });
 
+    it("survives clients that go away mid-download, and serves the same file after", async () => {
+      const body = { ids: [...withImage, ...withImage, ...withImage], zoom: 0 };
+      const whole = await post(server, "/bulk/images", body);
+      for (let k = 0; k < 3; k++) {
+        const got = await new Promise<number>((resolve, reject) => {
+          const req = httpRequest(`${server.url}/bulk/images`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+            res.once("data", (chunk: Buffer) => {
+              req.destroy(); // gone after the first chunk
+              resolve(chunk.length);
+            });
+          });
+          req.on("error", (error) => ((error as NodeJS.ErrnoException).code === "ECONNRESET" ? undefined : reject(error)));
+          req.end(JSON.stringify(body));
+        });
+        assert.ok(got > 0 && got < (whole.body as Buffer).length);
+      }
+      const after = await post(server, "/bulk/images", body);
+      assert.ok(Buffer.isBuffer(after.body) && after.body.equals(whole.body as Buffer));
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    });
+
     it("answers 500 CUBE_UNREADABLE naming a missing shard before sending anything", async () => {
       const [{ name }] = await db.sql`SELECT s.name FROM galaxies g JOIN cube_shards s ON s.id = g.cube_shard WHERE g.id = ${withImage[0]}::int8`;
       const path = server.services.cube.storage.localPath(name as string);
