@@ -89,7 +89,7 @@ async function pump(archive: BulkArchive, buffers: BlockBuffers, res: ServerResp
         return;
       }
       const ok = res.write(value, () => buffers.give(value.buffer));
-      next = chunks.next();
+      next = chunks.next(); // the next block is read while this one drains
       if (!ok) await writable(res);
     }
     res.end();
