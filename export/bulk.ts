@@ -139,7 +139,7 @@ function bytesOf(array: Float32Array | Uint8Array | Float64Array | BigInt64Array
 export class BlockBuffers {
   private readonly free: ArrayBuffer[] = [];
   private readonly lent = new Set<ArrayBuffer>();
-  /** Buffers made so far (tests and the bench's memory check). */
+  /** Buffers made so far (what the tests check). */
   made = 0;
 
   constructor(private readonly keep = 4) {}
