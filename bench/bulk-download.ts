@@ -4,7 +4,9 @@
  * one .npz from `POST /bulk/images` over HTTP, from a server in its own
  * process, against reading the same rows from the same cube in this
  * process the way the server does (CubeStore.readRows, a block of 64
- * galaxies per part) — both in the same run. Also zoom-0 spectra the same
+ * galaxies per part, into a reused buffer) — both in the same run,
+ * alternated. Three clients (see `download`): node:http in this process,
+ * node:http in a process of its own, curl. Also zoom-0 spectra the same
  * way, the server's resident memory before, after a quarter of N and after
  * N (flat whatever the count), and one download opened by numpy.load
  * (/usr/bin/python3, urllib) end to end.
@@ -44,13 +46,22 @@ const pick = (flag: string) => rows.filter((r) => r[flag]).map((r) => ({ id: Str
 const images = pick("has_image");
 const spectra = pick("has_spectrum");
 
-/** Seconds to read `locations` at zoom 0 as the server does: per part, a block of BULK_BLOCK at a time; and the bytes read. */
+/**
+ * Seconds to read `locations` at zoom 0 as the server does: per part, a
+ * block of BULK_BLOCK at a time, into one reused buffer (the server reuses
+ * its block buffers too); and the bytes read.
+ */
 async function directRead(kind: "image" | "spectrum", locations: CubeLocation[]): Promise<{ seconds: number; bytes: number }> {
   const cube = await openCube(dataDir);
   const started = performance.now();
   let bytes = 0;
   for (const part of ["flux", "sigma", "mask"] as const) {
-    for (let start = 0; start < locations.length; start += BULK_BLOCK) bytes += cube.readRows(kind, locations.slice(start, start + BULK_BLOCK), 0, [part])[part].byteLength;
+    let buffer: ArrayBuffer | undefined;
+    for (let start = 0; start < locations.length; start += BULK_BLOCK) {
+      const values = cube.readRows(kind, locations.slice(start, start + BULK_BLOCK), 0, [part], buffer ? [buffer] : undefined)[part];
+      buffer ??= values.buffer as ArrayBuffer;
+      bytes += values.byteLength;
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   cube.close();
@@ -67,31 +78,81 @@ const server = spawn(process.execPath, [...serverNodeArgs, fileURLToPath(new URL
 });
 await untilHealthy(base);
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1]) / 1024;
+/** The server's CPU seconds so far (user + system, /proc/PID/stat in clock ticks of 1/100 s). */
+const serverCpu = () => {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+/** This process's CPU seconds so far (the client's, during a download). */
+const clientCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+type Client = "bench process" | "own process" | "curl";
+const CLIENTS: Client[] = ["bench process", "own process", "curl"];
+interface Download {
+  seconds: number;
+  bytes: number;
+  /** CPU seconds of the server and of the client over the download (the client's: not measured for curl). */
+  serverCpu: number;
+  clientCpu: number | null;
+}
 
 /**
- * Seconds of one download, the body counted as it streams (never held),
- * checked against Content-Length. The client is node:http: fetch (undici's
- * web streams) cost more CPU than the server on this 2-core machine and
- * capped the measure at ~1,300 cutouts/s, where curl took 400 in 0.13 s.
+ * One download, the body counted as it streams (never held), checked
+ * against Content-Length, by one of three clients: node:http in this
+ * process ("bench process": the one the bench used before session 8; this
+ * process also generated the demo and holds ~0.5 GB of array buffers,
+ * which makes its garbage collection dearer), the same node:http code in a
+ * fresh process of its own (bench/bulk-client.ts, timed inside it: what a
+ * client normally is), and curl (-o /dev/null, its time_total). fetch
+ * (undici's web streams) cost more CPU than the server on this 2-core
+ * machine and capped the measure at ~1,300 cutouts/s, so it is not one.
  */
-function download(kind: "images" | "spectra", ids: string[]): Promise<{ seconds: number; bytes: number }> {
+function download(kind: "images" | "spectra", ids: string[], client: Client = "bench process"): Promise<Download> {
+  const body = JSON.stringify({ ids, zoom: 0 });
+  const url = `${base}/bulk/${kind}`;
+  const server0 = serverCpu();
+  if (client !== "bench process") {
+    const child =
+      client === "curl"
+        ? spawnSync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total} %{size_download}", "-H", "content-type: application/json", "--data-binary", "@-", url], { input: body, encoding: "utf8" })
+        : spawnSync(process.execPath, [fileURLToPath(new URL("./bulk-client.js", import.meta.url)), url], { input: body, encoding: "utf8" });
+    const serverSeconds = serverCpu() - server0;
+    if (child.status !== 0) return Promise.reject(new Error(`${kind} by ${client}: ${child.stderr}`));
+    let got: { status: number; seconds: number; bytes: number; contentLength: number; cpu: number | null };
+    if (client === "curl") {
+      const [status, seconds, bytes] = child.stdout.trim().split(" ").map(Number);
+      got = { status, seconds, bytes, contentLength: expectedBytes.get(kind) ?? bytes, cpu: null };
+    } else got = JSON.parse(child.stdout);
+    if (got.status !== 200) return Promise.reject(new Error(`${kind} by ${client}: HTTP ${got.status}`));
+    if (got.bytes !== got.contentLength) return Promise.reject(new Error(`${kind} by ${client}: ${got.bytes} bytes, Content-Length ${got.contentLength}`));
+    return Promise.resolve({ seconds: got.seconds, bytes: got.bytes, serverCpu: serverSeconds, clientCpu: got.cpu });
+  }
   const started = performance.now();
+  const client0 = clientCpu();
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}/bulk/${kind}`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+    const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
       let bytes = 0;
       res.on("data", (chunk: Buffer) => (bytes += chunk.length));
       res.on("end", () => {
         const seconds = (performance.now() - started) / 1000;
         if (res.statusCode !== 200) reject(new Error(`${kind}: HTTP ${res.statusCode}`));
         else if (bytes !== Number(res.headers["content-length"])) reject(new Error(`${kind}: ${bytes} bytes, Content-Length ${res.headers["content-length"]}`));
-        else resolve({ seconds, bytes });
+        else {
+          expectedBytes.set(kind, bytes);
+          resolve({ seconds, bytes, serverCpu: serverCpu() - server0, clientCpu: clientCpu() - client0 });
+        }
       });
       res.on("error", reject);
     });
     req.on("error", reject);
-    req.end(JSON.stringify({ ids, zoom: 0 }));
+    req.end(body);
   });
 }
+/** Each archive's length as node:http counted it (what curl's count is checked against). */
+const expectedBytes = new Map<string, number>();
 
 const rssBefore = rss();
 await download("images", images.slice(0, Math.ceil(images.length / 4)).map((g) => g.id));
@@ -99,25 +160,30 @@ const rssQuarter = rss();
 const table: string[] = [];
 const rssAfterEach: number[] = [];
 for (const [kind, list] of [["images", images], ["spectra", spectra]] as const) {
-  const http: number[] = [];
+  const http = new Map<Client, Download[]>(CLIENTS.map((c) => [c, []]));
   const direct: number[] = [];
-  let bytes = 0;
   let directBytes = 0;
   // Alternated, so a busy moment of the shared machine hits both.
   for (let run = 0; run < RUNS; run++) {
-    const d = await directRead(kind === "images" ? "image" : "spectrum", list.map((g) => g.cube));
-    direct.push(d.seconds);
-    directBytes = d.bytes;
-    const h = await download(kind, list.map((g) => g.id));
-    rssAfterEach.push(rss());
-    http.push(h.seconds);
-    bytes = h.bytes;
+    for (const client of CLIENTS) {
+      const d = await directRead(kind === "images" ? "image" : "spectrum", list.map((g) => g.cube));
+      direct.push(d.seconds);
+      directBytes = d.bytes;
+      http.get(client)!.push(await download(kind, list.map((g) => g.id), client));
+      rssAfterEach.push(rss());
+    }
   }
-  const bestHttp = Math.min(...http);
   const bestDirect = Math.min(...direct);
-  table.push(
-    `| ${kind} zoom 0 | ${list.length} | ${(bytes / 1e6).toFixed(0)} MB | ${http.map((s) => s.toFixed(3)).join(", ")} | ${(list.length / bestHttp).toFixed(0)}/s (${(bytes / 1e6 / bestHttp).toFixed(0)} MB/s) | ${direct.map((s) => s.toFixed(3)).join(", ")} | ${(list.length / bestDirect).toFixed(0)}/s (${(directBytes / 1e6 / bestDirect).toFixed(0)} MB/s) | ${(bestDirect / bestHttp).toFixed(2)} |`,
-  );
+  for (const client of CLIENTS) {
+    const runs = http.get(client)!;
+    const bestHttp = Math.min(...runs.map((r) => r.seconds));
+    const bytes = runs[0].bytes;
+    const cpu = runs.map((r) => `${r.serverCpu.toFixed(2)}/${r.clientCpu === null ? "–" : r.clientCpu.toFixed(2)}`).join(", ");
+    table.push(
+      `| ${kind} zoom 0 | ${client} | ${list.length} | ${(bytes / 1e6).toFixed(0)} MB | ${runs.map((r) => r.seconds.toFixed(3)).join(", ")} | ${(list.length / bestHttp).toFixed(0)}/s (${(bytes / 1e6 / bestHttp).toFixed(0)} MB/s) | ${(bestDirect / bestHttp).toFixed(2)} | ${cpu} |`,
+    );
+  }
+  table.push(`| ${kind} zoom 0 | direct readRows | ${list.length} | ${(directBytes / 1e6).toFixed(0)} MB | ${direct.map((s) => s.toFixed(3)).join(", ")} | ${(list.length / bestDirect).toFixed(0)}/s (${(directBytes / 1e6 / bestDirect).toFixed(0)} MB/s) | 1 | |`);
 }
 const rssAfter = rss();
 
@@ -140,9 +206,9 @@ const cleanup = postgres(benchAdminUrl, { max: 1, onnotice: () => {} });
 await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 await cleanup.end();
 
-console.log(`| part | galaxies | archive | HTTP runs (s) | HTTP best | direct readRows runs (s) | direct best | HTTP / direct |`);
+console.log(`| part | client | galaxies | archive | runs (s) | best | best / direct readRows's best | CPU s server/client per run |`);
 console.log(`|---|---|---|---|---|---|---|---|`);
 for (const row of table) console.log(row);
-console.log(`\nserver RSS: ${rssBefore.toFixed(0)} MB at start, ${rssQuarter.toFixed(0)} MB after ${Math.ceil(images.length / 4)} images, ${rssAfter.toFixed(0)} MB after ${RUNS} downloads each of ${images.length} images and ${spectra.length} spectra (after each: ${rssAfterEach.map((r) => r.toFixed(0)).join(", ")} MB)`);
+console.log(`\nserver RSS: ${rssBefore.toFixed(0)} MB at start, ${rssQuarter.toFixed(0)} MB after ${Math.ceil(images.length / 4)} images, ${rssAfter.toFixed(0)} MB after ${RUNS * CLIENTS.length} downloads each of ${images.length} images and ${spectra.length} spectra (after each: ${rssAfterEach.map((r) => r.toFixed(0)).join(", ")} MB)`);
 console.log(py ? `python urllib + numpy.load of ${py.shape[0]} zoom-0 cutouts (flux, sigma, mask): ${py.seconds.toFixed(2)} s, ${(py.shape[0] / py.seconds).toFixed(0)} cutouts/s, flux shape ${JSON.stringify(py.shape)}` : `python: ${python.stderr}`);
 console.log(`load average at end ${load()}`);

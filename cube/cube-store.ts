@@ -6,6 +6,7 @@
  * it returns, so its cost is the new data's size whatever the cube holds.
  */
 import { createHash } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { closeSync, createReadStream, openSync, readSync, rmSync, statSync, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { rescaleWcs, type TanWcs } from "../sky/tan-wcs.js";
@@ -354,11 +355,19 @@ export class CubeStore {
    * Parts of many locations at one zoom, in the order given (row-major:
    * locations × values per row). Locations are grouped by shard, and nearby
    * rows of a shard are read with one slice per part, so loading a training
-   * set or exporting the cube costs a few large reads.
+   * set or exporting the cube costs a few large reads. With `into` (one
+   * buffer per part, each of at least locations × values per row × bytes
+   * per value), the values are written there, from its start, instead of
+   * into new arrays (a caller reusing its buffers makes no garbage).
    */
-  readRows<P extends Part>(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, parts: readonly P[]): Record<P, Float32Array | Uint8Array> {
+  readRows<P extends Part>(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, parts: readonly P[], into?: readonly ArrayBuffer[]): Record<P, Float32Array | Uint8Array> {
     const width = kind === "image" ? BAND_COUNT * imageSize(zoom) ** 2 : spectrumBins(zoom);
-    const out = parts.map((p) => (p === "mask" ? new Uint8Array(locations.length * width) : new Float32Array(locations.length * width)));
+    const out = parts.map((p, i) => {
+      const length = locations.length * width;
+      const buffer = into?.[i];
+      if (!buffer) return p === "mask" ? new Uint8Array(length) : new Float32Array(length);
+      return p === "mask" ? new Uint8Array(buffer, 0, length) : new Float32Array(buffer, 0, length);
+    });
     const byShard = new Map<string, [number, number][]>();
     locations.forEach((location, at) => {
       if (!location || typeof location.shard !== "string") throw new CubeError(`location ${at} has no cube shard`);
@@ -392,6 +401,47 @@ export class CubeStore {
       }
     }
     return Object.fromEntries(parts.map((p, i) => [p, out[i]])) as Record<P, Float32Array | Uint8Array>;
+  }
+
+  /**
+   * One part of many locations, as `readRows` (the same bytes), with the
+   * CRC-32 of every plane of every row: `planeCrcs[i * planes + j]` is the
+   * CRC of plane j (a band, in the stored order u, g, r, i, z; a spectrum
+   * is one plane) of location i, over the `planeBytes` bytes at
+   * `(i * planes + j) * planeBytes` of `values`. A plane's CRC is computed
+   * from the bytes read the first time it is read through a shard's handle
+   * and kept with the handle (shards are immutable, and checked against the
+   * manifest before they are opened), so reading it again costs no CRC:
+   * what a zip entry of many rows needs (cube/crc32.ts combines them).
+   * Were a file to change under an open handle, the kept CRC would not
+   * match the bytes read, and the zip reader would refuse the entry.
+   * `into`: as readRows'.
+   */
+  readRowsWithCrcs(kind: "image" | "spectrum", locations: readonly CubeLocation[], zoom: number, part: Part, into?: ArrayBuffer): { values: Float32Array | Uint8Array; planes: number; planeBytes: number; planeCrcs: Uint32Array } {
+    const values = this.readRows(kind, locations, zoom, [part], into ? [into] : undefined)[part];
+    const planes = kind === "image" ? BAND_COUNT : 1;
+    const planeBytes = (values.byteLength / Math.max(1, locations.length)) / planes;
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    const planeCrcs = new Uint32Array(locations.length * planes);
+    locations.forEach((location, i) => {
+      // Open: readRows just read it (unless more shards than maxOpen were read, when the CRC is computed and not kept).
+      const table = this.open.get(location.shard)?.planeCrcs(kind, zoom, part, planes);
+      for (let j = 0; j < planes; j++) {
+        const at = location.row * planes + j;
+        let crc: number;
+        if (table && table.known[at]) crc = table.crcs[at];
+        else {
+          const from = (i * planes + j) * planeBytes;
+          crc = crc32(bytes.subarray(from, from + planeBytes)) >>> 0;
+          if (table) {
+            table.crcs[at] = crc;
+            table.known[at] = 1;
+          }
+        }
+        planeCrcs[i * planes + j] = crc;
+      }
+    });
+    return { values, planes, planeBytes, planeCrcs };
   }
 
   /** The flux of many locations at one zoom, masked values as NaN, in the order given. */

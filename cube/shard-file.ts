@@ -168,9 +168,22 @@ export interface ImageCube {
   wcs0: TanWcs | null;
 }
 
+/**
+ * The CRC-32s of one dataset's planes (a band of an image row, or a whole
+ * spectrum row) as read through one handle: `crcs[row * planes + j]`,
+ * valid where `known` is 1.
+ */
+export interface PlaneCrcs {
+  planes: number;
+  crcs: Uint32Array;
+  known: Uint8Array;
+}
+
 /** An open shard file; rows are read chunk by chunk, never the whole file. */
 export class ShardFile {
   private readonly handles = new Map<string, Dataset>();
+  /** CRCs of planes read through this handle, by dataset path (CubeStore.readRowsWithCrcs); they go with the handle. */
+  private readonly planeCrcCache = new Map<string, PlaneCrcs>();
   private readonly file: H5File;
   readonly rows: number;
 
@@ -259,6 +272,14 @@ export class ShardFile {
     }
   }
 
+  /** The CRC table of one part at one zoom (`planes` per row), empty at first. */
+  planeCrcs(kind: "image" | "spectrum", zoom: number, part: Part, planes: number): PlaneCrcs {
+    const path = kind === "image" ? imagePath(zoom, part) : spectrumPath(zoom, part);
+    let table = this.planeCrcCache.get(path);
+    if (!table) this.planeCrcCache.set(path, (table = { planes, crcs: new Uint32Array(this.rows * planes), known: new Uint8Array(this.rows * planes) }));
+    return table;
+  }
+
   wavelength(zoom: number): Float64Array {
     return this.reading(spectrumPath(zoom, "wavelength"), (d) => d.value as Float64Array);
   }
@@ -279,6 +300,7 @@ export class ShardFile {
 
   close(): void {
     this.handles.clear();
+    this.planeCrcCache.clear();
     this.file.close();
   }
 }

@@ -19,7 +19,8 @@ import type { CubeLocation, CubeStore } from "../cube/cube-store.js";
 import { ZOOM_LEVELS, imageSize, spectrumBins, wavelengthGrid } from "../cube/zoom.js";
 import type { Sql } from "../db/database.js";
 import { CodedError, ErrorCode, InputChecker, NotFoundError } from "../errors/codes.js";
-import { npzChunks, npzLayout, type NpyEntry } from "./npz.js";
+import { crc32Appender } from "../cube/crc32.js";
+import { npzChunks, npzLayout, type NpyChunk, type NpyEntry } from "./npz.js";
 
 export type BulkKind = "image" | "spectrum";
 
@@ -127,6 +128,37 @@ function bytesOf(array: Float32Array | Uint8Array | Float64Array | BigInt64Array
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
+/**
+ * The block buffers of one archive, lent and given back: a block's bytes
+ * are read into a buffer taken here, and whoever writes them out gives it
+ * back once the socket has taken them (the write's callback), so a
+ * download of any length makes no garbage of its blocks. Never waits:
+ * with none free it makes a new one, so the buffers in use are bounded
+ * by how many blocks the writer holds at once (the server: two).
+ */
+export class BlockBuffers {
+  private readonly free: ArrayBuffer[] = [];
+  private readonly lent = new Set<ArrayBuffer>();
+  /** Buffers made so far (what the tests check). */
+  made = 0;
+
+  constructor(private readonly keep = 4) {}
+
+  /** A buffer of at least `bytes` bytes, for the taker alone until given back. */
+  take(bytes: number): ArrayBuffer {
+    const at = this.free.findIndex((b) => b.byteLength >= bytes);
+    const buffer = at >= 0 ? this.free.splice(at, 1)[0] : (this.made++, new ArrayBuffer(bytes));
+    this.lent.add(buffer);
+    return buffer;
+  }
+
+  /** Gives back what `take` lent (anything else, e.g. a header's bytes, is ignored). */
+  give(buffer: ArrayBufferLike): void {
+    if (!this.lent.delete(buffer as ArrayBuffer)) return;
+    if (this.free.length < this.keep) this.free.push(buffer as ArrayBuffer);
+  }
+}
+
 export interface BulkArchive {
   /** Length of the archive in bytes (known before the first byte). */
   bytes: number;
@@ -139,12 +171,14 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The .npz of `galaxies` (in order): images at `zoom` with `bands`, or
- * spectra at `zoom`. Throws RangeError (turned into BAD_USER_INPUT) when it
- * would exceed 4 GiB. A shard failing while the archive is written throws
+ * spectra at `zoom`. With `buffers`, blocks are read into buffers taken
+ * there (the consumer gives each back once written), else into new ones.
+ * Throws RangeError (turned into BAD_USER_INPUT) when it would exceed
+ * 4 GiB. A shard failing while the archive is written throws
  * from the generator, which ends the stream in an error: the file is then
  * incomplete (no central directory) and Content-Length is not reached.
  */
-export function bulkArchive(cube: CubeStore, kind: BulkKind, galaxies: readonly { id: string; cube: CubeLocation }[], zoom: number, bandList: readonly BandName[] | null): BulkArchive {
+export function bulkArchive(cube: CubeStore, kind: BulkKind, galaxies: readonly { id: string; cube: CubeLocation }[], zoom: number, bandList: readonly BandName[] | null, buffers?: BlockBuffers): BulkArchive {
   if (endianness() !== "LE") throw new Error("bulk downloads write the machine's float32 as little-endian: a big-endian machine is not supported");
   const n = galaxies.length;
   const bands = kind === "image" ? [...(bandList ?? BAND_NAMES)] : [];
@@ -157,23 +191,33 @@ export function bulkArchive(cube: CubeStore, kind: BulkKind, galaxies: readonly 
   const allBands = kind === "spectrum" || bandIndex.every((b, k) => b === k) && bandIndex.length === BAND_NAMES.length;
   const locations = galaxies.map((g) => g.cube);
 
-  async function* part(name: (typeof PARTS)[number]): AsyncGenerator<Uint8Array> {
+  // Every block's CRC-32 is combined from the CRCs of its planes (kept by the cube after their first read), in the order written.
+  const itemBytes = (name: (typeof PARTS)[number]) => (name === "mask" ? 1 : 4);
+  async function* part(name: (typeof PARTS)[number]): AsyncGenerator<NpyChunk> {
     for (let start = 0; start < n; start += BULK_BLOCK) {
       if (start > 0) await turn();
       const block = locations.slice(start, start + BULK_BLOCK);
-      const stored = cube.readRows(kind, block, zoom, [name])[name];
+      const storedBuffer = buffers?.take(block.length * storedWidth * itemBytes(name));
+      const { values: stored, planes, planeBytes, planeCrcs } = cube.readRowsWithCrcs(kind, block, zoom, name, storedBuffer);
+      const append = crc32Appender(planeBytes);
+      let crc = 0; // the CRC of no bytes
       if (allBands) {
-        yield bytesOf(stored);
+        for (let k = 0; k < planeCrcs.length; k++) crc = append(crc, planeCrcs[k]);
+        yield { bytes: bytesOf(stored), crc };
         continue;
       }
-      const out = name === "mask" ? new Uint8Array(block.length * bands.length * plane) : new Float32Array(block.length * bands.length * plane);
+      const length = block.length * bands.length * plane;
+      const outBuffer = buffers?.take(length * itemBytes(name));
+      const out = name === "mask" ? (outBuffer ? new Uint8Array(outBuffer, 0, length) : new Uint8Array(length)) : outBuffer ? new Float32Array(outBuffer, 0, length) : new Float32Array(length);
       for (let g = 0; g < block.length; g++) {
         bandIndex.forEach((b, k) => {
           const from = g * storedWidth + b * plane;
           out.set(stored.subarray(from, from + plane), (g * bands.length + k) * plane);
+          crc = append(crc, planeCrcs[g * planes + b]);
         });
       }
-      yield bytesOf(out);
+      if (storedBuffer) buffers!.give(storedBuffer); // copied out: free at once
+      yield { bytes: bytesOf(out), crc };
     }
   }
 

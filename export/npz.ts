@@ -15,6 +15,14 @@
  * central directory; end record).
  */
 import { crc32 } from "node:zlib";
+import { crc32Combine } from "../cube/crc32.js";
+
+/**
+ * A piece of an entry's data: bytes, or bytes with their CRC-32 already
+ * known (the caller's word that `crc` is zlib's CRC-32 of exactly `bytes`;
+ * the entry's CRC is then combined from it without reading the bytes).
+ */
+export type NpyChunk = Uint8Array | { bytes: Uint8Array; crc: number };
 
 /** One array of the archive: `name` (without `.npy`), its dtype and shape, and its data as chunks in C order. */
 export interface NpyEntry {
@@ -25,7 +33,7 @@ export interface NpyEntry {
   /** Bytes per element of `descr`. */
   itemBytes: number;
   /** The data, in order; together exactly shape's product × itemBytes bytes (checked). */
-  chunks: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+  chunks: () => Iterable<NpyChunk> | AsyncIterable<NpyChunk>;
 }
 
 const LIMIT_32 = 0xffffffff;
@@ -160,10 +168,11 @@ export async function* npzChunks(layout: NpzLayout): AsyncGenerator<Uint8Array> 
     yield p.header;
     let written = 0;
     for await (const chunk of p.entry.chunks()) {
-      written += chunk.byteLength;
+      const bytes = chunk instanceof Uint8Array ? chunk : chunk.bytes;
+      written += bytes.byteLength;
       if (written > p.dataBytes) break;
-      crc = crc32(chunk, crc);
-      yield chunk;
+      crc = chunk instanceof Uint8Array ? crc32(chunk, crc) : crc32Combine(crc, chunk.crc, bytes.byteLength);
+      yield bytes;
     }
     if (written !== p.dataBytes) throw new Error(`npz entry ${p.entry.name}: ${written} bytes of data instead of ${p.dataBytes}`);
     crcs.push(crc >>> 0);

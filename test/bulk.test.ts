@@ -4,7 +4,9 @@
  * .npz, and its arrays are byte for byte the GraphQL `image`/`spectrum`
  * base64 of the same galaxies at two zooms, ids in the order asked; the
  * cone form is the same file as the ids form of coneSearch's galaxies; the
- * coneSearch `bulk` URLs download that; errors are coded; a shard failing
+ * coneSearch `bulk` URLs download that; every zip entry's CRC-32 is that of
+ * its bytes (zipfile.testzip), also when it was combined from the CRCs the
+ * cube kept of a first read; errors are coded; a shard failing
  * mid-stream leaves a short body that NumPy refuses, not a valid file.
  */
 import { after, before, describe, it } from "node:test";
@@ -29,7 +31,10 @@ req = urllib.request.Request(job["url"], data=None if job.get("body") is None el
                              headers={"Content-Type": "application/json"})
 raw = urllib.request.urlopen(req).read()
 data = np.load(io.BytesIO(raw))
-out = {"files": sorted(data.files), "methods": sorted({i.compress_type for i in zipfile.ZipFile(io.BytesIO(raw)).infolist()})}
+z = zipfile.ZipFile(io.BytesIO(raw))
+# testzip reads every entry and checks its CRC-32 (None: all sound); numpy.load checks them too as it reads.
+out = {"files": sorted(data.files), "methods": sorted({i.compress_type for i in z.infolist()}), "testzip": z.testzip(),
+       "crcs": {i.filename: i.CRC for i in z.infolist()}}
 for name in data.files:
     a = data[name]
     out[name] = {"dtype": a.dtype.str, "shape": list(a.shape)}
@@ -117,6 +122,7 @@ for (const backend of backends) {
         const nBands = bands ? 3 : 5;
         assert.deepEqual(got.files, ["bands", "flux", "ids", "mask", "sigma"]);
         assert.deepEqual(got.methods, [0], "entries are stored, not deflated");
+        assert.equal(got.testzip, null, "every entry's CRC-32 is that of its bytes");
         assert.deepEqual(got.ids, { dtype: "<i8", shape: [ids.length], values: ids });
         assert.deepEqual(got.bands.values, bands ?? ["u", "g", "r", "i", "z"]);
         assert.deepEqual([got.flux.dtype, got.sigma.dtype, got.mask.dtype], ["<f4", "<f4", "|u1"]);
@@ -126,6 +132,31 @@ for (const backend of backends) {
           for (const part of ["flux", "sigma", "mask"]) assert.equal(got[part].rows[i], data![`g${i}`].image[part].base64, `${part} of ${id} at zoom ${zoom}`);
         });
       }
+    });
+
+    it("serves the same bytes again from the CRCs the cube kept, and every entry's CRC is zlib's of its bytes (band subsets, repeats, first and kept reads)", async () => {
+      // Fresh handles: the first download computes every plane's CRC, the second reuses them (rows repeated, bands reordered).
+      for (const shard of new Set((await db.sql`SELECT s.name FROM cube_shards s`).map((r) => r.name as string))) server.services.cube.forget(shard);
+      const ids = [withImage[2], withImage[0], withImage[2], withImage[1]];
+      for (const body of [{ ids, zoom: 0, bands: ["z", "u", "r"] }, { ids, zoom: 1 }]) {
+        const first = await post(server, "/bulk/images", body);
+        const again = await post(server, "/bulk/images", body);
+        assert.equal(first.status, 200);
+        assert.ok(Buffer.isBuffer(first.body) && first.body.equals(again.body as Buffer), "byte-identical");
+        const got = await numpyFetch(`${server.url}/bulk/images`, body);
+        assert.equal(got.testzip, null);
+        assert.deepEqual(got.ids.values, ids);
+        const { data } = await server.graphql(`{ ${ids.map((id, i) => `g${i}: galaxy(id: "${id}") { ${IMAGE(body.zoom, body.bands ? ", bands: [Z, U, R]" : "")} }`).join(" ")} }`);
+        ids.forEach((id, i) => {
+          for (const part of ["flux", "sigma", "mask"]) assert.equal(got[part].rows[i], data![`g${i}`].image[part].base64, `${part} of ${id}`);
+        });
+      }
+      const spectra = [withSpectrum[1], withSpectrum[1], withSpectrum[0]];
+      const first = await numpyFetch(`${server.url}/bulk/spectra`, { ids: spectra, zoom: 0 });
+      const again = await numpyFetch(`${server.url}/bulk/spectra`, { ids: spectra, zoom: 0 });
+      assert.equal(again.testzip, null);
+      assert.deepEqual(again.crcs, first.crcs);
+      assert.deepEqual(again.flux.rows, first.flux.rows);
     });
 
     it("serves spectra (GET form) equal to GraphQL spectrum at zoom 0 and 1, with the wavelength grid", async () => {
@@ -241,6 +272,27 @@ for (const backend of backends) {
         cube.readRows = readRows;
         console.error = consoleError;
       }
+    });
+
+    it("survives clients that go away mid-download, and serves the same file after", async () => {
+      const body = { ids: [...withImage, ...withImage, ...withImage], zoom: 0 };
+      const whole = await post(server, "/bulk/images", body);
+      for (let k = 0; k < 3; k++) {
+        const got = await new Promise<number>((resolve, reject) => {
+          const req = httpRequest(`${server.url}/bulk/images`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+            res.once("data", (chunk: Buffer) => {
+              req.destroy(); // gone after the first chunk
+              resolve(chunk.length);
+            });
+          });
+          req.on("error", (error) => ((error as NodeJS.ErrnoException).code === "ECONNRESET" ? undefined : reject(error)));
+          req.end(JSON.stringify(body));
+        });
+        assert.ok(got > 0 && got < (whole.body as Buffer).length);
+      }
+      const after = await post(server, "/bulk/images", body);
+      assert.ok(Buffer.isBuffer(after.body) && after.body.equals(whole.body as Buffer));
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     });
 
     it("answers 500 CUBE_UNREADABLE naming a missing shard before sending anything", async () => {
