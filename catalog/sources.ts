@@ -39,10 +39,14 @@ export async function recordedSources(sql: Sql, sources: readonly Pick<SourceRec
   const CHUNK = 5000;
   for (let start = 0; start < sources.length; start += CHUNK) {
     const chunk = sources.slice(start, start + CHUNK);
+    // One index probe per source (OFFSET 0 keeps the planner from turning the
+    // lookup into a join over the whole table: a merge or hash join reads
+    // every recorded source, a cost that grows with the catalogue, not with
+    // the batch — 0.1 s at 2,000 galaxies, 0.8 s at 10,000 on PGlite).
     const rows = await sql`
-      SELECT s.galaxy_id, s.role, s.file FROM galaxy_sources s
-      JOIN unnest(${chunk.map((c) => c.file)}::text[], ${chunk.map((c) => c.role)}::text[]) AS u(file, role)
-        ON s.file = u.file AND s.role = u.role`;
+      SELECT s.galaxy_id, u.role, u.file
+      FROM unnest(${chunk.map((c) => c.file)}::text[], ${chunk.map((c) => c.role)}::text[]) AS u(file, role)
+      CROSS JOIN LATERAL (SELECT s.galaxy_id FROM galaxy_sources s WHERE s.file = u.file AND s.role = u.role OFFSET 0) s`;
     for (const row of rows) found.set(sourceKeyOf(row as unknown as SourceRecord), String(row.galaxy_id));
   }
   return found;
