@@ -9,6 +9,7 @@
  * Weights format: float32 little-endian, in `spec.weights` order, each
  * tensor row-major in its listed shape.
  */
+import { softmaxRows } from "../softmax.js";
 import * as tf from "@tensorflow/tfjs";
 import type { ArrayInputs, IterationReport } from "../learner.js";
 import { loadBackend } from "./backend.js";
@@ -138,7 +139,7 @@ export class CnnModel {
     if (k === undefined) throw new CnnInputError([{ argument: "model", message: "is a regression: use predict" }]);
     const problems = layoutProblems("x", x, this.spec.normalisation);
     if (problems.length) throw new CnnInputError(problems);
-    return softmaxRows(forwardAll(this.network, this.spec.normalisation, x, predictionBatchSize(this.spec.params), k), x.rows, k);
+    return softmaxRows(forwardAll(this.network, this.spec.normalisation, x, predictionBatchSize(this.spec.params), k), new Float64Array(x.rows * k), x.rows, k);
   }
 
   /**
@@ -204,18 +205,6 @@ export class CnnModel {
   }
 }
 
-/** Row-wise softmax of rows × k logits, in float64 (max subtracted first). */
-export function softmaxRows(logits: ArrayLike<number>, rows: number, k: number): Float64Array {
-  const out = new Float64Array(rows * k);
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, logits[i * k + c]);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(logits[i * k + c] - max);
-    for (let c = 0; c < k; c++) out[i * k + c] /= sum;
-  }
-  return out;
-}
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 

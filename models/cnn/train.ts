@@ -17,7 +17,8 @@ import type { ArrayInputs, FitControl, IterationReport } from "../learner.js";
 import { loadBackend } from "./backend.js";
 import { fitNormalisation } from "./normalisation.js";
 import { buildNetwork } from "./network.js";
-import { CnnModel, forwardAll, inputTensors, networkLayout, predictionBatchSize, softmaxRows } from "./model.js";
+import { CnnModel, forwardAll, inputTensors, networkLayout, predictionBatchSize } from "./model.js";
+import { softmaxRows } from "../softmax.js";
 import { CnnInputError, resolveCnnParams, type CnnParams, type ParamProblem } from "./params.js";
 import { Random } from "../../random/random.js";
 import { DataParallelTrainer } from "./data-parallel.js";
@@ -95,7 +96,7 @@ function taskProblems(task: CnnClassTask, y: Float32Array, argument: string): Pa
 
 /** Weighted log loss Σ w_i (−log p_{i,y_i}) / Σ w_i of rows × K logits (p clipped at 1e-15). */
 function weightedLogLossOfLogits(logits: Float32Array, y: Float32Array, task: CnnClassTask): number {
-  const p = softmaxRows(logits, y.length, task.classCount);
+  const p = softmaxRows(logits, new Float64Array(y.length * task.classCount), y.length, task.classCount);
   let loss = 0;
   let total = 0;
   for (let i = 0; i < y.length; i++) {

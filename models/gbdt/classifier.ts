@@ -21,6 +21,7 @@
  * class, each leaf a class fraction — load and predict as they did: the
  * same link, fractions renormalised to sum 1.)
  */
+import { softmaxRows } from "../softmax.js";
 import type { FitControl, Matrix } from "../learner.js";
 import { binDataset } from "./dataset.js";
 import { Participants } from "./participants.js";
@@ -206,12 +207,3 @@ function splitConfig(p: GbdtParams) {
   return { numLeaves: p.numLeaves, maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf, minSumHessianInLeaf: p.minSumHessianInLeaf, lambdaL2: p.lambdaL2, minGainToSplit: p.minGainToSplit };
 }
 
-function softmaxRows(scores: Float64Array, out: Float64Array, rows: number, k: number): void {
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, scores[i * k + c]);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(scores[i * k + c] - max);
-    for (let c = 0; c < k; c++) out[i * k + c] /= sum;
-  }
-}
